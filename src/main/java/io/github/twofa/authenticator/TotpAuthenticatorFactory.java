@@ -1,0 +1,98 @@
+package io.github.twofa.authenticator;
+
+import java.util.Arrays;
+import java.util.List;
+
+import io.github.twofa.credential.TotpCredentialModel;
+import org.keycloak.Config;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.AuthenticatorFactory;
+import org.keycloak.models.AuthenticationExecutionModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+public class TotpAuthenticatorFactory implements AuthenticatorFactory {
+
+    public static final String PROVIDER_ID = "twofa-totp-authenticator";
+
+    private static final TotpAuthenticator SINGLETON = new TotpAuthenticator();
+
+    private static final List<ProviderConfigProperty> CONFIG = ProviderConfigurationBuilder.create()
+            .property().name(EnrolmentPolicy.CONFIG_POLICY)
+            .label("Users without 2FA")
+            .helpText("require: they must set up 2FA before the login completes. skip: they log in with the "
+                    + "password alone. require-for-role: only users with the role below must set it up.")
+            .type(ProviderConfigProperty.LIST_TYPE)
+            .options(Arrays.stream(EnrolmentPolicy.values()).map(EnrolmentPolicy::configValue).toList())
+            .defaultValue(EnrolmentPolicy.REQUIRE.configValue())
+            .add()
+            .property().name(EnrolmentPolicy.CONFIG_ROLE)
+            .label("Role that requires 2FA")
+            .helpText("With require-for-role: users holding this role (directly, through a group or a composite) "
+                    + "must set up 2FA.")
+            .type(ProviderConfigProperty.ROLE_TYPE)
+            .add()
+            .build();
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public String getDisplayType() {
+        return "2FA - authenticator app code";
+    }
+
+    @Override
+    public String getHelpText() {
+        return "Asks for a time-based one-time code (RFC 6238) after the password; each code works once.";
+    }
+
+    @Override
+    public String getReferenceCategory() {
+        return TotpCredentialModel.TYPE;
+    }
+
+    @Override
+    public boolean isConfigurable() {
+        return true;
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return CONFIG;
+    }
+
+    @Override
+    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
+        return new AuthenticationExecutionModel.Requirement[]{
+                AuthenticationExecutionModel.Requirement.REQUIRED,
+                AuthenticationExecutionModel.Requirement.ALTERNATIVE,
+                AuthenticationExecutionModel.Requirement.DISABLED};
+    }
+
+    @Override
+    public boolean isUserSetupAllowed() {
+        return true;
+    }
+
+    @Override
+    public Authenticator create(KeycloakSession session) {
+        return SINGLETON;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+}
