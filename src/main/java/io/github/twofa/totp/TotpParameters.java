@@ -11,9 +11,9 @@ import java.util.Set;
  */
 public record TotpParameters(String algorithm, int digits, int period) {
 
-    public static final TotpParameters DEFAULT = new TotpParameters("HmacSHA1", 6, 30);
-
     private static final Set<String> ALGORITHMS = Set.of("HmacSHA1", "HmacSHA256", "HmacSHA512");
+
+    public static final TotpParameters DEFAULT = new TotpParameters("HmacSHA1", 6, 30);
 
     public TotpParameters {
         if (!ALGORITHMS.contains(algorithm)) {

@@ -1,0 +1,74 @@
+package io.github.twofa.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import io.github.twofa.it.support.AdminApi;
+import io.github.twofa.it.support.BrowserSession;
+import io.github.twofa.it.support.KeycloakServer;
+import io.github.twofa.it.support.TestServer;
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What the login step does with users who have no 2FA, under each option of the flow editor. */
+class EnrolmentPolicyIT {
+
+    private static KeycloakServer server;
+    private static AdminApi admin;
+
+    @BeforeAll
+    static void startServer() {
+        server = TestServer.get();
+        admin = new AdminApi(server);
+    }
+
+    private static Document loginAs(String realm, String username, BrowserSession browser) {
+        return browser.loginWithPassword(username, "pw");
+    }
+
+    @Test
+    void givenPolicyRequire_whenUserWithout2faLogsIn_thenEnrolmentIsShownBeforeAnyToken() throws Exception {
+        String realm = admin.importDemoRealmCopy(Map.of("twofa.users-without-2fa", "require"));
+        admin.createUser(realm, "nofactor", "pw", List.of());
+        BrowserSession browser = new BrowserSession(server, realm);
+
+        Document page = loginAs(realm, "nofactor", browser);
+
+        assertFalse(browser.isRedirectedToClient());
+        assertNotNull(page.selectFirst("#twofa-setup-form"), page.text());
+    }
+
+    @Test
+    void givenPolicySkip_whenUserWithout2faLogsIn_thenLoggedInWithPasswordOnlyAndTokensDoNotClaimOtp() throws Exception {
+        String realm = admin.importDemoRealmCopy(Map.of("twofa.users-without-2fa", "skip"));
+        admin.createUser(realm, "nofactor", "pw", List.of());
+        BrowserSession browser = new BrowserSession(server, realm);
+
+        loginAs(realm, "nofactor", browser);
+
+        assertTrue(browser.isRedirectedToClient());
+        assertEquals(List.of("pwd"), TotpEnrolmentAndLoginIT.amr(browser.exchangeCodeForTokens().get("id_token").asText()));
+    }
+
+    @Test
+    void givenPolicyRequireForRole_whenUsersWithAndWithoutTheRoleLogIn_thenOnlyTheRoleHolderMustEnrol() throws Exception {
+        String realm = admin.importDemoRealmCopy(Map.of(
+                "twofa.users-without-2fa", "require-for-role", "twofa.enrolment-role", "needs-2fa"));
+        admin.createUser(realm, "holder", "pw", List.of("needs-2fa"));
+        admin.createUser(realm, "other", "pw", List.of());
+
+        BrowserSession holder = new BrowserSession(server, realm);
+        Document holderPage = loginAs(realm, "holder", holder);
+        BrowserSession other = new BrowserSession(server, realm);
+        loginAs(realm, "other", other);
+
+        assertNotNull(holderPage.selectFirst("#twofa-setup-form"), "role holder was not asked to enrol");
+        assertTrue(other.isRedirectedToClient(), "user without the role was not let through");
+    }
+}

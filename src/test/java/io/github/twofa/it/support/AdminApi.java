@@ -1,0 +1,93 @@
+package io.github.twofa.it.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Keycloak's admin REST API, as the test's administrator (bootstrap admin of the master realm). */
+public final class AdminApi {
+
+    private final String baseUrl;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    public AdminApi(KeycloakServer server) {
+        this.baseUrl = server.baseUrl();
+    }
+
+    private String token() {
+        HttpResponse<String> response = Http.send(http, HttpRequest.newBuilder(
+                        URI.create(baseUrl + "/realms/master/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(Http.form(Map.of(
+                        "grant_type", "password", "client_id", "admin-cli",
+                        "username", KeycloakServer.ADMIN_USER, "password", KeycloakServer.ADMIN_PASSWORD))))
+                .build());
+        assertEquals(200, response.statusCode(), response.body());
+        return Http.json(response.body()).get("access_token").asText();
+    }
+
+    public HttpResponse<String> call(String method, String path, Object body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms" + path))
+                .header("Authorization", "Bearer " + token());
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : Http.JSON.valueToTree(body).toString()));
+        }
+        return Http.send(http, request.build());
+    }
+
+    public JsonNode get(String path) {
+        HttpResponse<String> response = call("GET", path, null);
+        assertEquals(200, response.statusCode(), path + ": " + response.body());
+        return Http.json(response.body());
+    }
+
+    /** Imports the demo realm under a new name, with the 2FA execution configured as given. */
+    public String importDemoRealmCopy(Map<String, String> totpExecutionConfig) throws java.io.IOException {
+        ObjectNode realm = (ObjectNode) Http.JSON.readTree(java.nio.file.Path.of(
+                System.getProperty("kc.test.realmFile")).toFile());
+        String name = "copy-" + UUID.randomUUID().toString().substring(0, 8);
+        realm.put("realm", name);
+        for (JsonNode config : realm.withArray("authenticatorConfig")) {
+            if ("twofa totp".equals(config.get("alias").asText())) {
+                totpExecutionConfig.forEach(((ObjectNode) config.get("config"))::put);
+            }
+        }
+        HttpResponse<String> created = call("POST", "", realm.toString());
+        assertEquals(201, created.statusCode(), created.body());
+        return name;
+    }
+
+    /** Creates an enabled user with a password and a complete profile; returns the user id. */
+    public String createUser(String realm, String username, String password, List<String> realmRoles) {
+        HttpResponse<String> created = call("POST", "/" + realm + "/users", Map.of(
+                "username", username, "enabled", true, "email", username + "@example.org", "emailVerified", true,
+                "firstName", "Test", "lastName", "User",
+                "credentials", List.of(Map.of("type", "password", "value", password, "temporary", false))));
+        assertEquals(201, created.statusCode(), created.body());
+        String location = created.headers().firstValue("Location").orElseThrow();
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        for (String roleName : realmRoles) {
+            JsonNode role = get("/" + realm + "/roles/" + roleName);
+            HttpResponse<String> mapped = call("POST", "/" + realm + "/users/" + id + "/role-mappings/realm", List.of(role));
+            assertTrue(mapped.statusCode() == 204, mapped.body());
+        }
+        return id;
+    }
+
+    public JsonNode credentials(String realm, String userId) {
+        return get("/" + realm + "/users/" + userId + "/credentials");
+    }
+}

@@ -1,0 +1,142 @@
+package io.github.twofa.it.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+
+/**
+ * A user agent going through the demo client's authorization-code + PKCE login over plain HTTP: it keeps cookies,
+ * follows redirects, fills in the forms the server renders and stops at the client's redirect URI.
+ */
+public final class BrowserSession {
+
+    public static final String CLIENT_ID = "demo-app";
+    public static final String REDIRECT_URI = "http://localhost:8081/callback";
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .cookieHandler(new LocalhostCookies())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    private final String realmUrl;
+    private final String codeVerifier = randomUrlSafe(32);
+    private Document page;
+    private String authorizationCode;
+
+    public BrowserSession(KeycloakServer server, String realm) {
+        this.realmUrl = server.baseUrl() + "/realms/" + realm;
+    }
+
+    /** Opens the client's login and returns the first page (the username/password form). */
+    public Document startLogin() {
+        String url = realmUrl + "/protocol/openid-connect/auth?" + Http.form(Map.of(
+                "client_id", CLIENT_ID, "redirect_uri", REDIRECT_URI, "response_type", "code",
+                "scope", "openid", "state", randomUrlSafe(8),
+                "code_challenge", s256(codeVerifier), "code_challenge_method", "S256"));
+        follow(Http.send(http, HttpRequest.newBuilder(URI.create(url)).GET().build()));
+        return page;
+    }
+
+    public Document loginWithPassword(String username, String password) {
+        startLogin();
+        return submit("#kc-form-login", Map.of("username", username, "password", password));
+    }
+
+    /** Submits the form matched by {@code selector} on the current page with its hidden fields plus {@code fields}. */
+    public Document submit(String selector, Map<String, String> fields) {
+        assertNotNull(page, "no page is open");
+        Element form = page.selectFirst(selector);
+        assertNotNull(form, "no form " + selector + " on page:\n" + page.text());
+        Map<String, String> values = new LinkedHashMap<>();
+        form.select("input[type=hidden]").forEach(input -> values.put(input.attr("name"), input.attr("value")));
+        values.putAll(fields);
+        follow(Http.send(http, HttpRequest.newBuilder(URI.create(form.attr("abs:action")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(Http.form(values)))
+                .build()));
+        return page;
+    }
+
+    private void follow(HttpResponse<String> response) {
+        while (response.statusCode() == 302 || response.statusCode() == 303) {
+            String location = response.headers().firstValue("Location").orElseThrow();
+            if (location.startsWith(REDIRECT_URI)) {
+                page = null;
+                authorizationCode = queryParameter(location, "code");
+                return;
+            }
+            URI next = response.uri().resolve(location);
+            response = Http.send(http, HttpRequest.newBuilder(next).GET().build());
+        }
+        assertEquals(200, response.statusCode(), "unexpected response " + response.statusCode() + ": " + response.body());
+        page = Jsoup.parse(response.body(), response.uri().toString());
+    }
+
+    public Document page() {
+        return page;
+    }
+
+    public boolean isRedirectedToClient() {
+        return authorizationCode != null;
+    }
+
+    /** Exchanges the authorization code at the token endpoint, as the demo client would. */
+    public JsonNode exchangeCodeForTokens() {
+        assertNotNull(authorizationCode, "login did not reach the client; current page:\n" + (page == null ? "" : page.text()));
+        HttpResponse<String> response = Http.send(http, HttpRequest.newBuilder(
+                        URI.create(realmUrl + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(Http.form(Map.of(
+                        "grant_type", "authorization_code", "code", authorizationCode, "client_id", CLIENT_ID,
+                        "redirect_uri", REDIRECT_URI, "code_verifier", codeVerifier))))
+                .build());
+        assertEquals(200, response.statusCode(), response.body());
+        return Http.json(response.body());
+    }
+
+    /** The claims of a JWT; the signature is Keycloak's business, the test reads what was issued. */
+    public static JsonNode claims(String jwt) {
+        String payload = jwt.split("\\.")[1];
+        return Http.json(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8));
+    }
+
+    private static String queryParameter(String url, String name) {
+        for (String pair : URI.create(url).getRawQuery().split("&")) {
+            String[] kv = pair.split("=", 2);
+            if (kv[0].equals(name)) {
+                return java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    private static String randomUrlSafe(int bytes) {
+        byte[] random = new byte[bytes];
+        new SecureRandom().nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    private static String s256(String verifier) {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.github.twofa.it.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Keycloak's own distribution (the Maven artifact keycloak-quarkus-dist, unpacked by the build) started as a
+ * process in dev mode on free ports with an in-memory database, so every run starts from the demo realm.
+ */
+final class DistributionServer implements KeycloakServer {
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+
+    private final Process process;
+    private final String baseUrl;
+
+    private DistributionServer(Process process, String baseUrl) {
+        this.process = process;
+        this.baseUrl = baseUrl;
+    }
+
+    static DistributionServer start() {
+        Path home = Path.of(required("kc.test.dist"));
+        Path jar = Path.of(required("kc.test.providerJar"));
+        Path realm = Path.of(required("kc.test.realmFile"));
+        try {
+            Files.createDirectories(home.resolve("providers"));
+            Files.copy(jar, home.resolve("providers").resolve("keycloak-twofa.jar"), StandardCopyOption.REPLACE_EXISTING);
+            Path importDir = Files.createDirectories(home.resolve("data/import"));
+            Files.copy(realm, importDir.resolve("realm-export.json"), StandardCopyOption.REPLACE_EXISTING);
+            int httpPort = freePort();
+            int managementPort = freePort();
+            Path log = home.getParent().resolve("keycloak-it.log");
+            ProcessBuilder builder = new ProcessBuilder(List.of(
+                    home.resolve("bin/kc.sh").toString(), "start-dev",
+                    "--db=dev-mem",
+                    "--http-port=" + httpPort,
+                    "--http-management-port=" + managementPort,
+                    "--health-enabled=true",
+                    "--import-realm",
+                    "--spi-credential--twofa-totp--encryption-keys=" + ENCRYPTION_KEYS,
+                    "--log-level=INFO,io.github.twofa:DEBUG"))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
+            builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+            builder.environment().put("JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1g");
+            Process process = builder.start();
+            DistributionServer server = new DistributionServer(process, "http://localhost:" + httpPort);
+            server.awaitReady(managementPort, log);
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitReady(int managementPort, Path log) {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + managementPort + "/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (ready.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep();
+        }
+        close();
+        throw new IllegalStateException("Keycloak did not become ready within " + START_TIMEOUT + "; see " + log);
+    }
+
+    @Override
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            throw new IllegalStateException("System property " + property + " is not set: run the tests with mvn verify");
+        }
+        return value;
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

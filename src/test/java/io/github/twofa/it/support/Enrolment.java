@@ -1,0 +1,54 @@
+package io.github.twofa.it.support;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import org.jsoup.nodes.Document;
+
+/** Drives the enrolment pages the way a person with a phone app does: scan the QR, type the code it shows. */
+public final class Enrolment {
+
+    /** What the phone app learned from the QR, and the time step whose code turned 2FA on. */
+    public record EnrolledKey(String username, String password, byte[] key, long enrolmentStep) {
+    }
+
+    private Enrolment() {
+    }
+
+    /** The otpauth:// URI a camera reads from the QR code on the enrolment page. */
+    public static URI scanQr(Document setupPage) {
+        var image = setupPage.selectFirst("#twofa-qr-code");
+        assertNotNull(image, "no QR code on page:\n" + setupPage.text());
+        return URI.create(QrCodes.decodeDataUri(image.attr("src")));
+    }
+
+    public static String secretOf(URI otpauth) {
+        return queryParameter(otpauth, "secret");
+    }
+
+    public static String queryParameter(URI uri, String name) {
+        for (String pair : uri.getRawQuery().split("&")) {
+            String[] kv = pair.split("=", 2);
+            if (kv[0].equals(name)) {
+                return java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    /** Creates a user in {@code realm}, logs in, scans the QR and confirms with the current code. */
+    public static EnrolledKey enrolNewUser(KeycloakServer server, AdminApi admin, String realm, String username) {
+        admin.createUser(realm, username, "pw-" + username, List.of());
+        BrowserSession browser = new BrowserSession(server, realm);
+        Document setup = browser.loginWithPassword(username, "pw-" + username);
+        byte[] key = IndependentTotp.base32Decode(secretOf(scanQr(setup)));
+        long step = IndependentTotp.currentStep();
+        browser.submit("#twofa-setup-form", Map.of("code", IndependentTotp.code(key, step)));
+        assertTrue(browser.isRedirectedToClient(), "enrolment did not finish the login");
+        return new EnrolledKey(username, "pw-" + username, key, step);
+    }
+}

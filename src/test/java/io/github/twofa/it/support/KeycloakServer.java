@@ -1,0 +1,18 @@
+package io.github.twofa.it.support;
+
+/** A running Keycloak with our provider jar and the demo realm, however it was started. */
+public interface KeycloakServer extends AutoCloseable {
+
+    /** The server's base URL without a trailing slash, e.g. http://localhost:8080 */
+    String baseUrl();
+
+    /** The server key the tests configure for TOTP secret encryption. */
+    String ENCRYPTION_KEYS = "it-key-1:" + java.util.Base64.getEncoder().encodeToString(
+            "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+    String ADMIN_USER = "admin";
+    String ADMIN_PASSWORD = "admin";
+
+    @Override
+    void close();
+}
