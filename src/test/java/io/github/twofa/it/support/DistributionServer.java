@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * Keycloak's own distribution (the Maven artifact keycloak-quarkus-dist, unpacked by the build) started as a
- * process in dev mode on free ports with an in-memory database, so every run starts from the demo realm.
+ * process in dev mode on free ports with a fresh embedded H2 database file, so every run starts from the demo realm.
  */
 final class DistributionServer implements KeycloakServer {
 
@@ -23,10 +23,12 @@ final class DistributionServer implements KeycloakServer {
 
     private final Process process;
     private final String baseUrl;
+    private final Path databaseFile;
 
-    private DistributionServer(Process process, String baseUrl) {
+    private DistributionServer(Process process, String baseUrl, Path databaseFile) {
         this.process = process;
         this.baseUrl = baseUrl;
+        this.databaseFile = databaseFile;
     }
 
     static DistributionServer start() {
@@ -36,6 +38,7 @@ final class DistributionServer implements KeycloakServer {
         try {
             Files.createDirectories(home.resolve("providers"));
             Files.copy(jar, home.resolve("providers").resolve("keycloak-twofa.jar"), StandardCopyOption.REPLACE_EXISTING);
+            deleteTree(home.resolve("data/h2"));
             Path importDir = Files.createDirectories(home.resolve("data/import"));
             Files.copy(realm, importDir.resolve("realm-export.json"), StandardCopyOption.REPLACE_EXISTING);
             int httpPort = freePort();
@@ -43,7 +46,7 @@ final class DistributionServer implements KeycloakServer {
             Path log = home.getParent().resolve("keycloak-it.log");
             ProcessBuilder builder = new ProcessBuilder(List.of(
                     home.resolve("bin/kc.sh").toString(), "start-dev",
-                    "--db=dev-mem",
+                    "--db=dev-file",
                     "--http-port=" + httpPort,
                     "--http-management-port=" + managementPort,
                     "--health-enabled=true",
@@ -56,7 +59,8 @@ final class DistributionServer implements KeycloakServer {
             builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
             builder.environment().put("JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1g");
             Process process = builder.start();
-            DistributionServer server = new DistributionServer(process, "http://localhost:" + httpPort);
+            DistributionServer server = new DistributionServer(process, "http://localhost:" + httpPort,
+                    home.resolve("data/h2/keycloakdb.mv.db"));
             server.awaitReady(managementPort, log);
             return server;
         } catch (IOException e) {
@@ -105,6 +109,22 @@ final class DistributionServer implements KeycloakServer {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The embedded H2 database file, to look at what a database dump would contain. */
+    @Override
+    public java.util.Optional<Path> databaseFile() {
+        return java.util.Optional.of(databaseFile);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
         }
     }
 

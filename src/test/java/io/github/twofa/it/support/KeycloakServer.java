@@ -13,6 +13,11 @@ public interface KeycloakServer extends AutoCloseable {
     String ADMIN_USER = "admin";
     String ADMIN_PASSWORD = "admin";
 
+    /** The database file, where the test can read it like a dump; empty where the database is out of reach. */
+    default java.util.Optional<java.nio.file.Path> databaseFile() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }

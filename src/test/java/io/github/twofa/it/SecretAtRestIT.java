@@ -1,0 +1,94 @@
+package io.github.twofa.it;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import io.github.twofa.it.support.AdminApi;
+import io.github.twofa.it.support.Enrolment;
+import io.github.twofa.it.support.Enrolment.EnrolledKey;
+import io.github.twofa.it.support.KeycloakServer;
+import io.github.twofa.it.support.TestServer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** What an attacker holding a copy of the database file learns about a user's TOTP secret: nothing. */
+class SecretAtRestIT {
+
+    @Test
+    void givenEnrolledUser_whenTheDatabaseFileIsRead_thenItHoldsTheEncryptedCredentialButNoFormOfTheSecret() throws Exception {
+        KeycloakServer server = TestServer.get();
+        Path database = server.databaseFile().orElse(null);
+        Assumptions.assumeTrue(database != null, "the database file is only reachable with the distribution server");
+        EnrolledKey enrolled = Enrolment.enrolNewUser(server, new AdminApi(server), "demo",
+                "dump-" + UUID.randomUUID().toString().substring(0, 8));
+
+        byte[] dump = awaitContains(database, enrolled.username());
+
+        assertTrue(contains(dump, "encryptedSecret".getBytes(StandardCharsets.UTF_8)),
+                "the credential row is not in the file, so the scan proves nothing");
+        String base32 = base32(enrolled.key());
+        Map<String, byte[]> forms = Map.of(
+                "Base32", base32.getBytes(StandardCharsets.US_ASCII),
+                "Base32 lower case", base32.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII),
+                "raw bytes", enrolled.key(),
+                "hex", HexFormat.of().formatHex(enrolled.key()).getBytes(StandardCharsets.US_ASCII),
+                "Base64", Base64.getEncoder().encodeToString(enrolled.key()).getBytes(StandardCharsets.US_ASCII),
+                "Base32 as UTF-16", base32.getBytes(StandardCharsets.UTF_16LE));
+        forms.forEach((form, bytes) -> assertFalse(contains(dump, bytes), "the database file holds the secret as " + form));
+    }
+
+    /** H2 writes committed pages shortly after the commit; wait until the user's row is on disk. */
+    private static byte[] awaitContains(Path file, String marker) throws IOException, InterruptedException {
+        byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
+        long deadline = System.currentTimeMillis() + 20_000;
+        byte[] content = Files.readAllBytes(file);
+        while (!contains(content, needle) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+            content = Files.readAllBytes(file);
+        }
+        assertTrue(contains(content, needle), "the user never reached the database file");
+        return content;
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static String base32(byte[] key) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        StringBuilder out = new StringBuilder();
+        int buffer = 0;
+        int bits = 0;
+        for (byte b : key) {
+            buffer = (buffer << 8) | (b & 0xff);
+            bits += 8;
+            while (bits >= 5) {
+                out.append(alphabet.charAt((buffer >> (bits - 5)) & 31));
+                bits -= 5;
+            }
+        }
+        if (bits > 0) {
+            out.append(alphabet.charAt((buffer << (5 - bits)) & 31));
+        }
+        return out.toString();
+    }
+}
