@@ -17,50 +17,90 @@ import java.util.List;
  * Keycloak's own distribution (the Maven artifact keycloak-quarkus-dist, unpacked by the build) started as a
  * process in dev mode on free ports with a fresh embedded H2 database file, so every run starts from the demo realm.
  */
-final class DistributionServer implements KeycloakServer {
+public final class DistributionServer implements KeycloakServer {
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
 
     private final Process process;
     private final String baseUrl;
     private final Path databaseFile;
+    private final Path log;
 
-    private DistributionServer(Process process, String baseUrl, Path databaseFile) {
+    private DistributionServer(Process process, String baseUrl, Path databaseFile, Path log) {
         this.process = process;
         this.baseUrl = baseUrl;
         this.databaseFile = databaseFile;
+        this.log = log;
     }
 
+    /** The server's console output (appended across starts of the same home). */
+    public Path log() {
+        return log;
+    }
+
+    /** A copy of the unpacked distribution for a test that needs a server of its own. */
+    public static Path copyOfDistribution(String name) throws IOException {
+        Path source = Path.of(required("kc.test.dist"));
+        Path target = source.getParent().resolve(name);
+        deleteTree(target);
+        try (var paths = Files.walk(source)) {
+            for (Path path : paths.toList()) {
+                Path destination = target.resolve(source.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(destination);
+                } else if (!path.startsWith(source.resolve("data"))) {
+                    Files.copy(path, destination, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return target;
+    }
+
+    /** The shared test server: the unpacked distribution, the test encryption key, a fresh database. */
     static DistributionServer start() {
-        Path home = Path.of(required("kc.test.dist"));
+        return start(Path.of(required("kc.test.dist")), ENCRYPTION_KEYS, true);
+    }
+
+    /**
+     * A server in {@code home} (a Keycloak distribution folder).
+     *
+     * @param encryptionKeys the server option encryption-keys, or null to run without a server key
+     * @param freshDatabase  false keeps the database of the previous start in the same home
+     */
+    public static DistributionServer start(Path home, String encryptionKeys, boolean freshDatabase) {
         Path jar = Path.of(required("kc.test.providerJar"));
         Path realm = Path.of(required("kc.test.realmFile"));
         try {
             Files.createDirectories(home.resolve("providers"));
             Files.copy(jar, home.resolve("providers").resolve("keycloak-twofa.jar"), StandardCopyOption.REPLACE_EXISTING);
-            deleteTree(home.resolve("data/h2"));
+            if (freshDatabase) {
+                deleteTree(home.resolve("data/h2"));
+            }
             Path importDir = Files.createDirectories(home.resolve("data/import"));
             Files.copy(realm, importDir.resolve("realm-export.json"), StandardCopyOption.REPLACE_EXISTING);
             int httpPort = freePort();
             int managementPort = freePort();
-            Path log = home.getParent().resolve("keycloak-it.log");
-            ProcessBuilder builder = new ProcessBuilder(List.of(
+            Path log = home.getParent().resolve(home.getFileName() + "-it.log");
+            List<String> command = new java.util.ArrayList<>(List.of(
                     home.resolve("bin/kc.sh").toString(), "start-dev",
                     "--db=dev-file",
                     "--http-port=" + httpPort,
                     "--http-management-port=" + managementPort,
                     "--health-enabled=true",
                     "--import-realm",
-                    "--spi-credential--twofa-totp--encryption-keys=" + ENCRYPTION_KEYS,
-                    "--log-level=INFO,io.github.twofa:DEBUG"))
+                    "--log-level=INFO,io.github.twofa:DEBUG"));
+            if (encryptionKeys != null) {
+                command.add("--spi-credential--twofa-totp--encryption-keys=" + encryptionKeys);
+            }
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
             builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
             builder.environment().put("JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1g");
             Process process = builder.start();
             DistributionServer server = new DistributionServer(process, "http://localhost:" + httpPort,
-                    home.resolve("data/h2/keycloakdb.mv.db"));
+                    home.resolve("data/h2/keycloakdb.mv.db"), log);
             server.awaitReady(managementPort, log);
             return server;
         } catch (IOException e) {

@@ -1,0 +1,75 @@
+package io.github.twofa.it;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+
+import io.github.twofa.it.support.AdminApi;
+import io.github.twofa.it.support.BrowserSession;
+import io.github.twofa.it.support.DistributionServer;
+import io.github.twofa.it.support.Enrolment;
+import io.github.twofa.it.support.Enrolment.EnrolledKey;
+import io.github.twofa.it.support.IndependentTotp;
+import io.github.twofa.it.support.KeycloakServer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Restarts a server of its own with changing encryption keys over one database: credentials written under key A
+ * still work after rotating to B; without any server key the realm's AES key takes over, with a warning, and
+ * credentials sealed by a key that was removed fail closed.
+ */
+class EncryptionKeyRotationIT {
+
+    private static final String KEY_A = "key-a:" + key('a');
+    private static final String KEY_B = "key-b:" + key('b');
+
+    @BeforeAll
+    static void onlyWithTheDistribution() {
+        Assumptions.assumeTrue("distribution".equals(System.getProperty("kc.test.server", "distribution")),
+                "restarting with other server options needs the distribution server");
+    }
+
+    private static String key(char fill) {
+        return Base64.getEncoder().encodeToString(String.valueOf(fill).repeat(32).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void givenCredentialsSealedUnderKeyA_whenKeysRotateAndThenDisappear_thenOldCredentialsReadUntilTheirKeyIsGone() throws Exception {
+        Path home = DistributionServer.copyOfDistribution("keycloak-rotation");
+        EnrolledKey underA;
+        try (KeycloakServer server = DistributionServer.start(home, KEY_A, true)) {
+            underA = Enrolment.enrolNewUser(server, new AdminApi(server), "demo", "sealed-under-a");
+        }
+
+        EnrolledKey underB;
+        try (KeycloakServer server = DistributionServer.start(home, KEY_B + "," + KEY_A, false)) {
+            assertTrue(logsIn(server, underA), "a credential sealed under key A must work after rotating to B");
+            underB = Enrolment.enrolNewUser(server, new AdminApi(server), "demo", "sealed-under-b");
+        }
+
+        try (DistributionServer server = DistributionServer.start(home, null, false)) {
+            assertTrue(Files.readString(server.log()).contains("No server-level encryption key configured"),
+                    "running without a server key must warn at start-up");
+            assertFalse(logsIn(server, underA), "a credential whose key was removed must not log in");
+            assertFalse(logsIn(server, underB), "a credential whose key was removed must not log in");
+            EnrolledKey underRealmKey = Enrolment.enrolNewUser(server, new AdminApi(server), "demo", "sealed-under-realm-key");
+            assertTrue(logsIn(server, underRealmKey), "the realm's AES key must work as the fallback");
+        }
+    }
+
+    /** Logs in with the next step's code: later than any step used so far, and inside the window. */
+    private static boolean logsIn(KeycloakServer server, EnrolledKey enrolled) {
+        BrowserSession browser = new BrowserSession(server, "demo");
+        browser.loginWithPassword(enrolled.username(), enrolled.password());
+        browser.submit("#twofa-login-form", Map.of("code",
+                IndependentTotp.code(enrolled.key(), IndependentTotp.currentStep() + 1)));
+        return browser.isRedirectedToClient();
+    }
+}
