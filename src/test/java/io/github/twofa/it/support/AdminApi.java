@@ -54,20 +54,30 @@ public final class AdminApi {
         return Http.json(response.body());
     }
 
-    /** Imports the demo realm under a new name, with the 2FA execution configured as given. */
-    public String importDemoRealmCopy(Map<String, String> totpExecutionConfig) throws java.io.IOException {
+    /** The demo realm's representation (realm-export.json) under a new, unique realm name. */
+    public static ObjectNode demoRealmCopy() throws java.io.IOException {
         ObjectNode realm = (ObjectNode) Http.JSON.readTree(java.nio.file.Path.of(
                 System.getProperty("kc.test.realmFile")).toFile());
-        String name = "copy-" + UUID.randomUUID().toString().substring(0, 8);
-        realm.put("realm", name);
+        realm.put("realm", "copy-" + UUID.randomUUID().toString().substring(0, 8));
+        return realm;
+    }
+
+    /** Creates a realm from its representation; returns its name. */
+    public String importRealm(ObjectNode realm) {
+        HttpResponse<String> created = call("POST", "", realm.toString());
+        assertEquals(201, created.statusCode(), created.body());
+        return realm.get("realm").asText();
+    }
+
+    /** Imports the demo realm under a new name, with the 2FA execution configured as given. */
+    public String importDemoRealmCopy(Map<String, String> totpExecutionConfig) throws java.io.IOException {
+        ObjectNode realm = demoRealmCopy();
         for (JsonNode config : realm.withArray("authenticatorConfig")) {
             if ("twofa totp".equals(config.get("alias").asText())) {
                 totpExecutionConfig.forEach(((ObjectNode) config.get("config"))::put);
             }
         }
-        HttpResponse<String> created = call("POST", "", realm.toString());
-        assertEquals(201, created.statusCode(), created.body());
-        return name;
+        return importRealm(realm);
     }
 
     /** Creates an enabled user with a password and a complete profile; returns the user id. */

@@ -44,10 +44,17 @@ public final class BrowserSession {
 
     /** Opens the client's login and returns the first page (the username/password form). */
     public Document startLogin() {
-        String url = realmUrl + "/protocol/openid-connect/auth?" + Http.form(Map.of(
+        return startLogin(Map.of());
+    }
+
+    /** Opens the client's login with extra authorization request parameters, such as {@code acr_values}. */
+    public Document startLogin(Map<String, String> extraParameters) {
+        Map<String, String> parameters = new LinkedHashMap<>(Map.of(
                 "client_id", CLIENT_ID, "redirect_uri", REDIRECT_URI, "response_type", "code",
                 "scope", "openid", "state", randomUrlSafe(8),
                 "code_challenge", s256(codeVerifier), "code_challenge_method", "S256"));
+        parameters.putAll(extraParameters);
+        String url = realmUrl + "/protocol/openid-connect/auth?" + Http.form(parameters);
         follow(Http.send(http, HttpRequest.newBuilder(URI.create(url)).GET().build()));
         return page;
     }

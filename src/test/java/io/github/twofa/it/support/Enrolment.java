@@ -42,9 +42,16 @@ public final class Enrolment {
 
     /** Creates a user in {@code realm}, logs in, scans the QR and confirms with the current code. */
     public static EnrolledKey enrolNewUser(KeycloakServer server, AdminApi admin, String realm, String username) {
+        return enrolNewUser(server, admin, realm, username, Map.of());
+    }
+
+    /** As above, with extra authorization request parameters (e.g. the acr a step-up flow needs to ask for 2FA). */
+    public static EnrolledKey enrolNewUser(KeycloakServer server, AdminApi admin, String realm, String username,
+                                           Map<String, String> authorizationParameters) {
         admin.createUser(realm, username, "pw-" + username, List.of());
         BrowserSession browser = new BrowserSession(server, realm);
-        Document setup = browser.loginWithPassword(username, "pw-" + username);
+        browser.startLogin(authorizationParameters);
+        Document setup = browser.submit("#kc-form-login", Map.of("username", username, "password", "pw-" + username));
         byte[] key = IndependentTotp.base32Decode(secretOf(scanQr(setup)));
         long step = IndependentTotp.currentStep();
         browser.submit("#twofa-setup-form", Map.of("code", IndependentTotp.code(key, step)));
