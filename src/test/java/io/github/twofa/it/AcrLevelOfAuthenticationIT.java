@@ -15,16 +15,14 @@ import io.github.twofa.it.support.Enrolment;
 import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Http;
 import io.github.twofa.it.support.IndependentTotp;
-import io.github.twofa.it.support.KeycloakServer;
-import io.github.twofa.it.support.TestServer;
-import org.junit.jupiter.api.BeforeAll;
+import io.github.twofa.it.support.RealServerTest;
 import org.junit.jupiter.api.Test;
 
 /**
  * In a realm that maps acr values to levels of authentication (Keycloak's step-up flows), our step serves as level 2:
  * a client asking for "mfa" gets the code page and a token with acr "mfa"; a client asking for nothing gets "pwd".
  */
-class AcrLevelOfAuthenticationIT {
+class AcrLevelOfAuthenticationIT extends RealServerTest {
 
     private static final String STEP_UP_FLOW = """
             [
@@ -47,15 +45,6 @@ class AcrLevelOfAuthenticationIT {
               {"alias": "level 1", "config": {"loa-condition-level": "1", "loa-max-age": "36000"}},
               {"alias": "level 2", "config": {"loa-condition-level": "2", "loa-max-age": "0"}}
             ]""";
-
-    private static KeycloakServer server;
-    private static AdminApi admin;
-
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.get();
-        admin = new AdminApi(server);
-    }
 
     @Test
     void givenStepUpRealm_whenClientAsksForMfaOrForNothing_thenAcrFollowsTheRealmsLevelMapping() throws Exception {

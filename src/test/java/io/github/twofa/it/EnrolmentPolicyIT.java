@@ -8,29 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 
-import io.github.twofa.it.support.AdminApi;
 import io.github.twofa.it.support.BrowserSession;
-import io.github.twofa.it.support.KeycloakServer;
-import io.github.twofa.it.support.TestServer;
+import io.github.twofa.it.support.RealServerTest;
 import org.jsoup.nodes.Document;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** What the login step does with users who have no 2FA, under each option of the flow editor. */
-class EnrolmentPolicyIT {
-
-    private static KeycloakServer server;
-    private static AdminApi admin;
-
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.get();
-        admin = new AdminApi(server);
-    }
-
-    private static Document loginAs(String realm, String username, BrowserSession browser) {
-        return browser.loginWithPassword(username, "pw");
-    }
+class EnrolmentPolicyIT extends RealServerTest {
 
     @Test
     void givenPolicyRequire_whenUserWithout2faLogsIn_thenEnrolmentIsShownBeforeAnyToken() throws Exception {
@@ -38,7 +22,7 @@ class EnrolmentPolicyIT {
         admin.createUser(realm, "nofactor", "pw", List.of());
         BrowserSession browser = new BrowserSession(server, realm);
 
-        Document page = loginAs(realm, "nofactor", browser);
+        Document page = browser.loginWithPassword("nofactor", "pw");
 
         assertFalse(browser.isRedirectedToClient());
         assertNotNull(page.selectFirst("#twofa-setup-form"), page.text());
@@ -50,7 +34,7 @@ class EnrolmentPolicyIT {
         admin.createUser(realm, "nofactor", "pw", List.of());
         BrowserSession browser = new BrowserSession(server, realm);
 
-        loginAs(realm, "nofactor", browser);
+        browser.loginWithPassword("nofactor", "pw");
 
         assertTrue(browser.isRedirectedToClient());
         assertEquals(List.of("pwd"), TotpEnrolmentAndLoginIT.amr(browser.exchangeCodeForTokens().get("id_token").asText()));
@@ -64,9 +48,9 @@ class EnrolmentPolicyIT {
         admin.createUser(realm, "other", "pw", List.of());
 
         BrowserSession holder = new BrowserSession(server, realm);
-        Document holderPage = loginAs(realm, "holder", holder);
+        Document holderPage = holder.loginWithPassword("holder", "pw");
         BrowserSession other = new BrowserSession(server, realm);
-        loginAs(realm, "other", other);
+        other.loginWithPassword("other", "pw");
 
         assertNotNull(holderPage.selectFirst("#twofa-setup-form"), "role holder was not asked to enrol");
         assertTrue(other.isRedirectedToClient(), "user without the role was not let through");

@@ -12,31 +12,19 @@ import java.util.UUID;
 import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.twofa.it.support.AdminApi;
 import io.github.twofa.it.support.BrowserSession;
 import io.github.twofa.it.support.Enrolment;
 import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.IndependentTotp;
-import io.github.twofa.it.support.KeycloakServer;
-import io.github.twofa.it.support.TestServer;
+import io.github.twofa.it.support.RealServerTest;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Enrolment and login through the real pages of a real Keycloak, with the demo realm and client. */
-class TotpEnrolmentAndLoginIT {
+class TotpEnrolmentAndLoginIT extends RealServerTest {
 
     private static final String REALM = "demo";
-    private static KeycloakServer server;
-    private static AdminApi admin;
-
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.get();
-        admin = new AdminApi(server);
-    }
-
     private static String uniqueUser() {
         return "user-" + UUID.randomUUID().toString().substring(0, 8);
     }
