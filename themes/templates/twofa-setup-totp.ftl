@@ -1,4 +1,5 @@
 <#import "template.ftl" as layout>
+<#import "twofa-macros.ftl" as twofa>
 <@layout.registrationLayout displayRequiredFields=false displayMessage=!messagesPerField.existsError('code'); section>
 <!-- template: twofa-setup-totp.ftl -->
     <#if section = "header">
@@ -28,36 +29,13 @@
         </ol>
 
         <form id="twofa-setup-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post" novalidate="novalidate">
-            <div class="${properties.kcFormGroupClass!}">
-                <div class="${properties.kcFormGroupLabelClass!}">
-                    <label for="code" class="${properties.kcFormLabelClass!}">
-                        <span class="${properties.kcFormLabelTextClass!}">${msg("twofaCodeLabel")}</span>
-                    </label>
-                </div>
-                <span class="${properties.kcInputClass!} <#if messagesPerField.existsError('code')>${properties.kcError!}</#if>">
-                    <input id="code" name="code" type="text" autocomplete="one-time-code" inputmode="numeric"
-                           autofocus required aria-describedby="input-error-code"
-                           aria-invalid="<#if messagesPerField.existsError('code')>true</#if>"/>
-                </span>
-                <div id="input-error-container-code" aria-live="polite">
-                    <#if messagesPerField.existsError('code')>
-                        <div class="${properties.kcFormHelperTextClass!}">
-                            <span id="input-error-code" class="${properties.kcInputErrorMessageClass!}">${kcSanitize(messagesPerField.get('code'))?no_esc}</span>
-                        </div>
-                    </#if>
-                </div>
-            </div>
-
-            <div class="${properties.kcFormGroupClass!}">
-                <div class="${properties.kcFormActionGroupClass!}">
-                    <button id="twofa-setup-submit" type="submit"
-                            class="${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("twofaSetupSubmit")}</button>
-                    <#if isAppInitiatedAction??>
-                        <button id="twofa-setup-cancel" type="submit" name="cancel-aia" value="true"
-                                class="${properties.kcButtonSecondaryClass!} ${properties.kcButtonBlockClass!}">${msg("doCancel")}</button>
-                    </#if>
-                </div>
-            </div>
+            <@twofa.codeField name="code" label=msg("twofaCodeLabel")/>
+            <@twofa.actions>
+                <@twofa.primaryButton id="twofa-setup-submit" label="twofaSetupSubmit"/>
+                <#if isAppInitiatedAction??>
+                    <@twofa.secondaryButton id="twofa-setup-cancel" label="doCancel" name="cancel-aia" value="true"/>
+                </#if>
+            </@twofa.actions>
         </form>
     </#if>
 </@layout.registrationLayout>

@@ -2,12 +2,18 @@ package io.github.twofa.authenticator;
 
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
+import io.github.twofa.credential.BackupCodesCredentialModel;
+import io.github.twofa.credential.BackupCodesCredentialProvider;
+import io.github.twofa.credential.BackupCodesCredentialProviderFactory;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.credential.TotpCredentialProviderFactory;
+import io.github.twofa.requiredaction.BackupCodesRequiredAction;
 import io.github.twofa.requiredaction.TotpSetupRequiredAction;
 import io.github.twofa.totp.TotpVerifier;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
@@ -26,14 +32,18 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
 
 /**
- * The login step after the password: asks for the current code of the user's authenticator app.
- * Users without 2FA never reach {@link #authenticate}: Keycloak marks the step "set-up required" and
+ * The login step after the password: asks for the current code of the user's authenticator app, or one of their
+ * backup codes. Users without 2FA never reach {@link #authenticate}: Keycloak marks the step "set-up required" and
  * {@link #setRequiredActions} decides, per the execution's {@link EnrolmentPolicy}, whether they must enrol.
  */
 public class TotpAuthenticator implements Authenticator, CredentialValidator<TotpCredentialProvider> {
 
-    static final String TEMPLATE = "twofa-login-totp.ftl";
+    static final String CODE_TEMPLATE = "twofa-login-totp.ftl";
+    static final String BACKUP_CODE_TEMPLATE = "twofa-login-backup-code.ftl";
     static final String CODE_FIELD = "code";
+    static final String BACKUP_CODE_FIELD = "backupCode";
+    /** Event detail: how many backup codes are left after one was used. */
+    public static final String BACKUP_CODES_REMAINING = "backup_codes_remaining";
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
@@ -42,7 +52,19 @@ public class TotpAuthenticator implements Authenticator, CredentialValidator<Tot
 
     @Override
     public void action(AuthenticationFlowContext context) {
-        String code = TotpVerifier.normalise(context.getHttpRequest().getDecodedFormParameters().getFirst(CODE_FIELD));
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        if (form.containsKey("use-backup-code")) {
+            context.challenge(backupCodeForm(context, null));
+        } else if (form.containsKey("use-app-code")) {
+            context.challenge(codeForm(context, null));
+        } else if (form.containsKey(BACKUP_CODE_FIELD)) {
+            checkBackupCode(context, form.getFirst(BACKUP_CODE_FIELD));
+        } else {
+            checkAppCode(context, TotpVerifier.normalise(form.getFirst(CODE_FIELD)));
+        }
+    }
+
+    private void checkAppCode(AuthenticationFlowContext context, String code) {
         if (code.isEmpty()) {
             context.forceChallenge(codeForm(context, "twofaMissingCode"));
             return;
@@ -61,12 +83,49 @@ public class TotpAuthenticator implements Authenticator, CredentialValidator<Tot
         context.success();
     }
 
+    private void checkBackupCode(AuthenticationFlowContext context, String input) {
+        if (input == null || input.isBlank()) {
+            context.forceChallenge(backupCodeForm(context, "twofaMissingBackupCode"));
+            return;
+        }
+        UserModel user = context.getUser();
+        OptionalInt remaining = backupCodes(context.getSession()).consume(user, input);
+        context.getEvent().user(user).detail(Details.CREDENTIAL_TYPE, BackupCodesCredentialModel.TYPE);
+        if (remaining.isEmpty()) {
+            context.getEvent().error(Errors.INVALID_USER_CREDENTIALS);
+            context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, backupCodeForm(context, "twofaInvalidBackupCode"));
+            return;
+        }
+        context.getEvent().detail(BACKUP_CODES_REMAINING, String.valueOf(remaining.getAsInt()));
+        // Next: a page that says how many codes are left, offering (or, with none left, requiring) a new set.
+        context.getAuthenticationSession().setAuthNote(BackupCodesRequiredAction.REMAINING_NOTE, String.valueOf(remaining.getAsInt()));
+        if (remaining.getAsInt() == 0) {
+            user.addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
+        } else {
+            context.getAuthenticationSession().addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
+        }
+        context.success();
+    }
+
     private Response codeForm(AuthenticationFlowContext context, String errorKey) {
-        var form = context.form();
+        var form = context.form()
+                .setAttribute("twofaHasBackupCodes", backupCodes(context.getSession()).current(context.getUser()).isPresent());
         if (errorKey != null) {
             form.addError(new FormMessage(CODE_FIELD, errorKey));
         }
-        return form.createForm(TEMPLATE);
+        return form.createForm(CODE_TEMPLATE);
+    }
+
+    private Response backupCodeForm(AuthenticationFlowContext context, String errorKey) {
+        var form = context.form();
+        if (errorKey != null) {
+            form.addError(new FormMessage(BACKUP_CODE_FIELD, errorKey));
+        }
+        return form.createForm(BACKUP_CODE_TEMPLATE);
+    }
+
+    private static BackupCodesCredentialProvider backupCodes(KeycloakSession session) {
+        return (BackupCodesCredentialProvider) session.getProvider(CredentialProvider.class, BackupCodesCredentialProviderFactory.PROVIDER_ID);
     }
 
     @Override

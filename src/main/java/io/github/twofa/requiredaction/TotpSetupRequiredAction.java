@@ -81,6 +81,8 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
         new UsedStepRegistry(context.getSession().singleUseObjects()).claim(credential.getId(), step.getAsLong(),
                 parameters.stepAt(now) + TotpVerifier.WINDOW, (long) parameters.period() * (2L * TotpVerifier.WINDOW + 2));
         context.getAuthenticationSession().removeAuthNote(PENDING_SECRET_NOTE);
+        // The first set of backup codes is shown right after, before the login completes.
+        context.getUser().addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
         event.detail(Details.CREDENTIAL_ID, credential.getId());
         context.success();
     }

@@ -73,10 +73,12 @@ class TotpEnrolmentAndLoginIT extends RealServerTest {
         assertEquals(firstQr, Enrolment.scanQr(retry), "a wrong code must not change the QR code");
         assertFalse(hasTotpCredential(userId), "2FA must not be enabled by a wrong code");
 
-        browser.submit("#twofa-setup-form", Map.of("code", IndependentTotp.code(key, step)));
+        Document codesPage = browser.submit("#twofa-setup-form", Map.of("code", IndependentTotp.code(key, step)));
 
-        assertTrue(browser.isRedirectedToClient());
         assertTrue(hasTotpCredential(userId));
+        assertEquals(10, Enrolment.readBackupCodes(codesPage).size());
+        Enrolment.confirmBackupCodesSaved(browser);
+        assertTrue(browser.isRedirectedToClient());
     }
 
     @Test

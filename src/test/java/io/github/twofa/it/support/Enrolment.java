@@ -13,7 +13,7 @@ import org.jsoup.nodes.Document;
 public final class Enrolment {
 
     /** What the phone app learned from the QR, and the time step whose code turned 2FA on. */
-    public record EnrolledKey(String username, String password, byte[] key, long enrolmentStep) {
+    public record EnrolledKey(String username, String password, byte[] key, long enrolmentStep, List<String> backupCodes) {
     }
 
     private Enrolment() {
@@ -40,6 +40,17 @@ public final class Enrolment {
         return null;
     }
 
+    /** The backup codes as the page shows them, e.g. {@code abcde-fghjk}. */
+    public static List<String> readBackupCodes(Document page) {
+        List<String> codes = page.select("#twofa-backup-codes li").eachText();
+        assertTrue(!codes.isEmpty(), "no backup codes on page:\n" + page.text());
+        return codes;
+    }
+
+    public static Document confirmBackupCodesSaved(BrowserSession browser) {
+        return browser.submit("#twofa-backup-codes-form", Map.of("saved", "on", "action", "confirm"));
+    }
+
     /** Creates a user in {@code realm}, logs in, scans the QR and confirms with the current code. */
     public static EnrolledKey enrolNewUser(KeycloakServer server, AdminApi admin, String realm, String username) {
         return enrolNewUser(server, admin, realm, username, Map.of());
@@ -54,8 +65,10 @@ public final class Enrolment {
         Document setup = browser.submit("#kc-form-login", Map.of("username", username, "password", "pw-" + username));
         byte[] key = IndependentTotp.base32Decode(secretOf(scanQr(setup)));
         long step = IndependentTotp.currentStep();
-        browser.submit("#twofa-setup-form", Map.of("code", IndependentTotp.code(key, step)));
+        Document codesPage = browser.submit("#twofa-setup-form", Map.of("code", IndependentTotp.code(key, step)));
+        List<String> backupCodes = readBackupCodes(codesPage);
+        confirmBackupCodesSaved(browser);
         assertTrue(browser.isRedirectedToClient(), "enrolment did not finish the login");
-        return new EnrolledKey(username, "pw-" + username, key, step);
+        return new EnrolledKey(username, "pw-" + username, key, step, backupCodes);
     }
 }

@@ -1,0 +1,107 @@
+package io.github.twofa.credential;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import io.github.twofa.backupcodes.BackupCodeHasher;
+import io.github.twofa.credential.dto.BackupCodesCredentialData;
+import io.github.twofa.credential.dto.BackupCodesSecretData;
+import org.keycloak.common.util.Time;
+import org.keycloak.credential.CredentialModel;
+import org.keycloak.util.JsonSerialization;
+
+/** A user's set of one-time backup codes, stored only as salted PBKDF2 hashes. */
+public class BackupCodesCredentialModel extends CredentialModel {
+
+    public static final String TYPE = "twofa-backup-codes";
+
+    private final BackupCodesCredentialData credentialData;
+    private final BackupCodesSecretData secretData;
+
+    private BackupCodesCredentialModel(BackupCodesCredentialData credentialData, BackupCodesSecretData secretData) {
+        this.credentialData = credentialData;
+        this.secretData = secretData;
+    }
+
+    /** A new set from the canonical codes, hashed with a fresh salt. */
+    public static BackupCodesCredentialModel create(List<String> canonicalCodes, int iterations) {
+        byte[] salt = BackupCodeHasher.newSalt();
+        List<String> hashes = canonicalCodes.stream()
+                .map(code -> Base64.getEncoder().encodeToString(BackupCodeHasher.hash(code, salt, iterations)))
+                .toList();
+        long now = Time.currentTimeMillis();
+        BackupCodesCredentialModel model = new BackupCodesCredentialModel(
+                new BackupCodesCredentialData(hashes.size(), hashes.size(), now, BackupCodeHasher.ALGORITHM, iterations),
+                new BackupCodesSecretData(Base64.getEncoder().encodeToString(salt), hashes));
+        model.setType(TYPE);
+        model.setCreatedDate(now);
+        model.writeJson();
+        return model;
+    }
+
+    public static BackupCodesCredentialModel createFromCredentialModel(CredentialModel stored) {
+        try {
+            BackupCodesCredentialModel model = new BackupCodesCredentialModel(
+                    JsonSerialization.readValue(stored.getCredentialData(), BackupCodesCredentialData.class),
+                    JsonSerialization.readValue(stored.getSecretData(), BackupCodesSecretData.class));
+            model.setId(stored.getId());
+            model.setType(stored.getType());
+            model.setUserLabel(stored.getUserLabel());
+            model.setCreatedDate(stored.getCreatedDate());
+            model.setCredentialData(stored.getCredentialData());
+            model.setSecretData(stored.getSecretData());
+            return model;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public BackupCodesCredentialData getBackupCodesData() {
+        return credentialData;
+    }
+
+    public int remaining() {
+        return secretData.getHashes().size();
+    }
+
+    public byte[] salt() {
+        return Base64.getDecoder().decode(secretData.getSalt());
+    }
+
+    public List<byte[]> hashes() {
+        return secretData.getHashes().stream().map(Base64.getDecoder()::decode).toList();
+    }
+
+    /** The stored hash at {@code index}, as it is stored: the key under which its single use is claimed. */
+    public String storedHash(int index) {
+        return secretData.getHashes().get(index);
+    }
+
+    /** The same set without the code at {@code index}. */
+    public BackupCodesCredentialModel withoutCode(int index) {
+        List<String> left = new ArrayList<>(secretData.getHashes());
+        left.remove(index);
+        BackupCodesCredentialModel model = new BackupCodesCredentialModel(
+                new BackupCodesCredentialData(credentialData.getTotal(), left.size(), credentialData.getGeneratedAt(),
+                        credentialData.getAlgorithm(), credentialData.getIterations()),
+                new BackupCodesSecretData(secretData.getSalt(), left));
+        model.setId(getId());
+        model.setType(TYPE);
+        model.setUserLabel(getUserLabel());
+        model.setCreatedDate(getCreatedDate());
+        model.writeJson();
+        return model;
+    }
+
+    private void writeJson() {
+        try {
+            setCredentialData(JsonSerialization.writeValueAsString(credentialData));
+            setSecretData(JsonSerialization.writeValueAsString(secretData));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

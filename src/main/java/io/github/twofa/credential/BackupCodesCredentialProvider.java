@@ -1,0 +1,145 @@
+package io.github.twofa.credential;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import io.github.twofa.backupcodes.BackupCodeFormat;
+import io.github.twofa.backupcodes.BackupCodeHasher;
+import io.github.twofa.backupcodes.BackupCodePolicy;
+import io.github.twofa.requiredaction.BackupCodesRequiredAction;
+import org.keycloak.credential.CredentialInput;
+import org.keycloak.credential.CredentialInputValidator;
+import org.keycloak.credential.CredentialMetadata;
+import org.keycloak.credential.CredentialModel;
+import org.keycloak.credential.CredentialProvider;
+import org.keycloak.credential.CredentialTypeMetadata;
+import org.keycloak.credential.CredentialTypeMetadataContext;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * Stores backup-code sets and consumes codes: any unused code of the set, in any order, each exactly once.
+ */
+public class BackupCodesCredentialProvider implements CredentialProvider<BackupCodesCredentialModel>, CredentialInputValidator {
+
+    /** How long a consumed code stays claimed in the single-use store; far longer than any request. */
+    private static final long CLAIM_LIFESPAN_SECONDS = 3600;
+
+    private final KeycloakSession session;
+
+    public BackupCodesCredentialProvider(KeycloakSession session) {
+        this.session = session;
+    }
+
+    /**
+     * Makes and stores a new set, then removes the older ones in the same transaction, so old codes stop working
+     * only once the new set is stored. Returns the new codes in canonical form: the only time they exist in clear.
+     */
+    public List<String> replaceCodes(RealmModel realm, UserModel user, BackupCodePolicy policy) {
+        List<CredentialModel> old = user.credentialManager().getStoredCredentialsByTypeStream(BackupCodesCredentialModel.TYPE).toList();
+        List<String> codes = BackupCodeFormat.generate(policy.count());
+        createCredential(realm, user, BackupCodesCredentialModel.create(codes, policy.iterations()));
+        old.forEach(credential -> user.credentialManager().removeStoredCredentialById(credential.getId()));
+        return codes;
+    }
+
+    public Optional<BackupCodesCredentialModel> current(UserModel user) {
+        return user.credentialManager().getStoredCredentialsByTypeStream(BackupCodesCredentialModel.TYPE)
+                .findFirst().map(BackupCodesCredentialModel::createFromCredentialModel);
+    }
+
+    public void removeAll(UserModel user) {
+        user.credentialManager().getStoredCredentialsByTypeStream(BackupCodesCredentialModel.TYPE).toList()
+                .forEach(credential -> user.credentialManager().removeStoredCredentialById(credential.getId()));
+    }
+
+    /**
+     * Uses up the code if it is one of the user's unused codes. One PBKDF2 derivation, then a cluster-wide claim
+     * of that code, so concurrent requests with the same code cannot both succeed.
+     *
+     * @return how many codes are left, or empty if the code was not valid
+     */
+    public OptionalInt consume(UserModel user, String input) {
+        Optional<String> code = BackupCodeFormat.normalise(input);
+        Optional<BackupCodesCredentialModel> stored = current(user);
+        if (code.isEmpty() || stored.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        BackupCodesCredentialModel set = stored.get();
+        byte[] derived = BackupCodeHasher.hash(code.get(), set.salt(), set.getBackupCodesData().getIterations());
+        OptionalInt index = BackupCodeHasher.indexOf(derived, set.hashes());
+        if (index.isEmpty() || !session.singleUseObjects().putIfAbsent(
+                "twofa-backup-code:" + set.getId() + ":" + set.storedHash(index.getAsInt()), CLAIM_LIFESPAN_SECONDS)) {
+            return OptionalInt.empty();
+        }
+        BackupCodesCredentialModel left = set.withoutCode(index.getAsInt());
+        user.credentialManager().updateStoredCredential(left);
+        return OptionalInt.of(left.remaining());
+    }
+
+    @Override
+    public boolean isValid(RealmModel realm, UserModel user, CredentialInput input) {
+        return supportsCredentialType(input.getType()) && consume(user, input.getChallengeResponse()).isPresent();
+    }
+
+    @Override
+    public CredentialModel createCredential(RealmModel realm, UserModel user, BackupCodesCredentialModel credentialModel) {
+        return user.credentialManager().createStoredCredential(credentialModel);
+    }
+
+    @Override
+    public boolean deleteCredential(RealmModel realm, UserModel user, String credentialId) {
+        return user.credentialManager().removeStoredCredentialById(credentialId);
+    }
+
+    @Override
+    public BackupCodesCredentialModel getCredentialFromModel(CredentialModel model) {
+        return BackupCodesCredentialModel.createFromCredentialModel(model);
+    }
+
+    @Override
+    public String getType() {
+        return BackupCodesCredentialModel.TYPE;
+    }
+
+    @Override
+    public boolean supportsCredentialType(String credentialType) {
+        return BackupCodesCredentialModel.TYPE.equals(credentialType);
+    }
+
+    @Override
+    public boolean isConfiguredFor(RealmModel realm, UserModel user, String credentialType) {
+        return supportsCredentialType(credentialType) && current(user).isPresent();
+    }
+
+    @Override
+    public CredentialTypeMetadata getCredentialTypeMetadata(CredentialTypeMetadataContext metadataContext) {
+        return CredentialTypeMetadata.builder()
+                .type(getType())
+                .category(CredentialTypeMetadata.Category.TWO_FACTOR)
+                .displayName("twofa-backup-codes-display-name")
+                .helpText("twofa-backup-codes-help-text")
+                .iconCssClass("kcAuthenticatorRecoveryAuthnCodesClass")
+                .createAction(BackupCodesRequiredAction.PROVIDER_ID)
+                .updateAction(BackupCodesRequiredAction.PROVIDER_ID)
+                .removeable(false)
+                .build(session);
+    }
+
+    /** Shown by the account console: how many codes are left, and a warning when few are. */
+    @Override
+    public CredentialMetadata getCredentialMetadata(BackupCodesCredentialModel credential, CredentialTypeMetadata typeMetadata) {
+        CredentialMetadata metadata = new CredentialMetadata();
+        int remaining = credential.remaining();
+        metadata.setInfoMessage("twofa-backup-codes-remaining", String.valueOf(remaining),
+                String.valueOf(credential.getBackupCodesData().getTotal()));
+        if (BackupCodesRequiredAction.policyOf(session.getContext().getRealm()).isLow(remaining)) {
+            metadata.setWarningMessageTitle("twofa-backup-codes-low-title", String.valueOf(remaining));
+            metadata.setWarningMessageDescription("twofa-backup-codes-low-description");
+        }
+        metadata.setCredentialModel(credential);
+        return metadata;
+    }
+}

@@ -1,0 +1,129 @@
+package io.github.twofa.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import io.github.twofa.it.support.BrowserSession;
+import io.github.twofa.it.support.Enrolment;
+import io.github.twofa.it.support.Enrolment.EnrolledKey;
+import io.github.twofa.it.support.RealServerTest;
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.Test;
+
+/** Losing the phone: logging in with backup codes through the real login pages. */
+class BackupCodesLoginIT extends RealServerTest {
+
+    private static EnrolledKey enrolNewUser() {
+        return Enrolment.enrolNewUser(server, admin, "demo", "bc-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /** Password, then "use a backup code", then the code; returns the page after it (or null at the client). */
+    private static Document loginWithBackupCode(BrowserSession browser, EnrolledKey user, String backupCode) {
+        browser.loginWithPassword(user.username(), user.password());
+        browser.submit("#twofa-use-backup-code-form", Map.of("use-backup-code", "true"));
+        return browser.submit("#twofa-backup-code-form", Map.of("backupCode", backupCode));
+    }
+
+    private static int remainingShown(Document notice) {
+        assertNotNull(notice, "expected the page saying how many codes are left");
+        return Integer.parseInt(notice.selectFirst("#twofa-backup-codes-remaining").attr("data-remaining"));
+    }
+
+    @Test
+    void givenEnrolment_thenTenReadableCodesOfFiftyBitsAreShownOnce() {
+        EnrolledKey user = enrolNewUser();
+
+        assertEquals(10, user.backupCodes().size());
+        assertEquals(10, user.backupCodes().stream().distinct().count());
+        user.backupCodes().forEach(code -> assertTrue(code.matches("[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}"), code));
+    }
+
+    @Test
+    void givenBackupCodes_whenOneIsUsed_thenTheLoginSucceedsAndThePageSaysNineAreLeft() {
+        EnrolledKey user = enrolNewUser();
+        BrowserSession browser = new BrowserSession(server, "demo");
+
+        Document notice = loginWithBackupCode(browser, user, user.backupCodes().get(4));
+
+        assertEquals(9, remainingShown(notice));
+        assertNull(notice.selectFirst("#twofa-backup-codes-low"), "9 codes are not few");
+        browser.submit("#twofa-backup-codes-notice-form", Map.of("action", "continue"));
+        assertEquals(List.of("pwd", "otp"), TotpEnrolmentAndLoginIT.amr(browser.exchangeCodeForTokens().get("id_token").asText()));
+    }
+
+    @Test
+    void givenUsedBackupCode_whenUsedAgain_thenRefused() {
+        EnrolledKey user = enrolNewUser();
+        String code = user.backupCodes().get(0);
+        BrowserSession first = new BrowserSession(server, "demo");
+        loginWithBackupCode(first, user, code);
+        first.submit("#twofa-backup-codes-notice-form", Map.of("action", "continue"));
+        assertTrue(first.isRedirectedToClient());
+
+        BrowserSession again = new BrowserSession(server, "demo");
+        Document refused = loginWithBackupCode(again, user, code);
+
+        assertFalse(again.isRedirectedToClient());
+        assertNotNull(refused.selectFirst("#input-error-backupCode"), refused.text());
+    }
+
+    @Test
+    void givenBackupCodes_whenUsedOutOfOrderAndTypedSloppily_thenEachWorks() {
+        EnrolledKey user = enrolNewUser();
+        String seventh = user.backupCodes().get(7);
+        String sloppy = " " + user.backupCodes().get(2).toUpperCase(Locale.ROOT).replace("-", " ") + " ";
+
+        assertEquals(9, remainingShown(loginWithBackupCode(new BrowserSession(server, "demo"), user, seventh)));
+        assertEquals(8, remainingShown(loginWithBackupCode(new BrowserSession(server, "demo"), user, sloppy)));
+    }
+
+    @Test
+    void givenFewCodesLeft_whenLoggingIn_thenANewSetIsOfferedAndOnceMadeTheOldCodesStopWorking() {
+        EnrolledKey user = enrolNewUser();
+        for (int i = 0; i < 6; i++) {
+            loginWithBackupCode(new BrowserSession(server, "demo"), user, user.backupCodes().get(i));
+        }
+        BrowserSession browser = new BrowserSession(server, "demo");
+
+        Document notice = loginWithBackupCode(browser, user, user.backupCodes().get(6));
+
+        assertEquals(3, remainingShown(notice));
+        assertNotNull(notice.selectFirst("#twofa-backup-codes-low"), "3 codes left must be called few");
+        List<String> newCodes = Enrolment.readBackupCodes(browser.submit("#twofa-backup-codes-notice-form", Map.of("action", "generate")));
+        Enrolment.confirmBackupCodesSaved(browser);
+        assertTrue(browser.isRedirectedToClient());
+
+        BrowserSession withOldCode = new BrowserSession(server, "demo");
+        loginWithBackupCode(withOldCode, user, user.backupCodes().get(8));
+        assertFalse(withOldCode.isRedirectedToClient(), "an old code must stop working once a new set is made");
+        assertEquals(9, remainingShown(loginWithBackupCode(new BrowserSession(server, "demo"), user, newCodes.get(0))));
+    }
+
+    @Test
+    void givenLastCodeUsed_whenLoggingIn_thenANewSetIsRequiredBeforeTheLoginCompletes() {
+        EnrolledKey user = enrolNewUser();
+        for (int i = 0; i < 9; i++) {
+            loginWithBackupCode(new BrowserSession(server, "demo"), user, user.backupCodes().get(i));
+        }
+        BrowserSession browser = new BrowserSession(server, "demo");
+
+        Document page = loginWithBackupCode(browser, user, user.backupCodes().get(9));
+
+        assertFalse(browser.isRedirectedToClient());
+        List<String> newCodes = Enrolment.readBackupCodes(page);
+        assertEquals(10, newCodes.size());
+        Document notConfirmed = browser.submit("#twofa-backup-codes-form", Map.of("action", "confirm"));
+        assertEquals(newCodes, Enrolment.readBackupCodes(notConfirmed), "the same codes until the user confirms");
+        assertNotNull(notConfirmed.selectFirst("#input-error-saved"));
+        Enrolment.confirmBackupCodesSaved(browser);
+        assertTrue(browser.isRedirectedToClient());
+    }
+}

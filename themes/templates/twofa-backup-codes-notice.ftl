@@ -1,0 +1,24 @@
+<#import "template.ftl" as layout>
+<#import "twofa-macros.ftl" as twofa>
+<@layout.registrationLayout; section>
+<!-- template: twofa-backup-codes-notice.ftl -->
+    <#if section = "header">
+        ${msg("twofaBackupCodesNoticeTitle")}
+    <#elseif section = "form">
+        <form id="twofa-backup-codes-notice-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
+            <p id="twofa-backup-codes-remaining" role="status" data-remaining="${twofaRemaining?c}">${msg("twofaBackupCodesRemaining", twofaRemaining?c)}</p>
+            <#if twofaLow>
+                <p id="twofa-backup-codes-low">${msg("twofaBackupCodesLowAdvice")}</p>
+                <@twofa.actions>
+                    <@twofa.primaryButton id="twofa-generate" label="twofaBackupCodesGenerate" name="action" value="generate"/>
+                    <@twofa.secondaryButton id="twofa-continue" label="twofaBackupCodesNotNow" name="action" value="continue"/>
+                </@twofa.actions>
+            <#else>
+                <@twofa.actions>
+                    <@twofa.primaryButton id="twofa-continue" label="doContinue" name="action" value="continue"/>
+                    <@twofa.secondaryButton id="twofa-generate" label="twofaBackupCodesGenerate" name="action" value="generate"/>
+                </@twofa.actions>
+            </#if>
+        </form>
+    </#if>
+</@layout.registrationLayout>
