@@ -34,9 +34,9 @@ import org.keycloak.models.utils.FormMessage;
 /**
  * The login step after the password: asks for the current code of the user's authenticator app, or one of their
  * backup codes. Users without 2FA never reach {@link #authenticate}: Keycloak marks the step "set-up required" and
- * {@link #setRequiredActions} decides, per the execution's {@link EnrolmentPolicy}, whether they must enrol.
+ * {@link TwoFactorStep#setRequiredActions} decides, per the execution's {@link EnrolmentPolicy}, whether they must enrol.
  */
-public class TotpAuthenticator implements Authenticator, CredentialValidator<TotpCredentialProvider> {
+public class TotpAuthenticator extends TwoFactorStep {
 
     static final String CODE_TEMPLATE = "twofa-login-totp.ftl";
     static final String BACKUP_CODE_TEMPLATE = "twofa-login-backup-code.ftl";
@@ -124,42 +124,13 @@ public class TotpAuthenticator implements Authenticator, CredentialValidator<Tot
         return form.createForm(BACKUP_CODE_TEMPLATE);
     }
 
-    private static BackupCodesCredentialProvider backupCodes(KeycloakSession session) {
-        return (BackupCodesCredentialProvider) session.getProvider(CredentialProvider.class, BackupCodesCredentialProviderFactory.PROVIDER_ID);
+    @Override
+    protected boolean isDirectGrant() {
+        return false;
     }
 
     @Override
-    public boolean requiresUser() {
-        return true;
-    }
-
-    @Override
-    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return getCredentialProvider(session).isConfiguredFor(realm, user, TotpCredentialModel.TYPE);
-    }
-
-    @Override
-    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-        Map<String, String> config = ExecutionConfigLookup.forCurrentFlow(session, realm, TotpAuthenticatorFactory.PROVIDER_ID);
-        if (EnrolmentPolicy.fromConfig(config).requiresEnrolment(realm, user, config)
-                && user.getRequiredActionsStream().noneMatch(TotpSetupRequiredAction.PROVIDER_ID::equals)) {
-            user.addRequiredAction(TotpSetupRequiredAction.PROVIDER_ID);
-        }
-    }
-
-    /** Fails closed: if the set-up action is disabled, users without 2FA are refused rather than let through. */
-    @Override
-    public List<RequiredActionFactory> getRequiredActions(KeycloakSession session) {
-        return List.of((RequiredActionFactory) session.getKeycloakSessionFactory()
-                .getProviderFactory(RequiredActionProvider.class, TotpSetupRequiredAction.PROVIDER_ID));
-    }
-
-    @Override
-    public TotpCredentialProvider getCredentialProvider(KeycloakSession session) {
-        return (TotpCredentialProvider) session.getProvider(CredentialProvider.class, TotpCredentialProviderFactory.PROVIDER_ID);
-    }
-
-    @Override
-    public void close() {
+    protected String providerId() {
+        return TotpAuthenticatorFactory.PROVIDER_ID;
     }
 }

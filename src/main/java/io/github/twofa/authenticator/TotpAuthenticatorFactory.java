@@ -2,7 +2,9 @@ package io.github.twofa.authenticator;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
+import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.TotpCredentialModel;
 import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
@@ -15,11 +17,15 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 
 public class TotpAuthenticatorFactory implements AuthenticatorFactory {
 
+    /** The options both steps offer for users without 2FA. */
+    static final List<ProviderConfigProperty> ENROLMENT_CONFIG = enrolmentConfig();
+
     public static final String PROVIDER_ID = "twofa-totp-authenticator";
 
     private static final TotpAuthenticator SINGLETON = new TotpAuthenticator();
 
-    private static final List<ProviderConfigProperty> CONFIG = ProviderConfigurationBuilder.create()
+    private static List<ProviderConfigProperty> enrolmentConfig() {
+        return ProviderConfigurationBuilder.create()
             .property().name(EnrolmentPolicy.CONFIG_POLICY)
             .label("Users without 2FA")
             .helpText("require: they must set up 2FA before the login completes. skip: they log in with the "
@@ -35,6 +41,7 @@ public class TotpAuthenticatorFactory implements AuthenticatorFactory {
             .type(ProviderConfigProperty.ROLE_TYPE)
             .add()
             .build();
+    }
 
     @Override
     public String getId() {
@@ -56,6 +63,12 @@ public class TotpAuthenticatorFactory implements AuthenticatorFactory {
         return TotpCredentialModel.TYPE;
     }
 
+    /** Backup codes are a credential of this step too, so the account console lists them. */
+    @Override
+    public Set<String> getOptionalReferenceCategories(KeycloakSession session) {
+        return Set.of(BackupCodesCredentialModel.TYPE);
+    }
+
     @Override
     public boolean isConfigurable() {
         return true;
@@ -63,7 +76,7 @@ public class TotpAuthenticatorFactory implements AuthenticatorFactory {
 
     @Override
     public List<ProviderConfigProperty> getConfigProperties() {
-        return CONFIG;
+        return ENROLMENT_CONFIG;
     }
 
     @Override

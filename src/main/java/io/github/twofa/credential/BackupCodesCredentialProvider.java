@@ -116,16 +116,21 @@ public class BackupCodesCredentialProvider implements CredentialProvider<BackupC
 
     @Override
     public CredentialTypeMetadata getCredentialTypeMetadata(CredentialTypeMetadataContext metadataContext) {
-        return CredentialTypeMetadata.builder()
+        var builder = CredentialTypeMetadata.builder()
                 .type(getType())
                 .category(CredentialTypeMetadata.Category.TWO_FACTOR)
                 .displayName("twofa-backup-codes-display-name")
                 .helpText("twofa-backup-codes-help-text")
                 .iconCssClass("kcAuthenticatorRecoveryAuthnCodesClass")
-                .createAction(BackupCodesRequiredAction.PROVIDER_ID)
-                .updateAction(BackupCodesRequiredAction.PROVIDER_ID)
-                .removeable(false)
-                .build(session);
+                // Codes go away with the authenticator they back up; on their own they are replaced, not removed.
+                .removeable(false);
+        UserModel user = metadataContext.getUser();
+        if (user != null && current(user).isPresent()) {
+            builder.updateAction(BackupCodesRequiredAction.PROVIDER_ID);
+        } else {
+            builder.createAction(BackupCodesRequiredAction.PROVIDER_ID);
+        }
+        return builder.build(session);
     }
 
     /** Shown by the account console: how many codes are left, and a warning when few are. */

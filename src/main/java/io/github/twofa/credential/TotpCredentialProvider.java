@@ -113,8 +113,8 @@ public class TotpCredentialProvider implements CredentialProvider<TotpCredential
         }
         TotpParameters parameters = credential.parameters();
         long lastAcceptable = parameters.stepAt(now) + TotpVerifier.WINDOW;
-        long lifespan = (long) parameters.period() * (2L * TotpVerifier.WINDOW + 2);
-        return new UsedStepRegistry(session.singleUseObjects()).claim(stored.getId(), step.getAsLong(), lastAcceptable, lifespan);
+        return new UsedStepRegistry(session.singleUseObjects()).claim(stored.getId(), step.getAsLong(), lastAcceptable,
+                UsedStepRegistry.lifespanSeconds(parameters));
     }
 
     @Override

@@ -26,6 +26,11 @@ public class TotpCredentialProviderFactory implements CredentialProviderFactory<
         protector = new SecretProtector(KeyRing.parse(config.get(ENCRYPTION_KEYS)));
     }
 
+    /** The server's sealing of TOTP secrets, also used for setups pending over REST. */
+    public SecretProtector protector() {
+        return protector;
+    }
+
     @Override
     public TotpCredentialProvider create(KeycloakSession session) {
         return new TotpCredentialProvider(session, protector);

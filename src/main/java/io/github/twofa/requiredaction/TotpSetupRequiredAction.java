@@ -1,13 +1,10 @@
 package io.github.twofa.requiredaction;
 
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Optional;
 
 import io.github.twofa.credential.TotpCredentialModel;
-import io.github.twofa.credential.TotpCredentialProvider;
-import io.github.twofa.credential.TotpCredentialProviderFactory;
-import io.github.twofa.security.UsedStepRegistry;
-import io.github.twofa.totp.OtpAuthUri;
+import io.github.twofa.enrolment.TotpEnrolment;
 import io.github.twofa.totp.QrCodeImage;
 import io.github.twofa.totp.TotpParameters;
 import io.github.twofa.totp.TotpSecret;
@@ -19,15 +16,12 @@ import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
-import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialModel;
-import org.keycloak.credential.CredentialProvider;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.OTPPolicy;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.sessions.AuthenticationSessionModel;
@@ -60,7 +54,6 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
     @Override
     public void processAction(RequiredActionContext context) {
         TotpSecret secret = pendingSecret(context.getAuthenticationSession());
-        TotpParameters parameters = parametersOf(context.getRealm());
         String code = TotpVerifier.normalise(context.getHttpRequest().getDecodedFormParameters().getFirst(CODE_FIELD));
         var event = context.getEvent().event(EventType.UPDATE_CREDENTIAL)
                 .detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE);
@@ -68,22 +61,17 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
             context.challenge(setupForm(context, secret, "twofaMissingCode"));
             return;
         }
-        long now = Time.currentTime();
-        OptionalLong step = new TotpVerifier(parameters).matchingStep(secret, code, now);
-        if (step.isEmpty()) {
+        Optional<CredentialModel> credential = TotpEnrolment.enrolIfCodeMatches(context.getSession(), context.getRealm(),
+                context.getUser(), secret, code);
+        if (credential.isEmpty()) {
             event.clone().error(Errors.INVALID_USER_CREDENTIALS);
             context.challenge(setupForm(context, secret, "twofaInvalidSetupCode"));
             return;
         }
-        CredentialModel credential = credentialProvider(context.getSession())
-                .enrol(context.getRealm(), context.getUser(), secret, parameters, null);
-        // The code that proved possession must not log in a second time.
-        new UsedStepRegistry(context.getSession().singleUseObjects()).claim(credential.getId(), step.getAsLong(),
-                parameters.stepAt(now) + TotpVerifier.WINDOW, (long) parameters.period() * (2L * TotpVerifier.WINDOW + 2));
         context.getAuthenticationSession().removeAuthNote(PENDING_SECRET_NOTE);
         // The first set of backup codes is shown right after, before the login completes.
         context.getUser().addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
-        event.detail(Details.CREDENTIAL_ID, credential.getId());
+        event.detail(Details.CREDENTIAL_ID, credential.get().getId());
         context.success();
     }
 
@@ -100,34 +88,18 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
 
     private Response setupForm(RequiredActionContext context, TotpSecret secret, String errorKey) {
         RealmModel realm = context.getRealm();
-        TotpParameters parameters = parametersOf(realm);
-        String issuer = realm.getDisplayName() == null || realm.getDisplayName().isBlank() ? realm.getName() : realm.getDisplayName();
-        String uri = OtpAuthUri.of(issuer, context.getUser().getUsername(), secret, parameters);
+        TotpParameters parameters = TotpEnrolment.parametersOf(realm);
         var form = context.form()
-                .setAttribute("twofaQrCode", QrCodeImage.pngDataUri(uri))
+                .setAttribute("twofaQrCode", QrCodeImage.pngDataUri(TotpEnrolment.otpauthUri(realm, context.getUser(), secret)))
                 .setAttribute("twofaManualKey", secret.base32Grouped())
                 .setAttribute("twofaAccount", context.getUser().getUsername())
-                .setAttribute("twofaIssuer", issuer)
+                .setAttribute("twofaIssuer", TotpEnrolment.issuerOf(realm))
                 .setAttribute("twofaParameters", parameters)
                 .setAttribute("twofaDefaultParameters", parameters.isDefault());
         if (errorKey != null) {
             form.addError(new FormMessage(CODE_FIELD, errorKey));
         }
         return form.createForm(TEMPLATE);
-    }
-
-    /** The realm's OTP policy (Authentication > Policies) decides algorithm, digits and period. */
-    static TotpParameters parametersOf(RealmModel realm) {
-        OTPPolicy policy = realm.getOTPPolicy();
-        try {
-            return new TotpParameters(policy.getAlgorithm(), policy.getDigits(), policy.getPeriod());
-        } catch (IllegalArgumentException unsupported) {
-            return TotpParameters.DEFAULT;
-        }
-    }
-
-    private static TotpCredentialProvider credentialProvider(KeycloakSession session) {
-        return (TotpCredentialProvider) session.getProvider(CredentialProvider.class, TotpCredentialProviderFactory.PROVIDER_ID);
     }
 
     @Override

@@ -29,6 +29,11 @@ public final class UsedStepRegistry {
         return store.putIfAbsent(key(credentialId, step), lifespanSeconds);
     }
 
+    /** A step can match for (2 x window + 1) periods; one more period covers clock differences between nodes. */
+    public static long lifespanSeconds(io.github.twofa.totp.TotpParameters parameters) {
+        return (long) parameters.period() * (2L * io.github.twofa.totp.TotpVerifier.WINDOW + 2);
+    }
+
     private static String key(String credentialId, long step) {
         return "twofa-totp-step:" + credentialId + ":" + step;
     }

@@ -15,6 +15,9 @@ public final class TotpVerifier {
     /** Accepted clock drift in steps on either side (RFC 6238 section 5.2 recommends at most one). */
     public static final int WINDOW = 1;
 
+    /** The longest code any supported parameters produce. */
+    public static final int MAX_DIGITS = 8;
+
     private final TotpParameters parameters;
     private final HmacOTP hmacOtp;
 

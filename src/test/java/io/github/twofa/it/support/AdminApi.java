@@ -69,11 +69,12 @@ public final class AdminApi {
         return realm.get("realm").asText();
     }
 
-    /** Imports the demo realm under a new name, with the 2FA execution configured as given. */
+    /** Imports the demo realm under a new name, with both 2FA executions (browser, direct grant) configured as given. */
     public String importDemoRealmCopy(Map<String, String> totpExecutionConfig) throws java.io.IOException {
         ObjectNode realm = demoRealmCopy();
         for (JsonNode config : realm.withArray("authenticatorConfig")) {
-            if ("twofa totp".equals(config.get("alias").asText())) {
+            String alias = config.get("alias").asText();
+            if ("twofa totp".equals(alias) || "twofa direct grant".equals(alias)) {
                 totpExecutionConfig.forEach(((ObjectNode) config.get("config"))::put);
             }
         }
@@ -95,6 +96,15 @@ public final class AdminApi {
             assertTrue(mapped.statusCode() == 204, mapped.body());
         }
         return id;
+    }
+
+    /** Gives the user client roles of realm-management, such as view-users or manage-users. */
+    public void grantRealmManagementRoles(String realm, String userId, List<String> roleNames) {
+        JsonNode clients = get("/" + realm + "/clients?clientId=realm-management");
+        String clientId = clients.get(0).get("id").asText();
+        List<JsonNode> roles = roleNames.stream().map(name -> get("/" + realm + "/clients/" + clientId + "/roles/" + name)).toList();
+        HttpResponse<String> mapped = call("POST", "/" + realm + "/users/" + userId + "/role-mappings/clients/" + clientId, roles);
+        assertEquals(204, mapped.statusCode(), mapped.body());
     }
 
     public JsonNode credentials(String realm, String userId) {

@@ -59,9 +59,22 @@ public final class Enrolment {
     /** As above, with extra authorization request parameters (e.g. the acr a step-up flow needs to ask for 2FA). */
     public static EnrolledKey enrolNewUser(KeycloakServer server, AdminApi admin, String realm, String username,
                                            Map<String, String> authorizationParameters) {
+        return enrolNewUser(server, admin, realm, username, authorizationParameters, false);
+    }
+
+    /**
+     * As above; {@code fromAccountConsole} starts the enrolment as the account console does (kc_action), for realms
+     * where users without 2FA are not made to enrol at login.
+     */
+    public static EnrolledKey enrolNewUser(KeycloakServer server, AdminApi admin, String realm, String username,
+                                           Map<String, String> authorizationParameters, boolean fromAccountConsole) {
         admin.createUser(realm, username, "pw-" + username, List.of());
         BrowserSession browser = new BrowserSession(server, realm);
-        browser.startLogin(authorizationParameters);
+        Map<String, String> parameters = new java.util.HashMap<>(authorizationParameters);
+        if (fromAccountConsole) {
+            parameters.put("kc_action", "twofa-setup-totp");
+        }
+        browser.startLogin(parameters);
         Document setup = browser.submit("#kc-form-login", Map.of("username", username, "password", "pw-" + username));
         byte[] key = IndependentTotp.base32Decode(secretOf(scanQr(setup)));
         long step = IndependentTotp.currentStep();

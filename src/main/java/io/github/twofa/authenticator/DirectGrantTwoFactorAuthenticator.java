@@ -1,0 +1,70 @@
+package io.github.twofa.authenticator;
+
+import java.util.Optional;
+
+import io.github.twofa.credential.SecondFactor;
+import io.github.twofa.credential.TotpCredentialModel;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.MultivaluedMap;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.AuthenticationFlowError;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
+
+/**
+ * The second factor of a direct-grant (resource owner password) token request: the app code or a backup code in the
+ * {@code otp} form parameter of the same request that carries the password, so it is always checked together with
+ * that password. Without a code the client is told, with the OAuth error {@code mfa_required}, to ask for one and retry.
+ */
+public class DirectGrantTwoFactorAuthenticator extends TwoFactorStep {
+
+    public static final String CODE_PARAMETER = "otp";
+    public static final String MFA_REQUIRED = "mfa_required";
+
+    @Override
+    public void authenticate(AuthenticationFlowContext context) {
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        String code = form.getFirst(CODE_PARAMETER);
+        context.getEvent().user(context.getUser()).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE);
+        if (code == null || code.isBlank()) {
+            // Not a failed attempt: the client did not know a second factor is needed.
+            context.challenge(oauthError(MFA_REQUIRED, "A second factor is required: repeat the request with the "
+                    + "authenticator app code or a backup code in the 'otp' parameter."));
+            return;
+        }
+        Optional<SecondFactor.Accepted> accepted = SecondFactor.check(context.getSession(), context.getRealm(), context.getUser(), code);
+        if (accepted.isEmpty()) {
+            context.getEvent().error(Errors.INVALID_USER_CREDENTIALS);
+            context.failure(AuthenticationFlowError.INVALID_CREDENTIALS,
+                    oauthError("invalid_grant", "Invalid second factor: the code is wrong or was already used."));
+            return;
+        }
+        accepted.get().backupCodesRemaining().ifPresent(remaining -> context.getEvent()
+                .detail(Details.CREDENTIAL_TYPE, accepted.get().credentialType())
+                .detail(TotpAuthenticator.BACKUP_CODES_REMAINING, String.valueOf(remaining)));
+        context.success();
+    }
+
+    /** 400, as RFC 6749 section 5.2 and Keycloak's own direct-grant steps answer a refused grant. */
+    private static Response oauthError(String error, String description) {
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new OAuth2ErrorRepresentation(error, description)).build();
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context) {
+        // A direct grant is a single request; there is no form to come back to.
+    }
+
+    @Override
+    protected boolean isDirectGrant() {
+        return true;
+    }
+
+    @Override
+    protected String providerId() {
+        return DirectGrantTwoFactorAuthenticatorFactory.PROVIDER_ID;
+    }
+}

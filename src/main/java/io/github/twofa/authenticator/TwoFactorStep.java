@@ -1,0 +1,75 @@
+package io.github.twofa.authenticator;
+
+import java.util.List;
+import java.util.Map;
+
+import io.github.twofa.credential.BackupCodesCredentialProvider;
+import io.github.twofa.credential.BackupCodesCredentialProviderFactory;
+import io.github.twofa.credential.TotpCredentialModel;
+import io.github.twofa.credential.TotpCredentialProvider;
+import io.github.twofa.credential.TotpCredentialProviderFactory;
+import io.github.twofa.requiredaction.TotpSetupRequiredAction;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.CredentialValidator;
+import org.keycloak.authentication.RequiredActionFactory;
+import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.credential.CredentialProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * What the browser step and the direct-grant step share: who counts as having 2FA, and what happens to users
+ * who do not ({@link EnrolmentPolicy}, from the execution's configuration).
+ */
+abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpCredentialProvider> {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(TwoFactorStep.class);
+
+    /** The id of the step's factory, to find its execution's configuration. */
+    protected abstract String providerId();
+
+    /** Whether the step belongs in direct-grant flows (token requests) rather than browser flows. */
+    protected abstract boolean isDirectGrant();
+
+    @Override
+    public boolean requiresUser() {
+        return true;
+    }
+
+    @Override
+    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
+        return getCredentialProvider(session).isConfiguredFor(realm, user, TotpCredentialModel.TYPE);
+    }
+
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+        Map<String, String> config = ExecutionConfigLookup.forCurrentFlow(session, realm, providerId(), isDirectGrant());
+        EnrolmentPolicy policy = EnrolmentPolicy.fromConfig(config);
+        LOG.debugf("User %s has no 2FA; step %s applies policy %s", user.getId(), providerId(), policy.configValue());
+        if (policy.requiresEnrolment(realm, user, config)
+                && user.getRequiredActionsStream().noneMatch(TotpSetupRequiredAction.PROVIDER_ID::equals)) {
+            user.addRequiredAction(TotpSetupRequiredAction.PROVIDER_ID);
+        }
+    }
+
+    /** Fails closed: if the set-up action is disabled, users without 2FA are refused rather than let through. */
+    @Override
+    public List<RequiredActionFactory> getRequiredActions(KeycloakSession session) {
+        return List.of((RequiredActionFactory) session.getKeycloakSessionFactory()
+                .getProviderFactory(RequiredActionProvider.class, TotpSetupRequiredAction.PROVIDER_ID));
+    }
+
+    @Override
+    public TotpCredentialProvider getCredentialProvider(KeycloakSession session) {
+        return (TotpCredentialProvider) session.getProvider(CredentialProvider.class, TotpCredentialProviderFactory.PROVIDER_ID);
+    }
+
+    static BackupCodesCredentialProvider backupCodes(KeycloakSession session) {
+        return (BackupCodesCredentialProvider) session.getProvider(CredentialProvider.class, BackupCodesCredentialProviderFactory.PROVIDER_ID);
+    }
+
+    @Override
+    public void close() {
+    }
+}

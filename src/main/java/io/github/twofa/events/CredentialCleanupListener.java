@@ -1,0 +1,62 @@
+package io.github.twofa.events;
+
+import io.github.twofa.credential.BackupCodesCredentialProvider;
+import io.github.twofa.credential.BackupCodesCredentialProviderFactory;
+import io.github.twofa.credential.TotpCredentialModel;
+import org.keycloak.credential.CredentialProvider;
+import org.keycloak.events.Details;
+import org.keycloak.events.Event;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventType;
+import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * Removes a user's backup codes when their TOTP credential is removed in the account or admin console: Keycloak
+ * deletes the stored credential directly there, without asking our credential provider, and backup codes without
+ * the authenticator they back up would be a second factor nobody can see.
+ */
+public class CredentialCleanupListener implements EventListenerProvider {
+
+    private final KeycloakSession session;
+
+    public CredentialCleanupListener(KeycloakSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public void onEvent(Event event) {
+        if (event.getType() == EventType.REMOVE_CREDENTIAL && event.getError() == null && isTotp(event.getDetails())) {
+            removeBackupCodes(event.getRealmId(), event.getUserId());
+        }
+    }
+
+    @Override
+    public void onEvent(AdminEvent event, boolean includeRepresentation) {
+        String path = event.getResourcePath();
+        if (event.getOperationType() == OperationType.ACTION && event.getError() == null && path != null
+                && path.matches("users/[^/]+/credentials/[^/]+") && isTotp(event.getDetails())) {
+            removeBackupCodes(event.getRealmId(), path.split("/")[1]);
+        }
+    }
+
+    private static boolean isTotp(java.util.Map<String, String> details) {
+        return details != null && TotpCredentialModel.TYPE.equals(details.get(Details.CREDENTIAL_TYPE));
+    }
+
+    private void removeBackupCodes(String realmId, String userId) {
+        RealmModel realm = session.realms().getRealm(realmId);
+        UserModel user = realm == null || userId == null ? null : session.users().getUserById(realm, userId);
+        if (user != null) {
+            ((BackupCodesCredentialProvider) session.getProvider(CredentialProvider.class,
+                    BackupCodesCredentialProviderFactory.PROVIDER_ID)).removeAll(user);
+        }
+    }
+
+    @Override
+    public void close() {
+    }
+}

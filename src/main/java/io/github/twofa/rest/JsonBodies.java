@@ -1,0 +1,90 @@
+package io.github.twofa.rest;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * Reads request bodies strictly: at most {@link #MAX_BYTES}, JSON objects only, no unknown fields, no type
+ * coercion. Anything else is a 400 (or 413) that says what was wrong, never a 500.
+ */
+final class JsonBodies {
+
+    static final int MAX_BYTES = 4096;
+
+    private static final ObjectMapper STRICT = strictMapper();
+
+    /** {"code": "..."} */
+    record CodeRequest(String code) {
+    }
+
+    /** {"password": "...", "code": "..."} */
+    record DisableRequest(String password, String code) {
+    }
+
+    private JsonBodies() {
+    }
+
+    /** A code sent as a number or boolean is a client bug to report, not a string to guess. */
+    private static ObjectMapper strictMapper() {
+        ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return mapper;
+    }
+
+    static <T> T read(InputStream body, Class<T> type) {
+        byte[] bytes = readLimited(body);
+        if (bytes.length == 0) {
+            throw ApiException.badRequest("The request needs a JSON body.");
+        }
+        try {
+            T value = STRICT.readValue(bytes, type);
+            if (value == null) {
+                throw ApiException.badRequest("The request body must be a JSON object.");
+            }
+            return value;
+        } catch (UnrecognizedPropertyException e) {
+            throw ApiException.badRequest("Unknown field '" + e.getPropertyName() + "'.");
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("The request body is not the expected JSON object.");
+        } catch (IOException e) {
+            throw ApiException.badRequest("The request body could not be read.");
+        }
+    }
+
+    /** A required string field: present, not blank, of sensible length. */
+    static String required(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw ApiException.badRequest("Field '" + field + "' is required.");
+        }
+        if (value.length() > 256) {
+            throw ApiException.badRequest("Field '" + field + "' is too long.");
+        }
+        return value;
+    }
+
+    private static byte[] readLimited(InputStream body) {
+        if (body == null) {
+            return new byte[0];
+        }
+        try {
+            byte[] bytes = body.readNBytes(MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) {
+                throw new ApiException(413, "request_too_large", "The request body is larger than " + MAX_BYTES + " bytes.");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw ApiException.badRequest("The request body could not be read.");
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package io.github.twofa.rest;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.github.twofa.backupcodes.BackupCodeFormat;
+import io.github.twofa.credential.BackupCodesCredentialModel;
+import io.github.twofa.credential.BackupCodesCredentialProvider;
+import io.github.twofa.credential.BackupCodesCredentialProviderFactory;
+import io.github.twofa.credential.SecondFactor;
+import io.github.twofa.credential.TotpCredentialModel;
+import io.github.twofa.enrolment.TotpEnrolment;
+import io.github.twofa.requiredaction.BackupCodesRequiredAction;
+import io.github.twofa.totp.QrCodeImage;
+import io.github.twofa.totp.TotpParameters;
+import io.github.twofa.totp.TotpSecret;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.keycloak.common.util.Time;
+import org.keycloak.credential.CredentialModel;
+import org.keycloak.credential.CredentialProvider;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserCredentialModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.managers.AppAuthManager;
+import org.keycloak.services.managers.AuthenticationManager.AuthResult;
+
+/**
+ * {@code /realms/{realm}/two-factor}: a user's own 2FA over JSON, authorised by the user's bearer access token;
+ * {@code admin/...} for administrators (see {@link AdminTwoFactorResource}).
+ */
+@Produces(MediaType.APPLICATION_JSON)
+public class TwoFactorResource {
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final PendingSetups pendingSetups;
+
+    public TwoFactorResource(KeycloakSession session, PendingSetups pendingSetups) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+        this.pendingSetups = pendingSetups;
+    }
+
+    @GET
+    @Path("status")
+    public TwoFactorStatus status() {
+        return TwoFactorStatus.of(authenticate().getUser());
+    }
+
+    /** Starts (or restarts) a setup: a new secret, valid for 10 minutes, shown only in this response. */
+    @POST
+    @Path("setup")
+    public Map<String, Object> setup() {
+        UserModel user = authenticate().getUser();
+        requireEnabled(user, false);
+        TotpSecret secret = TotpSecret.generate();
+        pendingSetups.put(realm, user, secret.bytes());
+        String uri = TotpEnrolment.otpauthUri(realm, user, secret);
+        TotpParameters parameters = TotpEnrolment.parametersOf(realm);
+        return Map.of("otpauthUri", uri, "qrCode", QrCodeImage.pngDataUri(uri), "manualKey", secret.base32Grouped(),
+                "algorithm", parameters.otpauthAlgorithm(), "digits", parameters.digits(), "period", parameters.period(),
+                "expiresAt", java.time.Instant.ofEpochSecond(Time.currentTime() + PendingSetups.LIFESPAN_SECONDS).toString());
+    }
+
+    /** Enables 2FA with the first code of the pending setup; answers the backup codes, this once. */
+    @POST
+    @Path("verify")
+    public Map<String, Object> verify(InputStream body) {
+        AuthResult auth = authenticate();
+        UserModel user = auth.getUser();
+        String code = JsonBodies.required(JsonBodies.read(body, JsonBodies.CodeRequest.class).code(), "code");
+        requireEnabled(user, false);
+        TotpSecret secret = pendingSetups.get(realm, user).map(TotpSecret::fromBytes)
+                .orElseThrow(() -> new ApiException(404, "no_pending_setup", "Start a setup first (POST setup); it expires after 10 minutes."));
+        EventBuilder event = event(auth, EventType.UPDATE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE);
+        Optional<CredentialModel> credential = TotpEnrolment.enrolIfCodeMatches(session, realm, user, secret, code);
+        if (credential.isEmpty()) {
+            event.error(Errors.INVALID_USER_CREDENTIALS);
+            throw ApiException.invalidCode();
+        }
+        pendingSetups.remove(realm, user);
+        event.detail(Details.CREDENTIAL_ID, credential.get().getId()).success();
+        return Map.of("enabled", true, "backupCodes", newBackupCodes(auth));
+    }
+
+    /** Replaces all backup codes; needs a current code (app or backup). */
+    @POST
+    @Path("backup-codes/regenerate")
+    public Map<String, Object> regenerateBackupCodes(InputStream body) {
+        AuthResult auth = authenticate();
+        String code = JsonBodies.required(JsonBodies.read(body, JsonBodies.CodeRequest.class).code(), "code");
+        requireEnabled(auth.getUser(), true);
+        requireSecondFactor(auth, code, EventType.UPDATE_CREDENTIAL);
+        return Map.of("backupCodes", newBackupCodes(auth));
+    }
+
+    /** Turns 2FA off; needs the password and a current code (app or backup). */
+    @POST
+    @Path("disable")
+    public Map<String, Object> disable(InputStream body) {
+        AuthResult auth = authenticate();
+        UserModel user = auth.getUser();
+        JsonBodies.DisableRequest request = JsonBodies.read(body, JsonBodies.DisableRequest.class);
+        String password = JsonBodies.required(request.password(), "password");
+        String code = JsonBodies.required(request.code(), "code");
+        requireEnabled(user, true);
+        if (!user.credentialManager().isValid(UserCredentialModel.password(password))) {
+            event(auth, EventType.REMOVE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
+                    .error(Errors.INVALID_USER_CREDENTIALS);
+            throw new ApiException(403, "invalid_password", "The password is not correct.");
+        }
+        requireSecondFactor(auth, code, EventType.REMOVE_CREDENTIAL);
+        removeTwoFactor(user);
+        event(auth, EventType.REMOVE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE).success();
+        return Map.of("enabled", false);
+    }
+
+    @Path("admin")
+    public AdminTwoFactorResource admin() {
+        return new AdminTwoFactorResource(session, authenticate());
+    }
+
+    static void removeTwoFactor(UserModel user) {
+        user.credentialManager().getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE).toList()
+                .forEach(c -> user.credentialManager().removeStoredCredentialById(c.getId()));
+        user.credentialManager().getStoredCredentialsByTypeStream(BackupCodesCredentialModel.TYPE).toList()
+                .forEach(c -> user.credentialManager().removeStoredCredentialById(c.getId()));
+    }
+
+    private List<String> newBackupCodes(AuthResult auth) {
+        BackupCodesCredentialProvider provider = (BackupCodesCredentialProvider) session.getProvider(
+                CredentialProvider.class, BackupCodesCredentialProviderFactory.PROVIDER_ID);
+        List<String> codes = provider.replaceCodes(realm, auth.getUser(), BackupCodesRequiredAction.policyOf(realm));
+        event(auth, EventType.UPDATE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, BackupCodesCredentialModel.TYPE).success();
+        return codes.stream().map(BackupCodeFormat::display).toList();
+    }
+
+    private void requireSecondFactor(AuthResult auth, String code, EventType operation) {
+        Optional<SecondFactor.Accepted> accepted = SecondFactor.check(session, realm, auth.getUser(), code);
+        if (accepted.isEmpty()) {
+            event(auth, operation).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE).error(Errors.INVALID_USER_CREDENTIALS);
+            throw ApiException.invalidCode();
+        }
+    }
+
+    private static void requireEnabled(UserModel user, boolean enabled) {
+        boolean isEnabled = user.credentialManager().isConfiguredFor(TotpCredentialModel.TYPE);
+        if (isEnabled != enabled) {
+            throw enabled
+                    ? new ApiException(409, "not_enabled", "Two-factor authentication is not enabled for this user.")
+                    : new ApiException(409, "already_enabled", "Two-factor authentication is already enabled; disable it first.");
+        }
+    }
+
+    private EventBuilder event(AuthResult auth, EventType type) {
+        return new EventBuilder(realm, session, session.getContext().getConnection())
+                .event(type).user(auth.getUser()).client(auth.getClient()).session(auth.getSession());
+    }
+
+    private AuthResult authenticate() {
+        AuthResult auth;
+        try {
+            auth = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
+        } catch (RuntimeException invalidToken) {
+            throw ApiException.unauthorized();
+        }
+        if (auth == null || auth.getUser() == null) {
+            throw ApiException.unauthorized();
+        }
+        return auth;
+    }
+}
