@@ -29,6 +29,9 @@ public class TotpCredentialProvider implements CredentialProvider<TotpCredential
 
     private static final Logger LOG = Logger.getLogger(TotpCredentialProvider.class);
 
+    /** The label the admin and account consoles show for the credential. */
+    public static final String DEFAULT_LABEL = "Authenticator app";
+
     private final KeycloakSession session;
     private final SecretProtector protector;
 
@@ -43,7 +46,7 @@ public class TotpCredentialProvider implements CredentialProvider<TotpCredential
         user.credentialManager().getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE).toList()
                 .forEach(old -> user.credentialManager().removeStoredCredentialById(old.getId()));
         TotpCredentialModel model = TotpCredentialModel.create(parameters,
-                protector.seal(session, realm, user, secret.bytes()), userLabel);
+                protector.seal(session, realm, user, secret.bytes()), userLabel == null ? DEFAULT_LABEL : userLabel);
         return createCredential(realm, user, model);
     }
 

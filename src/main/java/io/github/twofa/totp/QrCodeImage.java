@@ -21,7 +21,9 @@ import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
  */
 public final class QrCodeImage {
 
-    private static final int SIZE_PX = 240;
+    /** The image is at least this wide; each module is a whole number of pixels, so no edge is blurred. */
+    private static final int MIN_SIZE_PX = 240;
+    private static final int QUIET_ZONE_MODULES = 4;
     private static final int BLACK = 0xFF000000;
     private static final int WHITE = 0xFFFFFFFF;
 
@@ -33,11 +35,13 @@ public final class QrCodeImage {
     }
 
     public static byte[] png(String content) {
-        BitMatrix matrix = encode(content);
-        BufferedImage image = new BufferedImage(matrix.getWidth(), matrix.getHeight(), BufferedImage.TYPE_INT_RGB);
-        for (int x = 0; x < matrix.getWidth(); x++) {
-            for (int y = 0; y < matrix.getHeight(); y++) {
-                image.setRGB(x, y, matrix.get(x, y) ? BLACK : WHITE);
+        BitMatrix modules = encode(content);
+        int scale = Math.max(4, -Math.floorDiv(-MIN_SIZE_PX, modules.getWidth()));
+        int size = modules.getWidth() * scale;
+        BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_BINARY);
+        for (int x = 0; x < size; x++) {
+            for (int y = 0; y < size; y++) {
+                image.setRGB(x, y, modules.get(x / scale, y / scale) ? BLACK : WHITE);
             }
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -51,10 +55,11 @@ public final class QrCodeImage {
 
     private static BitMatrix encode(String content) {
         try {
-            return new QRCodeWriter().encode(content, BarcodeFormat.QR_CODE, SIZE_PX, SIZE_PX, Map.of(
+            // Width and height 0: one pixel per module, scaled up by png().
+            return new QRCodeWriter().encode(content, BarcodeFormat.QR_CODE, 0, 0, Map.of(
                     EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M,
                     EncodeHintType.CHARACTER_SET, "UTF-8",
-                    EncodeHintType.MARGIN, 2));
+                    EncodeHintType.MARGIN, QUIET_ZONE_MODULES));
         } catch (WriterException e) {
             throw new IllegalArgumentException("Content does not fit in a QR code", e);
         }
