@@ -38,7 +38,6 @@ public class BackupCodesCredentialModel extends CredentialModel {
                 new BackupCodesSecretData(Base64.getEncoder().encodeToString(salt), hashes));
         model.setType(TYPE);
         model.setCreatedDate(now);
-        model.setUserLabel("Backup codes");
         model.writeJson();
         return model;
     }

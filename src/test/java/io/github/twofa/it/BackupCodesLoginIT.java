@@ -126,4 +126,24 @@ class BackupCodesLoginIT extends RealServerTest {
         Enrolment.confirmBackupCodesSaved(browser);
         assertTrue(browser.isRedirectedToClient());
     }
+
+    @Test
+    void givenEnrolledUser_whenAskingForNewCodesFromTheAccountConsole_thenTheLoginNeedsTheSecondFactorAndOldCodesStop() {
+        EnrolledKey user = enrolNewUser();
+        BrowserSession browser = new BrowserSession(server, "demo");
+        browser.startLogin(Map.of("kc_action", "twofa-backup-codes"));
+        Document codePage = browser.submit("#kc-form-login", Map.of("username", user.username(), "password", user.password()));
+        assertNotNull(codePage.selectFirst("#twofa-login-form"), "new codes must need a fresh second factor");
+
+        Document codes = browser.submit("#twofa-login-form",
+                Map.of("code", io.github.twofa.it.support.IndependentTotp.code(user.key(), user.enrolmentStep() + 1)));
+        List<String> fresh = Enrolment.readBackupCodes(codes);
+        Enrolment.confirmBackupCodesSaved(browser);
+
+        assertTrue(browser.isRedirectedToClient());
+        BrowserSession withOld = new BrowserSession(server, "demo");
+        loginWithBackupCode(withOld, user, user.backupCodes().get(0));
+        assertFalse(withOld.isRedirectedToClient(), "old codes must stop working");
+        assertEquals(9, remainingShown(loginWithBackupCode(new BrowserSession(server, "demo"), user, fresh.get(0))));
+    }
 }
