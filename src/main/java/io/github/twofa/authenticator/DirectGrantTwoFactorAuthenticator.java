@@ -28,6 +28,13 @@ public class DirectGrantTwoFactorAuthenticator extends TwoFactorStep {
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         String code = form.getFirst(CODE_PARAMETER);
         context.getEvent().user(context.getUser()).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE);
+        String lockedOut = lockedOutError(context);
+        if (lockedOut != null) {
+            context.getEvent().error(lockedOut);
+            context.failure(AuthenticationFlowError.USER_TEMPORARILY_DISABLED,
+                    oauthError("invalid_grant", "Too many failed attempts; try again later."));
+            return;
+        }
         if (code == null || code.isBlank()) {
             // Not a failed attempt: the client did not know a second factor is needed.
             context.challenge(oauthError(MFA_REQUIRED, "A second factor is required: repeat the request with the "
@@ -37,6 +44,7 @@ public class DirectGrantTwoFactorAuthenticator extends TwoFactorStep {
         Optional<SecondFactor.Accepted> accepted = SecondFactor.check(context.getSession(), context.getRealm(), context.getUser(), code);
         if (accepted.isEmpty()) {
             context.getEvent().error(Errors.INVALID_USER_CREDENTIALS);
+            countFailure(context);
             context.failure(AuthenticationFlowError.INVALID_CREDENTIALS,
                     oauthError("invalid_grant", "Invalid second factor: the code is wrong or was already used."));
             return;
@@ -44,7 +52,7 @@ public class DirectGrantTwoFactorAuthenticator extends TwoFactorStep {
         accepted.get().backupCodesRemaining().ifPresent(remaining -> context.getEvent()
                 .detail(Details.CREDENTIAL_TYPE, accepted.get().credentialType())
                 .detail(TotpAuthenticator.BACKUP_CODES_REMAINING, String.valueOf(remaining)));
-        context.success();
+        succeed(context);
     }
 
     /** 400, as RFC 6749 section 5.2 and Keycloak's own direct-grant steps answer a refused grant. */

@@ -53,6 +53,13 @@ public class TotpAuthenticator extends TwoFactorStep {
     @Override
     public void action(AuthenticationFlowContext context) {
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        String lockedOut = lockedOutError(context);
+        if (lockedOut != null) {
+            context.getEvent().user(context.getUser()).error(lockedOut);
+            boolean backup = form.containsKey(BACKUP_CODE_FIELD) || form.containsKey("use-backup-code");
+            context.forceChallenge(backup ? backupCodeForm(context, "twofaLockedOut") : codeForm(context, "twofaLockedOut"));
+            return;
+        }
         if (form.containsKey("use-backup-code")) {
             context.challenge(backupCodeForm(context, null));
         } else if (form.containsKey("use-app-code")) {
@@ -77,10 +84,11 @@ public class TotpAuthenticator extends TwoFactorStep {
         context.getEvent().user(user).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE);
         if (!valid) {
             context.getEvent().error(Errors.INVALID_USER_CREDENTIALS);
+            countFailure(context);
             context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, codeForm(context, "twofaInvalidCode"));
             return;
         }
-        context.success();
+        succeed(context);
     }
 
     private void checkBackupCode(AuthenticationFlowContext context, String input) {
@@ -93,6 +101,7 @@ public class TotpAuthenticator extends TwoFactorStep {
         context.getEvent().user(user).detail(Details.CREDENTIAL_TYPE, BackupCodesCredentialModel.TYPE);
         if (remaining.isEmpty()) {
             context.getEvent().error(Errors.INVALID_USER_CREDENTIALS);
+            countFailure(context);
             context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, backupCodeForm(context, "twofaInvalidBackupCode"));
             return;
         }
@@ -104,7 +113,7 @@ public class TotpAuthenticator extends TwoFactorStep {
         } else {
             context.getAuthenticationSession().addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
         }
-        context.success();
+        succeed(context);
     }
 
     private Response codeForm(AuthenticationFlowContext context, String errorKey) {

@@ -2,6 +2,7 @@ package io.github.twofa.authenticator;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.BackupCodesCredentialProviderFactory;
@@ -9,7 +10,9 @@ import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.credential.TotpCredentialProviderFactory;
 import io.github.twofa.requiredaction.TotpSetupRequiredAction;
+import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
 import org.keycloak.authentication.CredentialValidator;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
@@ -17,6 +20,7 @@ import org.keycloak.credential.CredentialProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.OTPCredentialModel;
 
 /**
  * What the browser step and the direct-grant step share: who counts as having 2FA, and what happens to users
@@ -63,6 +67,27 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
     @Override
     public TotpCredentialProvider getCredentialProvider(KeycloakSession session) {
         return (TotpCredentialProvider) session.getProvider(CredentialProvider.class, TotpCredentialProviderFactory.PROVIDER_ID);
+    }
+
+    /**
+     * Keycloak's brute-force detection, where the realm turns it on: the event error if the user is locked out now.
+     * Keycloak counts failures only for its own categories, so ours are reported as "otp", the category its
+     * built-in OTP form uses, and cleared by a success the same way.
+     */
+    static String lockedOutError(AuthenticationFlowContext context) {
+        return AuthenticatorUtils.getDisabledByBruteForceEventError(context, context.getUser());
+    }
+
+    static void countFailure(AuthenticationFlowContext context) {
+        RealmModel realm = context.getRealm();
+        if (realm.isBruteForceProtected()) {
+            context.getProtector().failedLogin(realm, context.getUser(), context.getConnection(),
+                    context.getSession().getContext().getUri(), Set.of(OTPCredentialModel.TYPE));
+        }
+    }
+
+    static void succeed(AuthenticationFlowContext context) {
+        context.success(OTPCredentialModel.TYPE);
     }
 
     static BackupCodesCredentialProvider backupCodes(KeycloakSession session) {

@@ -15,7 +15,10 @@ import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialTypeMetadata;
 import org.keycloak.credential.CredentialTypeMetadataContext;
+import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
@@ -26,6 +29,12 @@ public class BackupCodesCredentialProvider implements CredentialProvider<BackupC
 
     /** How long a consumed code stays claimed in the single-use store; far longer than any request. */
     private static final long CLAIM_LIFESPAN_SECONDS = 3600;
+    /**
+     * While one request uses a code of a set, others using the same set are refused, so two different codes used
+     * at once cannot each write back a list that still holds the other's hash. Released when the request's
+     * transaction ends; the lifespan only bounds a lock whose holder died.
+     */
+    private static final long SET_LOCK_SECONDS = 30;
 
     private final KeycloakSession session;
 
@@ -68,6 +77,9 @@ public class BackupCodesCredentialProvider implements CredentialProvider<BackupC
             return OptionalInt.empty();
         }
         BackupCodesCredentialModel set = stored.get();
+        if (!lockUntilTransactionEnds("twofa-backup-code-set:" + set.getId())) {
+            return OptionalInt.empty();
+        }
         byte[] derived = BackupCodeHasher.hash(code.get(), set.salt(), set.getBackupCodesData().getIterations());
         OptionalInt index = BackupCodeHasher.indexOf(derived, set.hashes());
         if (index.isEmpty() || !session.singleUseObjects().putIfAbsent(
@@ -77,6 +89,29 @@ public class BackupCodesCredentialProvider implements CredentialProvider<BackupC
         BackupCodesCredentialModel left = set.withoutCode(index.getAsInt());
         user.credentialManager().updateStoredCredential(left);
         return OptionalInt.of(left.remaining());
+    }
+
+    private boolean lockUntilTransactionEnds(String lockKey) {
+        if (!session.singleUseObjects().putIfAbsent(lockKey, SET_LOCK_SECONDS)) {
+            return false;
+        }
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                release();
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                release();
+            }
+
+            private void release() {
+                KeycloakModelUtils.runJobInTransaction(factory, other -> other.singleUseObjects().remove(lockKey));
+            }
+        });
+        return true;
     }
 
     @Override
@@ -127,7 +162,8 @@ public class BackupCodesCredentialProvider implements CredentialProvider<BackupC
         UserModel user = metadataContext.getUser();
         if (user != null && current(user).isPresent()) {
             builder.updateAction(BackupCodesRequiredAction.PROVIDER_ID);
-        } else {
+        } else if (user != null && user.credentialManager().isConfiguredFor(TotpCredentialModel.TYPE)) {
+            // Codes only back up an authenticator; without one there is nothing to offer.
             builder.createAction(BackupCodesRequiredAction.PROVIDER_ID);
         }
         return builder.build(session);

@@ -9,6 +9,7 @@ import io.github.twofa.backupcodes.BackupCodePolicy;
 import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.BackupCodesCredentialProviderFactory;
+import io.github.twofa.credential.TotpCredentialModel;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.Config;
@@ -45,6 +46,11 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
 
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
+        if (!context.getUser().credentialManager().isConfiguredFor(TotpCredentialModel.TYPE)) {
+            // Backup codes back up an authenticator app; a user without one has nothing to back up.
+            context.success();
+            return;
+        }
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         if (authSession.getAuthNote(CODES_NOTE) == null && remainingAfterLogin(authSession) > 0) {
             context.challenge(noticeForm(context));

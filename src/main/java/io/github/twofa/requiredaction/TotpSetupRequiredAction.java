@@ -124,7 +124,7 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
 
     @Override
     public List<org.keycloak.provider.ProviderConfigProperty> getConfigMetadata() {
-        return List.of();
+        return List.copyOf(MAX_AUTH_AGE_CONFIG_PROPERTIES);
     }
 
     @Override

@@ -62,26 +62,40 @@ public record CoverageReport(long totalUsers, long withTwoFactor, long withoutTw
             }
         });
 
-        String where = switch (filter) {
-            case ALL -> "";
-            case ENABLED -> " and " + HAS_TOTP;
-            case DISABLED -> " and not " + HAS_TOTP;
-            case FEW_BACKUP_CODES -> few.isEmpty() ? " and 1 = 0" : " and u.id in :few";
-        };
-        TypedQuery<Object[]> page = em.createQuery("select u.id, u.username " + REALM_USERS + where + " order by u.username", Object[].class)
-                .setParameter("realm", realm.getId()).setFirstResult(first).setMaxResults(max);
-        if (filter == Filter.ENABLED || filter == Filter.DISABLED) {
-            page.setParameter("totp", TotpCredentialModel.TYPE);
-        }
-        if (filter == Filter.FEW_BACKUP_CODES && !few.isEmpty()) {
-            page.setParameter("few", few);
-        }
-        List<Object[]> rows = page.getResultList();
+        List<Object[]> rows = filter == Filter.FEW_BACKUP_CODES
+                ? fewBackupCodesPage(em, realm, threshold, first, max)
+                : usersPage(em, realm, filter, first, max);
         Set<String> enabledOnPage = enabledAmong(em, rows.stream().map(r -> (String) r[0]).toList());
         List<UserCoverage> users = rows.stream().map(r -> new UserCoverage((String) r[0], (String) r[1],
                 enabledOnPage.contains((String) r[0]), remainingByUser.get((String) r[0]))).toList();
         return new CoverageReport(total, enabled, total - enabled, few.size(), threshold,
                 filter.value, first, max, users);
+    }
+
+    private static List<Object[]> usersPage(EntityManager em, RealmModel realm, Filter filter, int first, int max) {
+        String where = switch (filter) {
+            case ENABLED -> " and " + HAS_TOTP;
+            case DISABLED -> " and not " + HAS_TOTP;
+            default -> "";
+        };
+        TypedQuery<Object[]> page = em.createQuery("select u.id, u.username " + REALM_USERS + where + " order by u.username", Object[].class)
+                .setParameter("realm", realm.getId()).setFirstResult(first).setMaxResults(max);
+        if (filter != Filter.ALL) {
+            page.setParameter("totp", TotpCredentialModel.TYPE);
+        }
+        return page.getResultList();
+    }
+
+    /** The remaining count lives in the credential's JSON, so this page is cut in memory: one row per code set. */
+    private static List<Object[]> fewBackupCodesPage(EntityManager em, RealmModel realm, int threshold, int first, int max) {
+        return em.createQuery("select c.user.id, c.user.username, c.credentialData from CredentialEntity c "
+                        + "where c.user.realmId = :realm and c.type = :codes order by c.user.username", Object[].class)
+                .setParameter("realm", realm.getId()).setParameter("codes", BackupCodesCredentialModel.TYPE)
+                .getResultStream()
+                .filter(row -> remainingIn((String) row[2]) <= threshold)
+                .skip(first).limit(max)
+                .map(row -> new Object[]{row[0], row[1]})
+                .toList();
     }
 
     private static Map<String, Integer> remainingBackupCodes(EntityManager em, RealmModel realm) {

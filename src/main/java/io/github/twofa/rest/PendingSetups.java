@@ -4,7 +4,9 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.github.twofa.security.ProtectedSecret;
+import io.github.twofa.security.SecretDecryptionException;
 import io.github.twofa.security.SecretProtector;
+import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -28,20 +30,34 @@ final class PendingSetups {
     void put(RealmModel realm, UserModel user, byte[] secret) {
         ProtectedSecret sealed = protector.seal(session, realm, user, secret);
         session.singleUseObjects().remove(key(realm, user));
-        session.singleUseObjects().put(key(realm, user), LIFESPAN_SECONDS,
-                Map.of("keyRef", sealed.keyRef(), "ciphertext", sealed.ciphertext()));
+        session.singleUseObjects().put(key(realm, user), LIFESPAN_SECONDS, Map.of("keyRef", sealed.keyRef(),
+                "ciphertext", sealed.ciphertext(), "expiresAt", String.valueOf(Time.currentTime() + LIFESPAN_SECONDS)));
     }
 
-    Optional<byte[]> get(RealmModel realm, UserModel user) {
-        Map<String, String> notes = session.singleUseObjects().get(key(realm, user));
+    /** A pending setup taken out of the store, with what it takes to put it back. */
+    record Pending(byte[] secret, Map<String, String> notes) {
+    }
+
+    /** Removes and returns the pending setup; atomic across the cluster, so only one caller can have it. */
+    Optional<Pending> take(RealmModel realm, UserModel user) {
+        Map<String, String> notes = session.singleUseObjects().remove(key(realm, user));
         if (notes == null || notes.get("ciphertext") == null) {
             return Optional.empty();
         }
-        return Optional.of(protector.open(session, realm, user, new ProtectedSecret(notes.get("keyRef"), notes.get("ciphertext"))));
+        try {
+            return Optional.of(new Pending(protector.open(session, realm, user,
+                    new ProtectedSecret(notes.get("keyRef"), notes.get("ciphertext"))), notes));
+        } catch (SecretDecryptionException keyGone) {
+            return Optional.empty();
+        }
     }
 
-    void remove(RealmModel realm, UserModel user) {
-        session.singleUseObjects().remove(key(realm, user));
+    /** After a wrong code: the same setup stays pending until it would have expired anyway. */
+    void putBack(RealmModel realm, UserModel user, Pending pending) {
+        long left = Long.parseLong(pending.notes().get("expiresAt")) - Time.currentTime();
+        if (left > 0) {
+            session.singleUseObjects().put(key(realm, user), left, pending.notes());
+        }
     }
 
     private static String key(RealmModel realm, UserModel user) {

@@ -20,7 +20,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialProvider;
@@ -28,10 +30,13 @@ import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
+import org.keycloak.models.AccountRoles;
+import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.representations.AccessToken;
 import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
@@ -54,62 +59,64 @@ public class TwoFactorResource {
 
     @GET
     @Path("status")
-    public TwoFactorStatus status() {
-        return TwoFactorStatus.of(authenticate().getUser());
+    public Response status() {
+        return noStore(TwoFactorStatus.of(authenticateAccountOwner().getUser()));
     }
 
     /** Starts (or restarts) a setup: a new secret, valid for 10 minutes, shown only in this response. */
     @POST
     @Path("setup")
-    public Map<String, Object> setup() {
-        UserModel user = authenticate().getUser();
+    public Response setup() {
+        UserModel user = authenticateAccountOwner().getUser();
         requireEnabled(user, false);
         TotpSecret secret = TotpSecret.generate();
         pendingSetups.put(realm, user, secret.bytes());
         String uri = TotpEnrolment.otpauthUri(realm, user, secret);
         TotpParameters parameters = TotpEnrolment.parametersOf(realm);
-        return Map.of("otpauthUri", uri, "qrCode", QrCodeImage.pngDataUri(uri), "manualKey", secret.base32Grouped(),
+        return noStore(Map.of("otpauthUri", uri, "qrCode", QrCodeImage.pngDataUri(uri), "manualKey", secret.base32Grouped(),
                 "algorithm", parameters.otpauthAlgorithm(), "digits", parameters.digits(), "period", parameters.period(),
-                "expiresAt", java.time.Instant.ofEpochSecond(Time.currentTime() + PendingSetups.LIFESPAN_SECONDS).toString());
+                "expiresAt", java.time.Instant.ofEpochSecond(Time.currentTime() + PendingSetups.LIFESPAN_SECONDS).toString()));
     }
 
     /** Enables 2FA with the first code of the pending setup; answers the backup codes, this once. */
     @POST
     @Path("verify")
-    public Map<String, Object> verify(InputStream body) {
-        AuthResult auth = authenticate();
+    public Response verify(InputStream body) {
+        AuthResult auth = authenticateAccountOwner();
         UserModel user = auth.getUser();
         String code = JsonBodies.required(JsonBodies.read(body, JsonBodies.CodeRequest.class).code(), "code");
         requireEnabled(user, false);
-        TotpSecret secret = pendingSetups.get(realm, user).map(TotpSecret::fromBytes)
+        // Taken, not read: of two concurrent verifications only one finds the pending setup.
+        PendingSetups.Pending pending = pendingSetups.take(realm, user)
                 .orElseThrow(() -> new ApiException(404, "no_pending_setup", "Start a setup first (POST setup); it expires after 10 minutes."));
         EventBuilder event = event(auth, EventType.UPDATE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE);
-        Optional<CredentialModel> credential = TotpEnrolment.enrolIfCodeMatches(session, realm, user, secret, code);
+        Optional<CredentialModel> credential = TotpEnrolment.enrolIfCodeMatches(session, realm, user,
+                TotpSecret.fromBytes(pending.secret()), code);
         if (credential.isEmpty()) {
+            pendingSetups.putBack(realm, user, pending);
             event.error(Errors.INVALID_USER_CREDENTIALS);
             throw ApiException.invalidCode();
         }
-        pendingSetups.remove(realm, user);
         event.detail(Details.CREDENTIAL_ID, credential.get().getId()).success();
-        return Map.of("enabled", true, "backupCodes", newBackupCodes(auth));
+        return noStore(Map.of("enabled", true, "backupCodes", newBackupCodes(auth)));
     }
 
     /** Replaces all backup codes; needs a current code (app or backup). */
     @POST
     @Path("backup-codes/regenerate")
-    public Map<String, Object> regenerateBackupCodes(InputStream body) {
-        AuthResult auth = authenticate();
+    public Response regenerateBackupCodes(InputStream body) {
+        AuthResult auth = authenticateAccountOwner();
         String code = JsonBodies.required(JsonBodies.read(body, JsonBodies.CodeRequest.class).code(), "code");
         requireEnabled(auth.getUser(), true);
         requireSecondFactor(auth, code, EventType.UPDATE_CREDENTIAL);
-        return Map.of("backupCodes", newBackupCodes(auth));
+        return noStore(Map.of("backupCodes", newBackupCodes(auth)));
     }
 
     /** Turns 2FA off; needs the password and a current code (app or backup). */
     @POST
     @Path("disable")
-    public Map<String, Object> disable(InputStream body) {
-        AuthResult auth = authenticate();
+    public Response disable(InputStream body) {
+        AuthResult auth = authenticateAccountOwner();
         UserModel user = auth.getUser();
         JsonBodies.DisableRequest request = JsonBodies.read(body, JsonBodies.DisableRequest.class);
         String password = JsonBodies.required(request.password(), "password");
@@ -123,7 +130,7 @@ public class TwoFactorResource {
         requireSecondFactor(auth, code, EventType.REMOVE_CREDENTIAL);
         removeTwoFactor(user);
         event(auth, EventType.REMOVE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE).success();
-        return Map.of("enabled", false);
+        return noStore(Map.of("enabled", false));
     }
 
     @Path("admin")
@@ -166,6 +173,27 @@ public class TwoFactorResource {
     private EventBuilder event(AuthResult auth, EventType type) {
         return new EventBuilder(realm, session, session.getContext().getConnection())
                 .event(type).user(auth.getUser()).client(auth.getClient()).session(auth.getSession());
+    }
+
+    /** Answers carry secrets or codes at times; no cache or proxy may keep any of them. */
+    static Response noStore(Object entity) {
+        CacheControl cacheControl = new CacheControl();
+        cacheControl.setNoStore(true);
+        cacheControl.setNoCache(true);
+        return Response.ok(entity, MediaType.APPLICATION_JSON_TYPE).cacheControl(cacheControl).build();
+    }
+
+    /**
+     * Like Keycloak's account API: the token must carry the account client's manage-account role, so a token a
+     * user gave some other application of the realm (with a narrower scope) cannot change their 2FA.
+     */
+    private AuthResult authenticateAccountOwner() {
+        AuthResult auth = authenticate();
+        AccessToken.Access account = auth.getToken().getResourceAccess(Constants.ACCOUNT_MANAGEMENT_CLIENT_ID);
+        if (account == null || !account.isUserInRole(AccountRoles.MANAGE_ACCOUNT)) {
+            throw ApiException.forbidden("The token needs the account client's role manage-account.");
+        }
+        return auth;
     }
 
     private AuthResult authenticate() {
