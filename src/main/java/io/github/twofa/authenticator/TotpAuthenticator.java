@@ -1,32 +1,18 @@
 package io.github.twofa.authenticator;
 
-import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 
 import io.github.twofa.credential.BackupCodesCredentialModel;
-import io.github.twofa.credential.BackupCodesCredentialProvider;
-import io.github.twofa.credential.BackupCodesCredentialProviderFactory;
 import io.github.twofa.credential.TotpCredentialModel;
-import io.github.twofa.credential.TotpCredentialProvider;
-import io.github.twofa.credential.TotpCredentialProviderFactory;
 import io.github.twofa.requiredaction.BackupCodesRequiredAction;
-import io.github.twofa.requiredaction.TotpSetupRequiredAction;
 import io.github.twofa.totp.TotpVerifier;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
-import org.keycloak.authentication.Authenticator;
-import org.keycloak.authentication.CredentialValidator;
-import org.keycloak.authentication.RequiredActionFactory;
-import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.credential.CredentialModel;
-import org.keycloak.credential.CredentialProvider;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;

@@ -1,7 +1,5 @@
 package io.github.twofa.credential;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -11,7 +9,6 @@ import io.github.twofa.credential.dto.BackupCodesCredentialData;
 import io.github.twofa.credential.dto.BackupCodesSecretData;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialModel;
-import org.keycloak.util.JsonSerialization;
 
 /** A user's set of one-time backup codes, stored only as salted PBKDF2 hashes. */
 public class BackupCodesCredentialModel extends CredentialModel {
@@ -43,20 +40,9 @@ public class BackupCodesCredentialModel extends CredentialModel {
     }
 
     public static BackupCodesCredentialModel createFromCredentialModel(CredentialModel stored) {
-        try {
-            BackupCodesCredentialModel model = new BackupCodesCredentialModel(
-                    JsonSerialization.readValue(stored.getCredentialData(), BackupCodesCredentialData.class),
-                    JsonSerialization.readValue(stored.getSecretData(), BackupCodesSecretData.class));
-            model.setId(stored.getId());
-            model.setType(stored.getType());
-            model.setUserLabel(stored.getUserLabel());
-            model.setCreatedDate(stored.getCreatedDate());
-            model.setCredentialData(stored.getCredentialData());
-            model.setSecretData(stored.getSecretData());
-            return model;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StoredCredentialProvider.withStoredFields(stored, new BackupCodesCredentialModel(
+                CredentialJson.read(stored.getCredentialData(), BackupCodesCredentialData.class),
+                CredentialJson.read(stored.getSecretData(), BackupCodesSecretData.class)));
     }
 
     public BackupCodesCredentialData getBackupCodesData() {
@@ -97,11 +83,7 @@ public class BackupCodesCredentialModel extends CredentialModel {
     }
 
     private void writeJson() {
-        try {
-            setCredentialData(JsonSerialization.writeValueAsString(credentialData));
-            setSecretData(JsonSerialization.writeValueAsString(secretData));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        setCredentialData(CredentialJson.write(credentialData));
+        setSecretData(CredentialJson.write(secretData));
     }
 }

@@ -9,10 +9,8 @@ import io.github.twofa.backupcodes.BackupCodeHasher;
 import io.github.twofa.backupcodes.BackupCodePolicy;
 import io.github.twofa.requiredaction.BackupCodesRequiredAction;
 import org.keycloak.credential.CredentialInput;
-import org.keycloak.credential.CredentialInputValidator;
 import org.keycloak.credential.CredentialMetadata;
 import org.keycloak.credential.CredentialModel;
-import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialTypeMetadata;
 import org.keycloak.credential.CredentialTypeMetadataContext;
 import org.keycloak.models.AbstractKeycloakTransaction;
@@ -25,7 +23,7 @@ import org.keycloak.models.UserModel;
 /**
  * Stores backup-code sets and consumes codes: any unused code of the set, in any order, each exactly once.
  */
-public class BackupCodesCredentialProvider implements CredentialProvider<BackupCodesCredentialModel>, CredentialInputValidator {
+public class BackupCodesCredentialProvider extends StoredCredentialProvider<BackupCodesCredentialModel> {
 
     /** How long a consumed code stays claimed in the single-use store; far longer than any request. */
     private static final long CLAIM_LIFESPAN_SECONDS = 3600;
@@ -39,6 +37,7 @@ public class BackupCodesCredentialProvider implements CredentialProvider<BackupC
     private final KeycloakSession session;
 
     public BackupCodesCredentialProvider(KeycloakSession session) {
+        super(BackupCodesCredentialModel.TYPE, BackupCodesCredentialModel::createFromCredentialModel);
         this.session = session;
     }
 
@@ -57,11 +56,6 @@ public class BackupCodesCredentialProvider implements CredentialProvider<BackupC
     public Optional<BackupCodesCredentialModel> current(UserModel user) {
         return user.credentialManager().getStoredCredentialsByTypeStream(BackupCodesCredentialModel.TYPE)
                 .findFirst().map(BackupCodesCredentialModel::createFromCredentialModel);
-    }
-
-    public void removeAll(UserModel user) {
-        user.credentialManager().getStoredCredentialsByTypeStream(BackupCodesCredentialModel.TYPE).toList()
-                .forEach(credential -> user.credentialManager().removeStoredCredentialById(credential.getId()));
     }
 
     /**
@@ -117,36 +111,6 @@ public class BackupCodesCredentialProvider implements CredentialProvider<BackupC
     @Override
     public boolean isValid(RealmModel realm, UserModel user, CredentialInput input) {
         return supportsCredentialType(input.getType()) && consume(user, input.getChallengeResponse()).isPresent();
-    }
-
-    @Override
-    public CredentialModel createCredential(RealmModel realm, UserModel user, BackupCodesCredentialModel credentialModel) {
-        return user.credentialManager().createStoredCredential(credentialModel);
-    }
-
-    @Override
-    public boolean deleteCredential(RealmModel realm, UserModel user, String credentialId) {
-        return user.credentialManager().removeStoredCredentialById(credentialId);
-    }
-
-    @Override
-    public BackupCodesCredentialModel getCredentialFromModel(CredentialModel model) {
-        return BackupCodesCredentialModel.createFromCredentialModel(model);
-    }
-
-    @Override
-    public String getType() {
-        return BackupCodesCredentialModel.TYPE;
-    }
-
-    @Override
-    public boolean supportsCredentialType(String credentialType) {
-        return BackupCodesCredentialModel.TYPE.equals(credentialType);
-    }
-
-    @Override
-    public boolean isConfiguredFor(RealmModel realm, UserModel user, String credentialType) {
-        return supportsCredentialType(credentialType) && current(user).isPresent();
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.github.twofa.credential;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 import io.github.twofa.credential.dto.TotpCredentialData;
 import io.github.twofa.credential.dto.TotpSecretData;
@@ -9,7 +7,6 @@ import io.github.twofa.security.ProtectedSecret;
 import io.github.twofa.totp.TotpParameters;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialModel;
-import org.keycloak.util.JsonSerialization;
 
 /** A user's TOTP authenticator: parameters in credential data, the encrypted key in secret data. */
 public class TotpCredentialModel extends CredentialModel {
@@ -37,20 +34,9 @@ public class TotpCredentialModel extends CredentialModel {
     }
 
     public static TotpCredentialModel createFromCredentialModel(CredentialModel stored) {
-        try {
-            TotpCredentialModel model = new TotpCredentialModel(
-                    JsonSerialization.readValue(stored.getCredentialData(), TotpCredentialData.class),
-                    JsonSerialization.readValue(stored.getSecretData(), TotpSecretData.class));
-            model.setId(stored.getId());
-            model.setType(stored.getType());
-            model.setUserLabel(stored.getUserLabel());
-            model.setCreatedDate(stored.getCreatedDate());
-            model.setCredentialData(stored.getCredentialData());
-            model.setSecretData(stored.getSecretData());
-            return model;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StoredCredentialProvider.withStoredFields(stored, new TotpCredentialModel(
+                CredentialJson.read(stored.getCredentialData(), TotpCredentialData.class),
+                CredentialJson.read(stored.getSecretData(), TotpSecretData.class)));
     }
 
     public TotpParameters parameters() {
@@ -66,11 +52,7 @@ public class TotpCredentialModel extends CredentialModel {
     }
 
     private void writeJson() {
-        try {
-            setCredentialData(JsonSerialization.writeValueAsString(credentialData));
-            setSecretData(JsonSerialization.writeValueAsString(secretData));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        setCredentialData(CredentialJson.write(credentialData));
+        setSecretData(CredentialJson.write(secretData));
     }
 }

@@ -11,9 +11,7 @@ import io.github.twofa.totp.TotpVerifier;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialInput;
-import org.keycloak.credential.CredentialInputValidator;
 import org.keycloak.credential.CredentialModel;
-import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialTypeMetadata;
 import org.keycloak.credential.CredentialTypeMetadataContext;
 import org.keycloak.models.KeycloakSession;
@@ -25,7 +23,7 @@ import io.github.twofa.requiredaction.TotpSetupRequiredAction;
 /**
  * Stores TOTP credentials (secret encrypted) and checks codes against them, each time step at most once.
  */
-public class TotpCredentialProvider implements CredentialProvider<TotpCredentialModel>, CredentialInputValidator {
+public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredentialModel> {
 
     private static final Logger LOG = Logger.getLogger(TotpCredentialProvider.class);
 
@@ -36,6 +34,7 @@ public class TotpCredentialProvider implements CredentialProvider<TotpCredential
     private final SecretProtector protector;
 
     public TotpCredentialProvider(KeycloakSession session, SecretProtector protector) {
+        super(TotpCredentialModel.TYPE, TotpCredentialModel::createFromCredentialModel);
         this.session = session;
         this.protector = protector;
     }
@@ -43,42 +42,10 @@ public class TotpCredentialProvider implements CredentialProvider<TotpCredential
     /** Encrypts the secret and stores it as the user's only TOTP credential. */
     public CredentialModel enrol(RealmModel realm, UserModel user, TotpSecret secret, TotpParameters parameters,
                                  String userLabel) {
-        user.credentialManager().getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE).toList()
-                .forEach(old -> user.credentialManager().removeStoredCredentialById(old.getId()));
+        removeAll(user);
         TotpCredentialModel model = TotpCredentialModel.create(parameters,
                 protector.seal(session, realm, user, secret.bytes()), userLabel == null ? DEFAULT_LABEL : userLabel);
         return createCredential(realm, user, model);
-    }
-
-    @Override
-    public CredentialModel createCredential(RealmModel realm, UserModel user, TotpCredentialModel credentialModel) {
-        return user.credentialManager().createStoredCredential(credentialModel);
-    }
-
-    @Override
-    public boolean deleteCredential(RealmModel realm, UserModel user, String credentialId) {
-        return user.credentialManager().removeStoredCredentialById(credentialId);
-    }
-
-    @Override
-    public TotpCredentialModel getCredentialFromModel(CredentialModel model) {
-        return TotpCredentialModel.createFromCredentialModel(model);
-    }
-
-    @Override
-    public String getType() {
-        return TotpCredentialModel.TYPE;
-    }
-
-    @Override
-    public boolean supportsCredentialType(String credentialType) {
-        return TotpCredentialModel.TYPE.equals(credentialType);
-    }
-
-    @Override
-    public boolean isConfiguredFor(RealmModel realm, UserModel user, String credentialType) {
-        return supportsCredentialType(credentialType)
-                && user.credentialManager().getStoredCredentialsByTypeStream(credentialType).findAny().isPresent();
     }
 
     /**

@@ -58,7 +58,7 @@ public class AdminTwoFactorResource {
         if (!permissions.users().canManage(user)) {
             throw ApiException.forbidden("Resetting 2FA needs the realm-management role manage-users.");
         }
-        TwoFactorResource.removeTwoFactor(user);
+        TwoFactorResource.removeTwoFactor(session, user);
         new AdminEventBuilder(realm, adminAuth, session, session.getContext().getConnection())
                 .operation(OperationType.ACTION).resource(ResourceType.USER)
                 .resourcePath("users", user.getId(), "two-factor", "reset")

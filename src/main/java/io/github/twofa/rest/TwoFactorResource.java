@@ -11,6 +11,8 @@ import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.BackupCodesCredentialProviderFactory;
 import io.github.twofa.credential.SecondFactor;
 import io.github.twofa.credential.TotpCredentialModel;
+import io.github.twofa.credential.TotpCredentialProvider;
+import io.github.twofa.credential.TotpCredentialProviderFactory;
 import io.github.twofa.enrolment.TotpEnrolment;
 import io.github.twofa.requiredaction.BackupCodesRequiredAction;
 import io.github.twofa.totp.QrCodeImage;
@@ -128,7 +130,7 @@ public class TwoFactorResource {
             throw new ApiException(403, "invalid_password", "The password is not correct.");
         }
         requireSecondFactor(auth, code, EventType.REMOVE_CREDENTIAL);
-        removeTwoFactor(user);
+        removeTwoFactor(session, user);
         event(auth, EventType.REMOVE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE).success();
         return noStore(Map.of("enabled", false));
     }
@@ -138,17 +140,17 @@ public class TwoFactorResource {
         return new AdminTwoFactorResource(session, authenticate());
     }
 
-    static void removeTwoFactor(UserModel user) {
-        user.credentialManager().getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE).toList()
-                .forEach(c -> user.credentialManager().removeStoredCredentialById(c.getId()));
-        user.credentialManager().getStoredCredentialsByTypeStream(BackupCodesCredentialModel.TYPE).toList()
-                .forEach(c -> user.credentialManager().removeStoredCredentialById(c.getId()));
+    static void removeTwoFactor(KeycloakSession session, UserModel user) {
+        ((TotpCredentialProvider) session.getProvider(CredentialProvider.class, TotpCredentialProviderFactory.PROVIDER_ID)).removeAll(user);
+        backupCodes(session).removeAll(user);
+    }
+
+    private static BackupCodesCredentialProvider backupCodes(KeycloakSession session) {
+        return (BackupCodesCredentialProvider) session.getProvider(CredentialProvider.class, BackupCodesCredentialProviderFactory.PROVIDER_ID);
     }
 
     private List<String> newBackupCodes(AuthResult auth) {
-        BackupCodesCredentialProvider provider = (BackupCodesCredentialProvider) session.getProvider(
-                CredentialProvider.class, BackupCodesCredentialProviderFactory.PROVIDER_ID);
-        List<String> codes = provider.replaceCodes(realm, auth.getUser(), BackupCodesRequiredAction.policyOf(realm));
+        List<String> codes = backupCodes(session).replaceCodes(realm, auth.getUser(), BackupCodesRequiredAction.policyOf(realm));
         event(auth, EventType.UPDATE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, BackupCodesCredentialModel.TYPE).success();
         return codes.stream().map(BackupCodeFormat::display).toList();
     }
