@@ -1,8 +1,10 @@
 package io.github.twofa.authenticator;
 
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import io.github.twofa.credential.SecondFactor;
+import io.github.twofa.security.AttemptPolicy;
 import io.github.twofa.credential.TotpCredentialModel;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -28,11 +30,10 @@ public class DirectGrantTwoFactorAuthenticator extends TwoFactorStep {
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         String code = form.getFirst(CODE_PARAMETER);
         context.getEvent().user(context.getUser()).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE);
-        String lockedOut = lockedOutError(context);
-        if (lockedOut != null) {
-            context.getEvent().error(lockedOut);
-            context.failure(AuthenticationFlowError.USER_TEMPORARILY_DISABLED,
-                    oauthError("invalid_grant", "Too many failed attempts; try again later."));
+        OptionalLong wait = lockedOut(context);
+        if (wait.isPresent()) {
+            context.failure(AuthenticationFlowError.USER_TEMPORARILY_DISABLED, oauthError("invalid_grant",
+                    "Too many wrong codes; try again in " + AttemptPolicy.minutes(wait.getAsLong()) + " minutes."));
             return;
         }
         if (code == null || code.isBlank()) {

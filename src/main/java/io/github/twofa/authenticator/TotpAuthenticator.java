@@ -1,10 +1,12 @@
 package io.github.twofa.authenticator;
 
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.requiredaction.BackupCodesRequiredAction;
+import io.github.twofa.security.AttemptPolicy;
 import io.github.twofa.totp.TotpVerifier;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -39,11 +41,11 @@ public class TotpAuthenticator extends TwoFactorStep {
     @Override
     public void action(AuthenticationFlowContext context) {
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
-        String lockedOut = lockedOutError(context);
-        if (lockedOut != null) {
-            context.getEvent().user(context.getUser()).error(lockedOut);
+        OptionalLong wait = lockedOut(context);
+        if (wait.isPresent()) {
             boolean backup = form.containsKey(BACKUP_CODE_FIELD) || form.containsKey("use-backup-code");
-            context.forceChallenge(backup ? backupCodeForm(context, "twofaLockedOut") : codeForm(context, "twofaLockedOut"));
+            context.forceChallenge(backup ? backupCodeForm(context, lockedMessage(BACKUP_CODE_FIELD, wait.getAsLong()))
+                    : codeForm(context, lockedMessage(CODE_FIELD, wait.getAsLong())));
             return;
         }
         if (form.containsKey("use-backup-code")) {
@@ -59,7 +61,7 @@ public class TotpAuthenticator extends TwoFactorStep {
 
     private void checkAppCode(AuthenticationFlowContext context, String code) {
         if (code.isEmpty()) {
-            context.forceChallenge(codeForm(context, "twofaMissingCode"));
+            context.forceChallenge(codeForm(context, new FormMessage(CODE_FIELD, "twofaMissingCode")));
             return;
         }
         UserModel user = context.getUser();
@@ -70,8 +72,9 @@ public class TotpAuthenticator extends TwoFactorStep {
         context.getEvent().user(user).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE);
         if (!valid) {
             context.getEvent().error(Errors.INVALID_USER_CREDENTIALS);
-            countFailure(context);
-            context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, codeForm(context, "twofaInvalidCode"));
+            OptionalLong lockout = countFailure(context);
+            context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, codeForm(context, lockout.isPresent()
+                    ? lockedMessage(CODE_FIELD, lockout.getAsLong()) : new FormMessage(CODE_FIELD, "twofaInvalidCode")));
             return;
         }
         succeed(context);
@@ -79,7 +82,7 @@ public class TotpAuthenticator extends TwoFactorStep {
 
     private void checkBackupCode(AuthenticationFlowContext context, String input) {
         if (input == null || input.isBlank()) {
-            context.forceChallenge(backupCodeForm(context, "twofaMissingBackupCode"));
+            context.forceChallenge(backupCodeForm(context, new FormMessage(BACKUP_CODE_FIELD, "twofaMissingBackupCode")));
             return;
         }
         UserModel user = context.getUser();
@@ -87,8 +90,9 @@ public class TotpAuthenticator extends TwoFactorStep {
         context.getEvent().user(user).detail(Details.CREDENTIAL_TYPE, BackupCodesCredentialModel.TYPE);
         if (remaining.isEmpty()) {
             context.getEvent().error(Errors.INVALID_USER_CREDENTIALS);
-            countFailure(context);
-            context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, backupCodeForm(context, "twofaInvalidBackupCode"));
+            OptionalLong lockout = countFailure(context);
+            context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, backupCodeForm(context, lockout.isPresent()
+                    ? lockedMessage(BACKUP_CODE_FIELD, lockout.getAsLong()) : new FormMessage(BACKUP_CODE_FIELD, "twofaInvalidBackupCode")));
             return;
         }
         context.getEvent().detail(BACKUP_CODES_REMAINING, String.valueOf(remaining.getAsInt()));
@@ -102,19 +106,23 @@ public class TotpAuthenticator extends TwoFactorStep {
         succeed(context);
     }
 
-    private Response codeForm(AuthenticationFlowContext context, String errorKey) {
+    private static FormMessage lockedMessage(String field, long seconds) {
+        return new FormMessage(field, "twofaLockedOut", AttemptPolicy.minutes(seconds));
+    }
+
+    private Response codeForm(AuthenticationFlowContext context, FormMessage error) {
         var form = context.form()
                 .setAttribute("twofaHasBackupCodes", backupCodes(context.getSession()).current(context.getUser()).isPresent());
-        if (errorKey != null) {
-            form.addError(new FormMessage(CODE_FIELD, errorKey));
+        if (error != null) {
+            form.addError(error);
         }
         return form.createForm(CODE_TEMPLATE);
     }
 
-    private Response backupCodeForm(AuthenticationFlowContext context, String errorKey) {
+    private Response backupCodeForm(AuthenticationFlowContext context, FormMessage error) {
         var form = context.form();
-        if (errorKey != null) {
-            form.addError(new FormMessage(BACKUP_CODE_FIELD, errorKey));
+        if (error != null) {
+            form.addError(error);
         }
         return form.createForm(BACKUP_CODE_TEMPLATE);
     }

@@ -2,6 +2,7 @@ package io.github.twofa.authenticator;
 
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 import io.github.twofa.credential.BackupCodesCredentialProvider;
@@ -10,6 +11,7 @@ import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.credential.TotpCredentialProviderFactory;
 import io.github.twofa.requiredaction.TotpSetupRequiredAction;
+import io.github.twofa.security.AttemptLimiter;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
@@ -17,6 +19,7 @@ import org.keycloak.authentication.CredentialValidator;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.credential.CredentialProvider;
+import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -69,25 +72,40 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
         return (TotpCredentialProvider) session.getProvider(CredentialProvider.class, TotpCredentialProviderFactory.PROVIDER_ID);
     }
 
+    // Keycloak's brute-force detection counts failures only for its own categories, so ours are reported as "otp",
+    // the category of its built-in OTP form, and cleared by a success the same way.
+
     /**
-     * Keycloak's brute-force detection, where the realm turns it on: the event error if the user is locked out now.
-     * Keycloak counts failures only for its own categories, so ours are reported as "otp", the category its
-     * built-in OTP form uses, and cleared by a success the same way.
+     * Seconds the user must wait, by the extension's own attempt limit or by Keycloak's brute-force detection
+     * (for which the event error is set); empty if the user may try.
      */
-    static String lockedOutError(AuthenticationFlowContext context) {
-        return AuthenticatorUtils.getDisabledByBruteForceEventError(context, context.getUser());
+    static OptionalLong lockedOut(AuthenticationFlowContext context) {
+        OptionalLong own = limiter(context).lockedForSeconds(context.getRealm().getId(), context.getUser().getId());
+        String keycloakLockout = AuthenticatorUtils.getDisabledByBruteForceEventError(context, context.getUser());
+        if (own.isPresent() || keycloakLockout != null) {
+            context.getEvent().user(context.getUser()).error(keycloakLockout != null ? keycloakLockout : Errors.USER_TEMPORARILY_DISABLED);
+            return OptionalLong.of(own.orElse(context.getRealm().getWaitIncrementSeconds()));
+        }
+        return OptionalLong.empty();
     }
 
-    static void countFailure(AuthenticationFlowContext context) {
+    /** Counts a wrong code; returns the lockout it started, if it did. */
+    static OptionalLong countFailure(AuthenticationFlowContext context) {
         RealmModel realm = context.getRealm();
         if (realm.isBruteForceProtected()) {
             context.getProtector().failedLogin(realm, context.getUser(), context.getConnection(),
                     context.getSession().getContext().getUri(), Set.of(OTPCredentialModel.TYPE));
         }
+        return limiter(context).recordFailure(realm.getId(), context.getUser().getId());
     }
 
     static void succeed(AuthenticationFlowContext context) {
+        limiter(context).recordSuccess(context.getRealm().getId(), context.getUser().getId());
         context.success(OTPCredentialModel.TYPE);
+    }
+
+    private static AttemptLimiter limiter(AuthenticationFlowContext context) {
+        return TotpCredentialProviderFactory.attemptLimiter(context.getSession());
     }
 
     static BackupCodesCredentialProvider backupCodes(KeycloakSession session) {

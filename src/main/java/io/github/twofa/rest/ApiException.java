@@ -14,6 +14,13 @@ public class ApiException extends WebApplicationException {
                 .entity(Map.of("error", error, "message", message)).build());
     }
 
+    /** With a Retry-After header, for 429. */
+    public ApiException(int status, String error, String message, long retryAfterSeconds) {
+        super(message, Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .header("Retry-After", retryAfterSeconds)
+                .entity(Map.of("error", error, "message", message)).build());
+    }
+
     public static ApiException badRequest(String message) {
         return new ApiException(400, "invalid_request", message);
     }

@@ -15,6 +15,8 @@ import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.credential.TotpCredentialProviderFactory;
 import io.github.twofa.enrolment.TotpEnrolment;
 import io.github.twofa.requiredaction.BackupCodesRequiredAction;
+import io.github.twofa.security.AttemptLimiter;
+import io.github.twofa.security.AttemptPolicy;
 import io.github.twofa.totp.QrCodeImage;
 import io.github.twofa.totp.TotpParameters;
 import io.github.twofa.totp.TotpSecret;
@@ -88,6 +90,7 @@ public class TwoFactorResource {
         UserModel user = auth.getUser();
         String code = JsonBodies.required(JsonBodies.read(body, JsonBodies.CodeRequest.class).code(), "code");
         requireEnabled(user, false);
+        requireNotLockedOut(user);
         // Taken, not read: of two concurrent verifications only one finds the pending setup.
         PendingSetups.Pending pending = pendingSetups.take(realm, user)
                 .orElseThrow(() -> new ApiException(404, "no_pending_setup", "Start a setup first (POST setup); it expires after 10 minutes."));
@@ -97,8 +100,10 @@ public class TwoFactorResource {
         if (credential.isEmpty()) {
             pendingSetups.putBack(realm, user, pending);
             event.error(Errors.INVALID_USER_CREDENTIALS);
+            limiter().recordFailure(realm.getId(), user.getId());
             throw ApiException.invalidCode();
         }
+        limiter().recordSuccess(realm.getId(), user.getId());
         event.detail(Details.CREDENTIAL_ID, credential.get().getId()).success();
         return noStore(Map.of("enabled", true, "backupCodes", newBackupCodes(auth)));
     }
@@ -110,6 +115,7 @@ public class TwoFactorResource {
         AuthResult auth = authenticateAccountOwner();
         String code = JsonBodies.required(JsonBodies.read(body, JsonBodies.CodeRequest.class).code(), "code");
         requireEnabled(auth.getUser(), true);
+        requireNotLockedOut(auth.getUser());
         requireSecondFactor(auth, code, EventType.UPDATE_CREDENTIAL);
         return noStore(Map.of("backupCodes", newBackupCodes(auth)));
     }
@@ -124,9 +130,11 @@ public class TwoFactorResource {
         String password = JsonBodies.required(request.password(), "password");
         String code = JsonBodies.required(request.code(), "code");
         requireEnabled(user, true);
+        requireNotLockedOut(user);
         if (!user.credentialManager().isValid(UserCredentialModel.password(password))) {
             event(auth, EventType.REMOVE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
                     .error(Errors.INVALID_USER_CREDENTIALS);
+            limiter().recordFailure(realm.getId(), user.getId());
             throw new ApiException(403, "invalid_password", "The password is not correct.");
         }
         requireSecondFactor(auth, code, EventType.REMOVE_CREDENTIAL);
@@ -159,8 +167,22 @@ public class TwoFactorResource {
         Optional<SecondFactor.Accepted> accepted = SecondFactor.check(session, realm, auth.getUser(), code);
         if (accepted.isEmpty()) {
             event(auth, operation).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE).error(Errors.INVALID_USER_CREDENTIALS);
+            limiter().recordFailure(realm.getId(), auth.getUser().getId());
             throw ApiException.invalidCode();
         }
+        limiter().recordSuccess(realm.getId(), auth.getUser().getId());
+    }
+
+    /** The extension's attempt limit covers the API too: a locked-out user gets 429 and when to retry. */
+    private void requireNotLockedOut(UserModel user) {
+        limiter().lockedForSeconds(realm.getId(), user.getId()).ifPresent(seconds -> {
+            throw new ApiException(429, "too_many_attempts", "Too many wrong codes or passwords; try again in "
+                    + AttemptPolicy.minutes(seconds) + " minutes.", seconds);
+        });
+    }
+
+    private AttemptLimiter limiter() {
+        return TotpCredentialProviderFactory.attemptLimiter(session);
     }
 
     private static void requireEnabled(UserModel user, boolean enabled) {

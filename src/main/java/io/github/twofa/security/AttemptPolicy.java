@@ -1,0 +1,30 @@
+package io.github.twofa.security;
+
+/**
+ * How many wrong second factors a user may send before a lockout, and how long lockouts last: each lockout within
+ * a day doubles the previous one, up to a ceiling.
+ */
+public record AttemptPolicy(int maxFailures, long windowSeconds, long firstLockoutSeconds, long maxLockoutSeconds) {
+
+    public static final AttemptPolicy DEFAULT = new AttemptPolicy(5, 300, 300, 86_400);
+
+    public AttemptPolicy {
+        if (maxFailures < 1 || windowSeconds < 1 || firstLockoutSeconds < 1 || maxLockoutSeconds < firstLockoutSeconds) {
+            throw new IllegalArgumentException("attempt limits must be positive, the ceiling at least the first lockout");
+        }
+    }
+
+    /** The length of the {@code n}-th lockout (1-based) within a day. */
+    public long lockoutSeconds(int n) {
+        long seconds = firstLockoutSeconds;
+        for (int i = 1; i < n && seconds < maxLockoutSeconds; i++) {
+            seconds *= 2;
+        }
+        return Math.min(seconds, maxLockoutSeconds);
+    }
+
+    /** Whole minutes, rounded up, for "try again in N minutes". */
+    public static long minutes(long seconds) {
+        return Math.max(1, (seconds + 59) / 60);
+    }
+}
