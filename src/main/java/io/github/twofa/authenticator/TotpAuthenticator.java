@@ -4,6 +4,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 import io.github.twofa.credential.BackupCodesCredentialModel;
+import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.requiredaction.BackupCodesRequiredAction;
 import io.github.twofa.security.AttemptPolicy;
@@ -86,7 +87,7 @@ public class TotpAuthenticator extends TwoFactorStep {
             return;
         }
         UserModel user = context.getUser();
-        OptionalInt remaining = backupCodes(context.getSession()).consume(user, input);
+        OptionalInt remaining = BackupCodesCredentialProvider.of(context.getSession()).consume(user, input);
         context.getEvent().user(user).detail(Details.CREDENTIAL_TYPE, BackupCodesCredentialModel.TYPE);
         if (remaining.isEmpty()) {
             context.getEvent().error(Errors.INVALID_USER_CREDENTIALS);
@@ -112,7 +113,7 @@ public class TotpAuthenticator extends TwoFactorStep {
 
     private Response codeForm(AuthenticationFlowContext context, FormMessage error) {
         var form = context.form()
-                .setAttribute("twofaHasBackupCodes", backupCodes(context.getSession()).current(context.getUser()).isPresent());
+                .setAttribute("twofaHasBackupCodes", BackupCodesCredentialProvider.of(context.getSession()).current(context.getUser()).isPresent());
         if (error != null) {
             form.addError(error);
         }

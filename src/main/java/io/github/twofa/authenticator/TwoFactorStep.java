@@ -5,8 +5,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 
-import io.github.twofa.credential.BackupCodesCredentialProvider;
-import io.github.twofa.credential.BackupCodesCredentialProviderFactory;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.credential.TotpCredentialProviderFactory;
@@ -18,7 +16,6 @@ import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
 import org.keycloak.authentication.CredentialValidator;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
-import org.keycloak.credential.CredentialProvider;
 import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -69,7 +66,7 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
 
     @Override
     public TotpCredentialProvider getCredentialProvider(KeycloakSession session) {
-        return (TotpCredentialProvider) session.getProvider(CredentialProvider.class, TotpCredentialProviderFactory.PROVIDER_ID);
+        return TotpCredentialProvider.of(session);
     }
 
     // Keycloak's brute-force detection counts failures only for its own categories, so ours are reported as "otp",
@@ -108,9 +105,6 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
         return TotpCredentialProviderFactory.attemptLimiter(context.getSession());
     }
 
-    static BackupCodesCredentialProvider backupCodes(KeycloakSession session) {
-        return (BackupCodesCredentialProvider) session.getProvider(CredentialProvider.class, BackupCodesCredentialProviderFactory.PROVIDER_ID);
-    }
 
     @Override
     public void close() {

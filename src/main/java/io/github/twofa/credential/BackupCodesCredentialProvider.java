@@ -9,6 +9,7 @@ import io.github.twofa.backupcodes.BackupCodeHasher;
 import io.github.twofa.backupcodes.BackupCodePolicy;
 import io.github.twofa.requiredaction.BackupCodesRequiredAction;
 import org.keycloak.credential.CredentialInput;
+import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialMetadata;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialTypeMetadata;
@@ -35,6 +36,11 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
     private static final long SET_LOCK_SECONDS = 30;
 
     private final KeycloakSession session;
+
+    /** The session's instance of this provider. */
+    public static BackupCodesCredentialProvider of(KeycloakSession session) {
+        return (BackupCodesCredentialProvider) session.getProvider(CredentialProvider.class, BackupCodesCredentialProviderFactory.PROVIDER_ID);
+    }
 
     public BackupCodesCredentialProvider(KeycloakSession session) {
         super(BackupCodesCredentialModel.TYPE, BackupCodesCredentialModel::createFromCredentialModel);

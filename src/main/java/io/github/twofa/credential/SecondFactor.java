@@ -4,7 +4,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 import io.github.twofa.totp.TotpVerifier;
-import org.keycloak.credential.CredentialProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserCredentialModel;
@@ -33,13 +32,10 @@ public final class SecondFactor {
             boolean valid = user.credentialManager().isValid(new UserCredentialModel(null, TotpCredentialModel.TYPE, digits));
             return valid ? Optional.of(new Accepted(TotpCredentialModel.TYPE, OptionalInt.empty())) : Optional.empty();
         }
-        OptionalInt remaining = backupCodes(session).consume(user, input);
+        OptionalInt remaining = BackupCodesCredentialProvider.of(session).consume(user, input);
         return remaining.isPresent()
                 ? Optional.of(new Accepted(BackupCodesCredentialModel.TYPE, remaining))
                 : Optional.empty();
     }
 
-    static BackupCodesCredentialProvider backupCodes(KeycloakSession session) {
-        return (BackupCodesCredentialProvider) session.getProvider(CredentialProvider.class, BackupCodesCredentialProviderFactory.PROVIDER_ID);
-    }
 }

@@ -11,6 +11,7 @@ import io.github.twofa.totp.TotpVerifier;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialInput;
+import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialTypeMetadata;
 import org.keycloak.credential.CredentialTypeMetadataContext;
@@ -32,6 +33,11 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
 
     private final KeycloakSession session;
     private final SecretProtector protector;
+
+    /** The session's instance of this provider. */
+    public static TotpCredentialProvider of(KeycloakSession session) {
+        return (TotpCredentialProvider) session.getProvider(CredentialProvider.class, TotpCredentialProviderFactory.PROVIDER_ID);
+    }
 
     public TotpCredentialProvider(KeycloakSession session, SecretProtector protector) {
         super(TotpCredentialModel.TYPE, TotpCredentialModel::createFromCredentialModel);

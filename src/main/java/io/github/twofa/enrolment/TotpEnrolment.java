@@ -4,7 +4,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 import io.github.twofa.credential.TotpCredentialProvider;
-import io.github.twofa.credential.TotpCredentialProviderFactory;
 import io.github.twofa.security.UsedStepRegistry;
 import io.github.twofa.totp.OtpAuthUri;
 import io.github.twofa.totp.TotpParameters;
@@ -12,7 +11,6 @@ import io.github.twofa.totp.TotpSecret;
 import io.github.twofa.totp.TotpVerifier;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialModel;
-import org.keycloak.credential.CredentialProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.OTPPolicy;
 import org.keycloak.models.RealmModel;
@@ -56,8 +54,7 @@ public final class TotpEnrolment {
         if (step.isEmpty()) {
             return Optional.empty();
         }
-        TotpCredentialProvider provider = (TotpCredentialProvider) session.getProvider(CredentialProvider.class,
-                TotpCredentialProviderFactory.PROVIDER_ID);
+        TotpCredentialProvider provider = TotpCredentialProvider.of(session);
         CredentialModel credential = provider.enrol(realm, user, secret, parameters, null);
         new UsedStepRegistry(session.singleUseObjects()).claim(credential.getId(), step.getAsLong(),
                 parameters.stepAt(now) + TotpVerifier.WINDOW, UsedStepRegistry.lifespanSeconds(parameters));

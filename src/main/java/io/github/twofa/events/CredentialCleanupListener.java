@@ -1,9 +1,7 @@
 package io.github.twofa.events;
 
 import io.github.twofa.credential.BackupCodesCredentialProvider;
-import io.github.twofa.credential.BackupCodesCredentialProviderFactory;
 import io.github.twofa.credential.TotpCredentialModel;
-import org.keycloak.credential.CredentialProvider;
 import org.keycloak.events.Details;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
@@ -51,8 +49,7 @@ public class CredentialCleanupListener implements EventListenerProvider {
         RealmModel realm = session.realms().getRealm(realmId);
         UserModel user = realm == null || userId == null ? null : session.users().getUserById(realm, userId);
         if (user != null) {
-            ((BackupCodesCredentialProvider) session.getProvider(CredentialProvider.class,
-                    BackupCodesCredentialProviderFactory.PROVIDER_ID)).removeAll(user);
+            BackupCodesCredentialProvider.of(session).removeAll(user);
         }
     }
 

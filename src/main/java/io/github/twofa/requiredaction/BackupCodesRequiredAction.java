@@ -8,7 +8,6 @@ import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.backupcodes.BackupCodePolicy;
 import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
-import io.github.twofa.credential.BackupCodesCredentialProviderFactory;
 import io.github.twofa.credential.TotpCredentialModel;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -18,7 +17,6 @@ import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
-import org.keycloak.credential.CredentialProvider;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
@@ -101,7 +99,7 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
         String pending = authSession.getAuthNote(CODES_NOTE);
         List<String> codes;
         if (pending == null) {
-            codes = provider(context.getSession()).replaceCodes(context.getRealm(), context.getUser(), policyOf(context.getRealm()));
+            codes = BackupCodesCredentialProvider.of(context.getSession()).replaceCodes(context.getRealm(), context.getUser(), policyOf(context.getRealm()));
             authSession.setAuthNote(CODES_NOTE, String.join(",", codes));
             context.getEvent().clone().event(EventType.UPDATE_CREDENTIAL)
                     .detail(Details.CREDENTIAL_TYPE, BackupCodesCredentialModel.TYPE).success();
@@ -130,9 +128,6 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
         return BackupCodePolicy.from(config == null ? Map.of() : config.getConfig());
     }
 
-    private static BackupCodesCredentialProvider provider(KeycloakSession session) {
-        return (BackupCodesCredentialProvider) session.getProvider(CredentialProvider.class, BackupCodesCredentialProviderFactory.PROVIDER_ID);
-    }
 
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {

@@ -8,7 +8,6 @@ import java.util.Optional;
 import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
-import io.github.twofa.credential.BackupCodesCredentialProviderFactory;
 import io.github.twofa.credential.SecondFactor;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
@@ -29,7 +28,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialModel;
-import org.keycloak.credential.CredentialProvider;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
@@ -149,16 +147,13 @@ public class TwoFactorResource {
     }
 
     static void removeTwoFactor(KeycloakSession session, UserModel user) {
-        ((TotpCredentialProvider) session.getProvider(CredentialProvider.class, TotpCredentialProviderFactory.PROVIDER_ID)).removeAll(user);
-        backupCodes(session).removeAll(user);
+        TotpCredentialProvider.of(session).removeAll(user);
+        BackupCodesCredentialProvider.of(session).removeAll(user);
     }
 
-    private static BackupCodesCredentialProvider backupCodes(KeycloakSession session) {
-        return (BackupCodesCredentialProvider) session.getProvider(CredentialProvider.class, BackupCodesCredentialProviderFactory.PROVIDER_ID);
-    }
 
     private List<String> newBackupCodes(AuthResult auth) {
-        List<String> codes = backupCodes(session).replaceCodes(realm, auth.getUser(), BackupCodesRequiredAction.policyOf(realm));
+        List<String> codes = BackupCodesCredentialProvider.of(session).replaceCodes(realm, auth.getUser(), BackupCodesRequiredAction.policyOf(realm));
         event(auth, EventType.UPDATE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, BackupCodesCredentialModel.TYPE).success();
         return codes.stream().map(BackupCodeFormat::display).toList();
     }

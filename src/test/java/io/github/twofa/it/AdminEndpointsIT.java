@@ -52,7 +52,7 @@ class AdminEndpointsIT extends RealServerTest {
     }
 
     private static String idOf(String username) {
-        return admin.get("/" + realm + "/users?exact=true&username=" + username).get(0).get("id").asText();
+        return admin.userId(realm, username);
     }
 
     @Test

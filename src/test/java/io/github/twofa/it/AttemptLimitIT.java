@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.twofa.it.support.AdminApi;
 import io.github.twofa.it.support.ApiClient;
 import io.github.twofa.it.support.BrowserSession;
 import io.github.twofa.it.support.Enrolment;
@@ -26,9 +24,7 @@ class AttemptLimitIT extends RealServerTest {
 
     @BeforeAll
     static void realmWithoutKeycloaksBruteForceDetection() throws Exception {
-        ObjectNode copy = AdminApi.demoRealmCopy();
-        copy.put("bruteForceProtected", false);
-        realm = admin.importRealm(copy);
+        realm = admin.importDemoRealmCopyWithoutBruteForceDetection();
     }
 
     private static String wrongCode(EnrolledKey user, int i) {

@@ -13,8 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.twofa.it.support.AdminApi;
 import io.github.twofa.it.support.ApiClient;
 import io.github.twofa.it.support.Enrolment;
 import io.github.twofa.it.support.Enrolment.EnrolledKey;
@@ -32,9 +30,7 @@ class ConcurrentUseIT extends RealServerTest {
 
     @BeforeAll
     static void realmWithoutKeycloaksBruteForceDetection() throws Exception {
-        ObjectNode copy = AdminApi.demoRealmCopy();
-        copy.put("bruteForceProtected", false);
-        realm = admin.importRealm(copy);
+        realm = admin.importDemoRealmCopyWithoutBruteForceDetection();
     }
 
     /** Sends the same direct-grant token request 20 times at once; returns how many got tokens. */
@@ -80,7 +76,7 @@ class ConcurrentUseIT extends RealServerTest {
         assertEquals(1, successesOfConcurrentLogins(user, user.backupCodes().get(3)));
 
         // The 19 refused requests count as wrong attempts, so the user is locked out now; ask the admin API instead.
-        String userId = admin.get("/" + realm + "/users?exact=true&username=" + user.username()).get(0).get("id").asText();
+        String userId = admin.userId(realm, user.username());
         JsonNode codes = StreamSupport.stream(admin.credentials(realm, userId).spliterator(), false)
                 .filter(c -> c.get("type").asText().equals("twofa-backup-codes")).findFirst().orElseThrow();
         assertEquals(9, Http.json(codes.get("credentialData").asText()).get("remaining").asInt());

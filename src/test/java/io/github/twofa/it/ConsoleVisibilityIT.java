@@ -28,7 +28,7 @@ class ConsoleVisibilityIT extends RealServerTest {
     }
 
     private static String userId(EnrolledKey user) {
-        return admin.get("/demo/users?exact=true&username=" + user.username()).get(0).get("id").asText();
+        return admin.userId("demo", user.username());
     }
 
     private static Set<String> adminConsoleTypes(String userId) {

@@ -107,6 +107,18 @@ public final class AdminApi {
         assertEquals(204, mapped.statusCode(), mapped.body());
     }
 
+    /** The id of the user with exactly this username. */
+    public String userId(String realm, String username) {
+        return get("/" + realm + "/users?exact=true&username=" + username).get(0).get("id").asText();
+    }
+
+    /** Imports a copy of the demo realm in which Keycloak's brute-force detection is off. */
+    public String importDemoRealmCopyWithoutBruteForceDetection() throws java.io.IOException {
+        ObjectNode copy = demoRealmCopy();
+        copy.put("bruteForceProtected", false);
+        return importRealm(copy);
+    }
+
     public JsonNode credentials(String realm, String userId) {
         return get("/" + realm + "/users/" + userId + "/credentials");
     }
