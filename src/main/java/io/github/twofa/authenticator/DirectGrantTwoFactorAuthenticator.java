@@ -1,6 +1,5 @@
 package io.github.twofa.authenticator;
 
-import java.util.Optional;
 import java.util.OptionalLong;
 
 import io.github.twofa.credential.SecondFactor;
@@ -12,7 +11,6 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.events.Details;
-import org.keycloak.events.Errors;
 import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 
 /**
@@ -42,18 +40,20 @@ public class DirectGrantTwoFactorAuthenticator extends TwoFactorStep {
                     + "authenticator app code or a backup code in the 'otp' parameter."));
             return;
         }
-        Optional<SecondFactor.Accepted> accepted = SecondFactor.check(context.getSession(), context.getRealm(), context.getUser(), code);
-        if (accepted.isEmpty()) {
-            context.getEvent().error(Errors.INVALID_USER_CREDENTIALS);
-            countFailure(context);
+        SecondFactor.Check check = SecondFactor.check(context.getSession(), context.getUser(), code);
+        if (check.malformed()) {
+            // Cannot be anyone's code, so no guess is spent: a client bug to report clearly.
+            context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, oauthError("invalid_request",
+                    "The 'otp' parameter must be the digits the authenticator app shows or a backup code."));
+            return;
+        }
+        if (!check.accepted()) {
+            refuse(context, check);
             context.failure(AuthenticationFlowError.INVALID_CREDENTIALS,
                     oauthError("invalid_grant", "Invalid second factor: the code is wrong or was already used."));
             return;
         }
-        accepted.get().backupCodesRemaining().ifPresent(remaining -> context.getEvent()
-                .detail(Details.CREDENTIAL_TYPE, accepted.get().credentialType())
-                .detail(TotpAuthenticator.BACKUP_CODES_REMAINING, String.valueOf(remaining)));
-        succeed(context);
+        succeed(context, check);
     }
 
     /** 400, as RFC 6749 section 5.2 and Keycloak's own direct-grant steps answer a refused grant. */

@@ -1,11 +1,9 @@
 package io.github.twofa.authenticator;
 
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 
-import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
-import io.github.twofa.credential.TotpCredentialModel;
+import io.github.twofa.credential.SecondFactor;
 import io.github.twofa.requiredaction.BackupCodesRequiredAction;
 import io.github.twofa.security.AttemptPolicy;
 import io.github.twofa.totp.TotpVerifier;
@@ -13,11 +11,7 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
-import org.keycloak.credential.CredentialModel;
-import org.keycloak.events.Details;
-import org.keycloak.events.Errors;
-import org.keycloak.models.UserCredentialModel;
-import org.keycloak.models.UserModel;
+import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.utils.FormMessage;
 
 /**
@@ -31,8 +25,7 @@ public class TotpAuthenticator extends TwoFactorStep {
     static final String BACKUP_CODE_TEMPLATE = "twofa-login-backup-code.ftl";
     static final String CODE_FIELD = "code";
     static final String BACKUP_CODE_FIELD = "backupCode";
-    /** Event detail: how many backup codes are left after one was used. */
-    public static final String BACKUP_CODES_REMAINING = "backup_codes_remaining";
+    private static final String LOCKED_OUT_KEY = "twofaLockedOut";
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
@@ -56,29 +49,27 @@ public class TotpAuthenticator extends TwoFactorStep {
         } else if (form.containsKey(BACKUP_CODE_FIELD)) {
             checkBackupCode(context, form.getFirst(BACKUP_CODE_FIELD));
         } else {
-            checkAppCode(context, TotpVerifier.normalise(form.getFirst(CODE_FIELD)));
+            checkAppCode(context, form.getFirst(CODE_FIELD));
         }
     }
 
     private void checkAppCode(AuthenticationFlowContext context, String code) {
-        if (code.isEmpty()) {
+        if (TotpVerifier.normalise(code).isEmpty()) {
             context.forceChallenge(codeForm(context, new FormMessage(CODE_FIELD, "twofaMissingCode")));
             return;
         }
-        UserModel user = context.getUser();
-        CredentialModel credential = getCredentialProvider(context.getSession()).getDefaultCredential(
-                context.getSession(), context.getRealm(), user);
-        boolean valid = credential != null && user.credentialManager().isValid(
-                new UserCredentialModel(credential.getId(), TotpCredentialModel.TYPE, code));
-        context.getEvent().user(user).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE);
-        if (!valid) {
-            context.getEvent().error(Errors.INVALID_USER_CREDENTIALS);
-            OptionalLong lockout = countFailure(context);
+        SecondFactor.Check check = SecondFactor.checkAppCode(context.getUser(), code);
+        if (check.malformed()) {
+            context.forceChallenge(codeForm(context, new FormMessage(CODE_FIELD, "twofaMalformedCode")));
+            return;
+        }
+        if (!check.accepted()) {
+            OptionalLong lockout = refuse(context, check);
             context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, codeForm(context, lockout.isPresent()
                     ? lockedMessage(CODE_FIELD, lockout.getAsLong()) : new FormMessage(CODE_FIELD, "twofaInvalidCode")));
             return;
         }
-        succeed(context);
+        succeed(context, check);
     }
 
     private void checkBackupCode(AuthenticationFlowContext context, String input) {
@@ -86,46 +77,49 @@ public class TotpAuthenticator extends TwoFactorStep {
             context.forceChallenge(backupCodeForm(context, new FormMessage(BACKUP_CODE_FIELD, "twofaMissingBackupCode")));
             return;
         }
-        UserModel user = context.getUser();
-        OptionalInt remaining = BackupCodesCredentialProvider.of(context.getSession()).consume(user, input);
-        context.getEvent().user(user).detail(Details.CREDENTIAL_TYPE, BackupCodesCredentialModel.TYPE);
-        if (remaining.isEmpty()) {
-            context.getEvent().error(Errors.INVALID_USER_CREDENTIALS);
-            OptionalLong lockout = countFailure(context);
+        SecondFactor.Check check = SecondFactor.checkBackupCode(context.getSession(), context.getUser(), input);
+        if (check.malformed()) {
+            context.forceChallenge(backupCodeForm(context, new FormMessage(BACKUP_CODE_FIELD, "twofaMalformedBackupCode")));
+            return;
+        }
+        if (!check.accepted()) {
+            OptionalLong lockout = refuse(context, check);
             context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, backupCodeForm(context, lockout.isPresent()
                     ? lockedMessage(BACKUP_CODE_FIELD, lockout.getAsLong()) : new FormMessage(BACKUP_CODE_FIELD, "twofaInvalidBackupCode")));
             return;
         }
-        context.getEvent().detail(BACKUP_CODES_REMAINING, String.valueOf(remaining.getAsInt()));
+        int remaining = check.backupCodesRemaining().orElseThrow();
         // Next: a page that says how many codes are left, offering (or, with none left, requiring) a new set.
-        context.getAuthenticationSession().setAuthNote(BackupCodesRequiredAction.REMAINING_NOTE, String.valueOf(remaining.getAsInt()));
-        if (remaining.getAsInt() == 0) {
-            user.addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
+        context.getAuthenticationSession().setAuthNote(BackupCodesRequiredAction.REMAINING_NOTE, String.valueOf(remaining));
+        if (remaining == 0) {
+            context.getUser().addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
         } else {
             context.getAuthenticationSession().addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
         }
-        succeed(context);
+        succeed(context, check);
     }
 
     private static FormMessage lockedMessage(String field, long seconds) {
-        return new FormMessage(field, "twofaLockedOut", AttemptPolicy.minutes(seconds));
+        return new FormMessage(field, LOCKED_OUT_KEY, AttemptPolicy.minutes(seconds));
     }
 
     private Response codeForm(AuthenticationFlowContext context, FormMessage error) {
-        var form = context.form()
-                .setAttribute("twofaHasBackupCodes", BackupCodesCredentialProvider.of(context.getSession()).current(context.getUser()).isPresent());
-        if (error != null) {
-            form.addError(error);
-        }
-        return form.createForm(CODE_TEMPLATE);
+        return withError(context.form(), error)
+                .setAttribute("twofaHasBackupCodes", BackupCodesCredentialProvider.of(context.getSession()).current(context.getUser()).isPresent())
+                .createForm(CODE_TEMPLATE);
     }
 
     private Response backupCodeForm(AuthenticationFlowContext context, FormMessage error) {
-        var form = context.form();
-        if (error != null) {
-            form.addError(error);
+        return withError(context.form(), error).createForm(BACKUP_CODE_TEMPLATE);
+    }
+
+    /** A refused submission is answered with its page and a 4xx status: 429 while locked out, else 400. */
+    private static LoginFormsProvider withError(LoginFormsProvider form, FormMessage error) {
+        if (error == null) {
+            return form;
         }
-        return form.createForm(BACKUP_CODE_TEMPLATE);
+        return form.addError(error).setStatus(LOCKED_OUT_KEY.equals(error.getMessage())
+                ? Response.Status.TOO_MANY_REQUESTS : Response.Status.BAD_REQUEST);
     }
 
     @Override

@@ -5,9 +5,11 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 
+import io.github.twofa.credential.SecondFactor;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.credential.TotpCredentialProviderFactory;
+import io.github.twofa.events.AuditEvents;
 import io.github.twofa.requiredaction.TotpSetupRequiredAction;
 import io.github.twofa.security.AttemptLimiter;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -17,6 +19,7 @@ import org.keycloak.authentication.CredentialValidator;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.events.Errors;
+import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -86,17 +89,27 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
         return OptionalLong.empty();
     }
 
-    /** Counts a wrong code; returns the lockout it started, if it did. */
-    static OptionalLong countFailure(AuthenticationFlowContext context) {
+    /** Records a refused code in the login event and counts it; returns the lockout it started, if it did. */
+    static OptionalLong refuse(AuthenticationFlowContext context, SecondFactor.Check check) {
+        check.describe(context.getEvent().user(context.getUser())).error(Errors.INVALID_USER_CREDENTIALS);
         RealmModel realm = context.getRealm();
         if (realm.isBruteForceProtected()) {
             context.getProtector().failedLogin(realm, context.getUser(), context.getConnection(),
                     context.getSession().getContext().getUri(), Set.of(OTPCredentialModel.TYPE));
         }
-        return limiter(context).recordFailure(realm.getId(), context.getUser().getId());
+        OptionalLong lockout = limiter(context).recordFailure(realm.getId(), context.getUser().getId());
+        lockout.ifPresent(seconds -> AuditEvents.lockedOut(AuditEvents.event(context.getSession(), realm,
+                context.getUser(), context.getAuthenticationSession().getClient()), check.credentialType(), seconds));
+        return lockout;
     }
 
-    static void succeed(AuthenticationFlowContext context) {
+    /** Records an accepted code in the login event (sent by Keycloak when the login completes) and lets the user in. */
+    static void succeed(AuthenticationFlowContext context, SecondFactor.Check check) {
+        check.describe(context.getEvent().user(context.getUser()));
+        if (check.backupCodesRemaining().isPresent()) {
+            // Now, not with the login event: after a backup code the login goes on to other pages first.
+            check.describe(context.getEvent().clone().event(EventType.UPDATE_CREDENTIAL)).success();
+        }
         limiter(context).recordSuccess(context.getRealm().getId(), context.getUser().getId());
         context.success(OTPCredentialModel.TYPE);
     }

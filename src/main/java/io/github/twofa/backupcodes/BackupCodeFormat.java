@@ -3,7 +3,6 @@ package io.github.twofa.backupcodes;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -50,14 +49,18 @@ public final class BackupCodeFormat {
             return Optional.empty();
         }
         StringBuilder code = new StringBuilder(LENGTH);
-        for (char c : input.toLowerCase(Locale.ROOT).toCharArray()) {
+        for (char c : input.toCharArray()) {
             if (c == ' ' || c == '-' || c == '\u00a0') {
                 continue;
             }
-            char mapped = switch (c) {
+            // ASCII only, before case folding: Unicode lower-cases some letters (the Kelvin sign) to ASCII ones.
+            if (c > 0x7f) {
+                return Optional.empty();
+            }
+            char mapped = switch (Character.toLowerCase(c)) {
                 case 'o' -> '0';
                 case 'i', 'l' -> '1';
-                default -> c;
+                default -> Character.toLowerCase(c);
             };
             if (ALPHABET.indexOf(mapped) < 0) {
                 return Optional.empty();

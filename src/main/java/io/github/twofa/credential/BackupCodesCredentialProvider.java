@@ -7,6 +7,7 @@ import java.util.OptionalInt;
 import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.backupcodes.BackupCodeHasher;
 import io.github.twofa.backupcodes.BackupCodePolicy;
+import io.github.twofa.events.AuditEvents;
 import io.github.twofa.requiredaction.BackupCodesRequiredAction;
 import org.keycloak.credential.CredentialInput;
 import org.keycloak.credential.CredentialProvider;
@@ -25,6 +26,8 @@ import org.keycloak.models.UserModel;
  * Stores backup-code sets and consumes codes: any unused code of the set, in any order, each exactly once.
  */
 public class BackupCodesCredentialProvider extends StoredCredentialProvider<BackupCodesCredentialModel> {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(BackupCodesCredentialProvider.class);
 
     /** How long a consumed code stays claimed in the single-use store; far longer than any request. */
     private static final long CLAIM_LIFESPAN_SECONDS = 3600;
@@ -51,12 +54,29 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
      * Makes and stores a new set, then removes the older ones in the same transaction, so old codes stop working
      * only once the new set is stored. Returns the new codes in canonical form: the only time they exist in clear.
      */
-    public List<String> replaceCodes(RealmModel realm, UserModel user, BackupCodePolicy policy) {
+    public NewCodes replaceCodes(RealmModel realm, UserModel user, BackupCodePolicy policy) {
         List<CredentialModel> old = user.credentialManager().getStoredCredentialsByTypeStream(BackupCodesCredentialModel.TYPE).toList();
         List<String> codes = BackupCodeFormat.generate(policy.count());
-        createCredential(realm, user, BackupCodesCredentialModel.create(codes, policy.iterations()));
+        CredentialModel created = createCredential(realm, user, BackupCodesCredentialModel.create(codes, policy.iterations()));
         old.forEach(credential -> user.credentialManager().removeStoredCredentialById(credential.getId()));
-        return codes;
+        LOG.debugf("New set %s of %d backup codes for user %s replaces %d older", created.getId(), codes.size(), user.getId(), old.size());
+        return new NewCodes(created.getId(), codes, !old.isEmpty());
+    }
+
+    /**
+     * A new set: the id of its stored credential, the codes in clear (which exist only in this object), and
+     * whether it replaced an older set.
+     */
+    public record NewCodes(String credentialId, List<String> codes, boolean replacedOlderSet) {
+
+        public AuditEvents.Action auditAction() {
+            return replacedOlderSet ? AuditEvents.Action.BACKUP_CODES_REGENERATED : AuditEvents.Action.BACKUP_CODES_CREATED;
+        }
+
+        @Override
+        public String toString() {
+            return "NewCodes[credentialId=" + credentialId + ", " + codes.size() + " codes, replacedOlderSet=" + replacedOlderSet + "]";
+        }
     }
 
     public Optional<BackupCodesCredentialModel> current(UserModel user) {
@@ -71,12 +91,16 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
      * @return how many codes are left, or empty if the code was not valid
      */
     public OptionalInt consume(UserModel user, String input) {
-        Optional<String> code = BackupCodeFormat.normalise(input);
         Optional<BackupCodesCredentialModel> stored = current(user);
-        if (code.isEmpty() || stored.isEmpty()) {
+        return stored.isEmpty() ? OptionalInt.empty() : consume(user, stored.get(), input);
+    }
+
+    /** {@link #consume(UserModel, String)} for the user's current set, already read. */
+    public OptionalInt consume(UserModel user, BackupCodesCredentialModel set, String input) {
+        Optional<String> code = BackupCodeFormat.normalise(input);
+        if (code.isEmpty()) {
             return OptionalInt.empty();
         }
-        BackupCodesCredentialModel set = stored.get();
         if (!lockUntilTransactionEnds("twofa-backup-code-set:" + set.getId())) {
             return OptionalInt.empty();
         }
@@ -88,6 +112,7 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
         }
         BackupCodesCredentialModel left = set.withoutCode(index.getAsInt());
         user.credentialManager().updateStoredCredential(left);
+        LOG.debugf("Backup code %d of set %s of user %s used; %d left", index.getAsInt() + 1, set.getId(), user.getId(), left.remaining());
         return OptionalInt.of(left.remaining());
     }
 

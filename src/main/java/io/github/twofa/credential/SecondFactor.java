@@ -3,39 +3,108 @@ package io.github.twofa.credential;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import io.github.twofa.backupcodes.BackupCodeFormat;
+import io.github.twofa.events.AuditEvents;
 import io.github.twofa.totp.TotpVerifier;
+import org.keycloak.credential.CredentialModel;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
 
 /**
- * Checks "a current second factor" where either kind is welcome (API login, regenerating codes, disabling 2FA):
- * input that looks like an app code is checked as one, anything else as a backup code. Either is used up.
+ * Checks a second factor: an app code, a backup code, or (API login, regenerating codes, disabling 2FA) either,
+ * where input that looks like an app code is checked as one and anything else as a backup code. An accepted code
+ * is used up. Input that cannot be a code at all is {@link Outcome#MALFORMED}: refused without a guess being spent,
+ * since it tells an attacker nothing.
  */
 public final class SecondFactor {
 
-    /** Which kind of code was accepted, and for a backup code how many are left. */
-    public record Accepted(String credentialType, OptionalInt backupCodesRemaining) {
+    public enum Outcome { ACCEPTED, REFUSED, MALFORMED }
+
+    /**
+     * The outcome of one check: which credential was checked, whether the code was accepted, and for an accepted
+     * backup code how many are left.
+     */
+    public record Check(String credentialType, String credentialId, Outcome outcome, OptionalInt backupCodesRemaining) {
+
+        public boolean accepted() {
+            return outcome == Outcome.ACCEPTED;
+        }
+
+        public boolean malformed() {
+            return outcome == Outcome.MALFORMED;
+        }
+
+        /** Adds the outcome to an audit event: the kind and id of the credential and counts, never the code. */
+        public EventBuilder describe(EventBuilder event) {
+            event.detail(Details.CREDENTIAL_TYPE, credentialType);
+            if (credentialId != null) {
+                event.detail(Details.CREDENTIAL_ID, credentialId);
+            }
+            if (!accepted()) {
+                return event.detail(AuditEvents.ACTION, AuditEvents.Action.CHECK_FAILED.value());
+            }
+            backupCodesRemaining.ifPresent(remaining -> event
+                    .detail(AuditEvents.ACTION, AuditEvents.Action.BACKUP_CODE_USED.value())
+                    .detail(AuditEvents.BACKUP_CODES_REMAINING, String.valueOf(remaining)));
+            return event;
+        }
     }
 
     private SecondFactor() {
     }
 
-    public static Optional<Accepted> check(KeycloakSession session, RealmModel realm, UserModel user, String input) {
-        if (input == null || input.isBlank()) {
-            return Optional.empty();
-        }
-        String digits = TotpVerifier.normalise(input);
-        // App codes have 6 to 8 digits; backup codes have 10 characters, so the length tells them apart.
-        if (digits.length() <= TotpVerifier.MAX_DIGITS && digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            boolean valid = user.credentialManager().isValid(new UserCredentialModel(null, TotpCredentialModel.TYPE, digits));
-            return valid ? Optional.of(new Accepted(TotpCredentialModel.TYPE, OptionalInt.empty())) : Optional.empty();
-        }
-        OptionalInt remaining = BackupCodesCredentialProvider.of(session).consume(user, input);
-        return remaining.isPresent()
-                ? Optional.of(new Accepted(BackupCodesCredentialModel.TYPE, remaining))
-                : Optional.empty();
+    public static Check check(KeycloakSession session, UserModel user, String input) {
+        return looksLikeAppCode(input) ? checkAppCode(user, input) : checkBackupCode(session, user, input);
     }
 
+    /** Whether {@code input} could be one of the user's codes, app or backup; checks the form only, uses nothing. */
+    public static boolean isWellFormed(UserModel user, String input) {
+        if (looksLikeAppCode(input)) {
+            Optional<CredentialModel> stored = appCredential(user);
+            return stored.isEmpty() || isWellFormedAppCode(stored.get(), input);
+        }
+        return BackupCodeFormat.normalise(input).isPresent();
+    }
+
+    public static Check checkAppCode(UserModel user, String input) {
+        Optional<CredentialModel> stored = appCredential(user);
+        String credentialId = stored.map(CredentialModel::getId).orElse(null);
+        String code = TotpVerifier.normalise(input);
+        if (stored.isPresent() && !isWellFormedAppCode(stored.get(), code)) {
+            return new Check(TotpCredentialModel.TYPE, credentialId, Outcome.MALFORMED, OptionalInt.empty());
+        }
+        boolean valid = credentialId != null
+                && user.credentialManager().isValid(new UserCredentialModel(credentialId, TotpCredentialModel.TYPE, code));
+        return new Check(TotpCredentialModel.TYPE, credentialId, valid ? Outcome.ACCEPTED : Outcome.REFUSED, OptionalInt.empty());
+    }
+
+    /** App codes have 6 to 8 digits; backup codes have 10 characters, so the length tells them apart. */
+    private static boolean looksLikeAppCode(String input) {
+        String digits = TotpVerifier.normalise(input);
+        return !digits.isEmpty() && digits.length() <= TotpVerifier.MAX_DIGITS && digits.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    private static Optional<CredentialModel> appCredential(UserModel user) {
+        return user.credentialManager().getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE).findFirst();
+    }
+
+    private static boolean isWellFormedAppCode(CredentialModel stored, String input) {
+        return new TotpVerifier(TotpCredentialModel.createFromCredentialModel(stored).parameters())
+                .isWellFormed(TotpVerifier.normalise(input));
+    }
+
+    public static Check checkBackupCode(KeycloakSession session, UserModel user, String input) {
+        BackupCodesCredentialProvider provider = BackupCodesCredentialProvider.of(session);
+        Optional<BackupCodesCredentialModel> set = provider.current(user);
+        String credentialId = set.map(CredentialModel::getId).orElse(null);
+        if (BackupCodeFormat.normalise(input).isEmpty()) {
+            return new Check(BackupCodesCredentialModel.TYPE, credentialId, Outcome.MALFORMED, OptionalInt.empty());
+        }
+        OptionalInt remaining = set.isEmpty() ? OptionalInt.empty() : provider.consume(user, set.get(), input);
+        return new Check(BackupCodesCredentialModel.TYPE, credentialId,
+                remaining.isPresent() ? Outcome.ACCEPTED : Outcome.REFUSED, remaining);
+    }
 }

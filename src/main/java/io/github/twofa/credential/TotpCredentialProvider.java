@@ -85,12 +85,16 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         long now = Time.currentTime();
         OptionalLong step = verifier.matchingStep(secret, code, now);
         if (step.isEmpty()) {
+            LOG.debugf("TOTP credential %s of user %s: no match within +-%d steps", stored.getId(), user.getId(), TotpVerifier.WINDOW);
             return false;
         }
         TotpParameters parameters = credential.parameters();
         long lastAcceptable = parameters.stepAt(now) + TotpVerifier.WINDOW;
-        return new UsedStepRegistry(session.singleUseObjects()).claim(stored.getId(), step.getAsLong(), lastAcceptable,
+        boolean claimed = new UsedStepRegistry(session.singleUseObjects()).claim(stored.getId(), step.getAsLong(), lastAcceptable,
                 UsedStepRegistry.lifespanSeconds(parameters));
+        LOG.debugf("TOTP credential %s of user %s: matched step offset %d, %s", stored.getId(), user.getId(),
+                step.getAsLong() - parameters.stepAt(now), claimed ? "accepted" : "refused as a replay");
+        return claimed;
     }
 
     @Override

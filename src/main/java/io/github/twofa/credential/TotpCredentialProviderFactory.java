@@ -42,14 +42,22 @@ public class TotpCredentialProviderFactory implements CredentialProviderFactory<
 
     /** The server's limit on wrong second factors, for every place that checks one. */
     public static AttemptLimiter attemptLimiter(KeycloakSession session) {
-        TotpCredentialProviderFactory factory = (TotpCredentialProviderFactory) session.getKeycloakSessionFactory()
-                .getProviderFactory(CredentialProvider.class, PROVIDER_ID);
-        return new AttemptLimiter(session.singleUseObjects(), factory.attemptPolicy);
+        return new AttemptLimiter(session.singleUseObjects(), of(session).attemptPolicy);
     }
 
     /** The server's sealing of TOTP secrets, also used for setups pending over REST. */
     public SecretProtector protector() {
         return protector;
+    }
+
+    /** The same, for secrets kept between pages in authentication-session notes. */
+    public static SecretProtector protector(KeycloakSession session) {
+        return of(session).protector;
+    }
+
+    private static TotpCredentialProviderFactory of(KeycloakSession session) {
+        return (TotpCredentialProviderFactory) session.getKeycloakSessionFactory()
+                .getProviderFactory(CredentialProvider.class, PROVIDER_ID);
     }
 
     @Override

@@ -1,14 +1,19 @@
 package io.github.twofa.requiredaction;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.backupcodes.BackupCodePolicy;
 import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.TotpCredentialModel;
+import io.github.twofa.credential.TotpCredentialProviderFactory;
+import io.github.twofa.events.AuditEvents;
+import io.github.twofa.security.SealedNotes;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.Config;
@@ -96,15 +101,20 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
     /** Makes the set on first display; shows the same set again until the user confirms (e.g. after a reload). */
     private Response codesForm(RequiredActionContext context, String errorKey) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        String pending = authSession.getAuthNote(CODES_NOTE);
+        SealedNotes notes = new SealedNotes(context.getSession(), TotpCredentialProviderFactory.protector(context.getSession()), authSession);
+        Optional<byte[]> pending = notes.get(CODES_NOTE);
         List<String> codes;
-        if (pending == null) {
-            codes = BackupCodesCredentialProvider.of(context.getSession()).replaceCodes(context.getRealm(), context.getUser(), policyOf(context.getRealm()));
-            authSession.setAuthNote(CODES_NOTE, String.join(",", codes));
-            context.getEvent().clone().event(EventType.UPDATE_CREDENTIAL)
-                    .detail(Details.CREDENTIAL_TYPE, BackupCodesCredentialModel.TYPE).success();
+        if (pending.isEmpty()) {
+            BackupCodesCredentialProvider.NewCodes issued = BackupCodesCredentialProvider.of(context.getSession())
+                    .replaceCodes(context.getRealm(), context.getUser(), policyOf(context.getRealm()));
+            codes = issued.codes();
+            notes.put(CODES_NOTE, String.join(",", codes).getBytes(StandardCharsets.UTF_8));
+            context.getEvent().clone().event(EventType.UPDATE_CREDENTIAL).user(context.getUser())
+                    .detail(Details.CREDENTIAL_TYPE, BackupCodesCredentialModel.TYPE)
+                    .detail(Details.CREDENTIAL_ID, issued.credentialId())
+                    .detail(AuditEvents.ACTION, issued.auditAction().value()).success();
         } else {
-            codes = List.of(pending.split(","));
+            codes = List.of(new String(pending.get(), StandardCharsets.UTF_8).split(","));
         }
         List<String> display = new ArrayList<>(codes.size());
         codes.forEach(code -> display.add(BackupCodeFormat.display(code)));
@@ -112,7 +122,7 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
                 .setAttribute("twofaBackupCodes", display)
                 .setAttribute("twofaBackupCodesFileName", fileName(context));
         if (errorKey != null) {
-            form.addError(new FormMessage("saved", errorKey));
+            form.addError(new FormMessage("saved", errorKey)).setStatus(Response.Status.BAD_REQUEST);
         }
         return form.createForm(CODES_TEMPLATE);
     }

@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Optional;
 
 import io.github.twofa.credential.TotpCredentialModel;
+import io.github.twofa.credential.TotpCredentialProviderFactory;
 import io.github.twofa.enrolment.TotpEnrolment;
+import io.github.twofa.events.AuditEvents;
+import io.github.twofa.security.SealedNotes;
 import io.github.twofa.totp.QrCodeImage;
 import io.github.twofa.totp.TotpParameters;
 import io.github.twofa.totp.TotpSecret;
@@ -48,42 +51,53 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
 
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
-        context.challenge(setupForm(context, pendingSecret(context.getAuthenticationSession()), null));
+        context.challenge(setupForm(context, pendingSecret(context), null));
     }
 
     @Override
     public void processAction(RequiredActionContext context) {
-        TotpSecret secret = pendingSecret(context.getAuthenticationSession());
+        TotpSecret secret = pendingSecret(context);
         String code = TotpVerifier.normalise(context.getHttpRequest().getDecodedFormParameters().getFirst(CODE_FIELD));
-        var event = context.getEvent().event(EventType.UPDATE_CREDENTIAL)
+        var event = context.getEvent().clone().event(EventType.UPDATE_CREDENTIAL).user(context.getUser())
                 .detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE);
         if (code.isEmpty()) {
             context.challenge(setupForm(context, secret, "twofaMissingCode"));
             return;
         }
+        if (!new TotpVerifier(TotpEnrolment.parametersOf(context.getRealm())).isWellFormed(code)) {
+            context.challenge(setupForm(context, secret, "twofaMalformedCode"));
+            return;
+        }
         Optional<CredentialModel> credential = TotpEnrolment.enrolIfCodeMatches(context.getSession(), context.getRealm(),
                 context.getUser(), secret, code);
         if (credential.isEmpty()) {
-            event.clone().error(Errors.INVALID_USER_CREDENTIALS);
+            event.detail(AuditEvents.ACTION, AuditEvents.Action.CHECK_FAILED.value()).error(Errors.INVALID_USER_CREDENTIALS);
             context.challenge(setupForm(context, secret, "twofaInvalidSetupCode"));
             return;
         }
-        context.getAuthenticationSession().removeAuthNote(PENDING_SECRET_NOTE);
+        notes(context).remove(PENDING_SECRET_NOTE);
         // The first set of backup codes is shown right after, before the login completes.
         context.getUser().addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
-        event.detail(Details.CREDENTIAL_ID, credential.get().getId());
+        event.detail(Details.CREDENTIAL_ID, credential.get().getId())
+                .detail(AuditEvents.ACTION, AuditEvents.Action.ENROLLED.value()).success();
         context.success();
     }
 
     /** The same secret across reloads and wrong codes, so the QR the user already scanned stays valid. */
-    private static TotpSecret pendingSecret(AuthenticationSessionModel authSession) {
-        String stored = authSession.getAuthNote(PENDING_SECRET_NOTE);
-        if (stored != null) {
-            return TotpSecret.fromBase32(stored);
+    private static TotpSecret pendingSecret(RequiredActionContext context) {
+        SealedNotes notes = notes(context);
+        Optional<byte[]> stored = notes.get(PENDING_SECRET_NOTE);
+        if (stored.isPresent()) {
+            return TotpSecret.fromBytes(stored.get());
         }
         TotpSecret secret = TotpSecret.generate();
-        authSession.setAuthNote(PENDING_SECRET_NOTE, secret.base32());
+        notes.put(PENDING_SECRET_NOTE, secret.bytes());
         return secret;
+    }
+
+    private static SealedNotes notes(RequiredActionContext context) {
+        return new SealedNotes(context.getSession(), TotpCredentialProviderFactory.protector(context.getSession()),
+                context.getAuthenticationSession());
     }
 
     private Response setupForm(RequiredActionContext context, TotpSecret secret, String errorKey) {
@@ -97,7 +111,7 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
                 .setAttribute("twofaParameters", parameters)
                 .setAttribute("twofaDefaultParameters", parameters.isDefault());
         if (errorKey != null) {
-            form.addError(new FormMessage(CODE_FIELD, errorKey));
+            form.addError(new FormMessage(CODE_FIELD, errorKey)).setStatus(Response.Status.BAD_REQUEST);
         }
         return form.createForm(TEMPLATE);
     }

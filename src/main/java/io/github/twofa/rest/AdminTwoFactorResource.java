@@ -2,6 +2,9 @@ package io.github.twofa.rest;
 
 import java.util.Map;
 
+import io.github.twofa.credential.TotpCredentialModel;
+import io.github.twofa.credential.TotpCredentialProviderFactory;
+import io.github.twofa.events.AuditEvents;
 import io.github.twofa.requiredaction.BackupCodesRequiredAction;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -10,6 +13,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventType;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
@@ -58,10 +63,21 @@ public class AdminTwoFactorResource {
         if (!permissions.users().canManage(user)) {
             throw ApiException.forbidden("Resetting 2FA needs the realm-management role manage-users.");
         }
-        TwoFactorResource.removeTwoFactor(session, user);
+        String credentialId = TwoFactorResource.removeTwoFactor(session, user);
+        // The user starts over with a new authenticator, so a lockout earned with the old one ends too.
+        TotpCredentialProviderFactory.attemptLimiter(session).clear(realm.getId(), user.getId());
         new AdminEventBuilder(realm, adminAuth, session, session.getContext().getConnection())
                 .operation(OperationType.ACTION).resource(ResourceType.USER)
                 .resourcePath("users", user.getId(), "two-factor", "reset")
+                .detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
+                .detail(AuditEvents.ACTION, AuditEvents.Action.ADMIN_RESET.value())
+                .success();
+        // Also in the user's own event history, where the user's other 2FA events are.
+        AuditEvents.event(session, realm, user, adminAuth.getClient()).event(EventType.REMOVE_CREDENTIAL)
+                .detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
+                .detail(Details.CREDENTIAL_ID, credentialId)
+                .detail(AuditEvents.ACTION, AuditEvents.Action.ADMIN_RESET.value())
+                .detail("admin_user_id", adminAuth.getUser().getId())
                 .success();
         return Map.of("enabled", false);
     }
@@ -91,16 +107,15 @@ public class AdminTwoFactorResource {
     }
 
     private static int intParameter(String value, String name, int fallback, int min, int max) {
-        if (value == null || value.isBlank()) {
+        if (value == null || value.isEmpty()) {
             return fallback;
         }
-        try {
-            int parsed = Integer.parseInt(value.trim());
+        // ASCII digits only: Integer.parseInt would also take other scripts' digits and a sign.
+        if (value.length() <= 10 && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            long parsed = Long.parseLong(value);
             if (parsed >= min && parsed <= max) {
-                return parsed;
+                return (int) parsed;
             }
-        } catch (NumberFormatException notANumber) {
-            // answered below
         }
         throw ApiException.badRequest("Query parameter '" + name + "' must be a whole number from " + min + " to " + max + ".");
     }

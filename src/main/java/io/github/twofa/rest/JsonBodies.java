@@ -3,6 +3,7 @@ package io.github.twofa.rest;
 import java.io.IOException;
 import java.io.InputStream;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,7 +35,10 @@ final class JsonBodies {
 
     /** A code sent as a number or boolean is a client bug to report, not a string to guess. */
     private static ObjectMapper strictMapper() {
-        ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        ObjectMapper mapper = new ObjectMapper()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.coercionConfigFor(LogicalType.Textual)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
@@ -54,7 +58,9 @@ final class JsonBodies {
             }
             return value;
         } catch (UnrecognizedPropertyException e) {
-            throw ApiException.badRequest("Unknown field '" + e.getPropertyName() + "'.");
+            String name = e.getPropertyName();
+            throw ApiException.badRequest(name != null && name.matches("[A-Za-z0-9_]{1,32}")
+                    ? "Unknown field '" + name + "'." : "The request body has an unknown field.");
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("The request body is not the expected JSON object.");
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.credential.BackupCodesCredentialModel;
@@ -13,11 +14,13 @@ import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.credential.TotpCredentialProviderFactory;
 import io.github.twofa.enrolment.TotpEnrolment;
+import io.github.twofa.events.AuditEvents;
 import io.github.twofa.requiredaction.BackupCodesRequiredAction;
 import io.github.twofa.security.AttemptLimiter;
 import io.github.twofa.security.AttemptPolicy;
 import io.github.twofa.totp.QrCodeImage;
 import io.github.twofa.totp.TotpParameters;
+import io.github.twofa.totp.TotpVerifier;
 import io.github.twofa.totp.TotpSecret;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -38,6 +41,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
@@ -89,20 +93,22 @@ public class TwoFactorResource {
         String code = JsonBodies.required(JsonBodies.read(body, JsonBodies.CodeRequest.class).code(), "code");
         requireEnabled(user, false);
         requireNotLockedOut(user);
+        if (!new TotpVerifier(TotpEnrolment.parametersOf(realm)).isWellFormed(TotpVerifier.normalise(code))) {
+            throw malformedCode();
+        }
         // Taken, not read: of two concurrent verifications only one finds the pending setup.
         PendingSetups.Pending pending = pendingSetups.take(realm, user)
                 .orElseThrow(() -> new ApiException(404, "no_pending_setup", "Start a setup first (POST setup); it expires after 10 minutes."));
-        EventBuilder event = event(auth, EventType.UPDATE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE);
         Optional<CredentialModel> credential = TotpEnrolment.enrolIfCodeMatches(session, realm, user,
                 TotpSecret.fromBytes(pending.secret()), code);
         if (credential.isEmpty()) {
             pendingSetups.putBack(realm, user, pending);
-            event.error(Errors.INVALID_USER_CREDENTIALS);
-            limiter().recordFailure(realm.getId(), user.getId());
-            throw ApiException.invalidCode();
+            refuse(auth, EventType.UPDATE_CREDENTIAL, new SecondFactor.Check(TotpCredentialModel.TYPE, null, SecondFactor.Outcome.REFUSED, OptionalInt.empty()));
         }
         limiter().recordSuccess(realm.getId(), user.getId());
-        event.detail(Details.CREDENTIAL_ID, credential.get().getId()).success();
+        event(auth, EventType.UPDATE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
+                .detail(Details.CREDENTIAL_ID, credential.get().getId())
+                .detail(AuditEvents.ACTION, AuditEvents.Action.ENROLLED.value()).success();
         return noStore(Map.of("enabled", true, "backupCodes", newBackupCodes(auth)));
     }
 
@@ -129,15 +135,21 @@ public class TwoFactorResource {
         String code = JsonBodies.required(request.code(), "code");
         requireEnabled(user, true);
         requireNotLockedOut(user);
+        if (!SecondFactor.isWellFormed(user, code)) {
+            throw malformedCode();
+        }
         if (!user.credentialManager().isValid(UserCredentialModel.password(password))) {
-            event(auth, EventType.REMOVE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
+            event(auth, EventType.REMOVE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, PasswordCredentialModel.TYPE)
+                    .detail(AuditEvents.ACTION, AuditEvents.Action.CHECK_FAILED.value())
                     .error(Errors.INVALID_USER_CREDENTIALS);
-            limiter().recordFailure(realm.getId(), user.getId());
+            countFailure(auth, PasswordCredentialModel.TYPE);
             throw new ApiException(403, "invalid_password", "The password is not correct.");
         }
         requireSecondFactor(auth, code, EventType.REMOVE_CREDENTIAL);
-        removeTwoFactor(session, user);
-        event(auth, EventType.REMOVE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE).success();
+        String credentialId = removeTwoFactor(session, user);
+        event(auth, EventType.REMOVE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
+                .detail(Details.CREDENTIAL_ID, credentialId)
+                .detail(AuditEvents.ACTION, AuditEvents.Action.DISABLED.value()).success();
         return noStore(Map.of("enabled", false));
     }
 
@@ -146,26 +158,53 @@ public class TwoFactorResource {
         return new AdminTwoFactorResource(session, authenticate());
     }
 
-    static void removeTwoFactor(KeycloakSession session, UserModel user) {
+    /** Removes the authenticator and the backup codes; returns the id of the authenticator's credential. */
+    static String removeTwoFactor(KeycloakSession session, UserModel user) {
+        String credentialId = user.credentialManager().getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE)
+                .findFirst().map(CredentialModel::getId).orElse(null);
         TotpCredentialProvider.of(session).removeAll(user);
         BackupCodesCredentialProvider.of(session).removeAll(user);
+        return credentialId;
     }
 
-
     private List<String> newBackupCodes(AuthResult auth) {
-        List<String> codes = BackupCodesCredentialProvider.of(session).replaceCodes(realm, auth.getUser(), BackupCodesRequiredAction.policyOf(realm));
-        event(auth, EventType.UPDATE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, BackupCodesCredentialModel.TYPE).success();
-        return codes.stream().map(BackupCodeFormat::display).toList();
+        BackupCodesCredentialProvider.NewCodes issued = BackupCodesCredentialProvider.of(session)
+                .replaceCodes(realm, auth.getUser(), BackupCodesRequiredAction.policyOf(realm));
+        event(auth, EventType.UPDATE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, BackupCodesCredentialModel.TYPE)
+                .detail(Details.CREDENTIAL_ID, issued.credentialId())
+                .detail(AuditEvents.ACTION, issued.auditAction().value()).success();
+        return issued.codes().stream().map(BackupCodeFormat::display).toList();
     }
 
     private void requireSecondFactor(AuthResult auth, String code, EventType operation) {
-        Optional<SecondFactor.Accepted> accepted = SecondFactor.check(session, realm, auth.getUser(), code);
-        if (accepted.isEmpty()) {
-            event(auth, operation).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE).error(Errors.INVALID_USER_CREDENTIALS);
-            limiter().recordFailure(realm.getId(), auth.getUser().getId());
-            throw ApiException.invalidCode();
+        SecondFactor.Check check = SecondFactor.check(session, auth.getUser(), code);
+        if (check.malformed()) {
+            throw malformedCode();
+        }
+        if (!check.accepted()) {
+            refuse(auth, operation, check);
         }
         limiter().recordSuccess(realm.getId(), auth.getUser().getId());
+        if (check.backupCodesRemaining().isPresent()) {
+            check.describe(event(auth, EventType.UPDATE_CREDENTIAL)).success();
+        }
+    }
+
+    /** Input that cannot be a code: refused without spending one of the user's attempts. */
+    private static ApiException malformedCode() {
+        return ApiException.badRequest("'code' must be the digits the authenticator app shows or one of the backup codes.");
+    }
+
+    /** Records and counts a wrong code, then answers 403 invalid_code. */
+    private void refuse(AuthResult auth, EventType operation, SecondFactor.Check check) {
+        check.describe(event(auth, operation)).error(Errors.INVALID_USER_CREDENTIALS);
+        countFailure(auth, check.credentialType());
+        throw ApiException.invalidCode();
+    }
+
+    private void countFailure(AuthResult auth, String credentialType) {
+        limiter().recordFailure(realm.getId(), auth.getUser().getId())
+                .ifPresent(seconds -> AuditEvents.lockedOut(event(auth, EventType.USER_DISABLED_BY_TEMPORARY_LOCKOUT), credentialType, seconds));
     }
 
     /** The extension's attempt limit covers the API too: a locked-out user gets 429 and when to retry. */
@@ -190,8 +229,7 @@ public class TwoFactorResource {
     }
 
     private EventBuilder event(AuthResult auth, EventType type) {
-        return new EventBuilder(realm, session, session.getContext().getConnection())
-                .event(type).user(auth.getUser()).client(auth.getClient()).session(auth.getSession());
+        return AuditEvents.event(session, realm, auth.getUser(), auth.getClient()).session(auth.getSession()).event(type);
     }
 
     /** Answers carry secrets or codes at times; no cache or proxy may keep any of them. */

@@ -3,6 +3,7 @@ package io.github.twofa.security;
 import java.util.Map;
 import java.util.OptionalLong;
 
+import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.SingleUseObjectProvider;
 
@@ -13,6 +14,7 @@ import org.keycloak.models.SingleUseObjectProvider;
  */
 public final class AttemptLimiter {
 
+    private static final Logger LOG = Logger.getLogger(AttemptLimiter.class);
     private static final long LOCKOUT_MEMORY_SECONDS = 86_400;
     private static final int MAX_LOCKOUTS_COUNTED = 32;
 
@@ -38,6 +40,7 @@ public final class AttemptLimiter {
     public OptionalLong recordFailure(String realmId, String userId) {
         for (int slot = 1; slot <= policy.maxFailures(); slot++) {
             if (store.putIfAbsent(failureKey(realmId, userId, slot), policy.windowSeconds())) {
+                LOG.debugf("User %s: wrong second factor %d of %d allowed", userId, slot, policy.maxFailures());
                 return slot < policy.maxFailures() ? OptionalLong.empty() : OptionalLong.of(lockOut(realmId, userId));
             }
         }
@@ -47,6 +50,17 @@ public final class AttemptLimiter {
     /** A correct second factor clears the failures and the growing lockout. */
     public void recordSuccess(String realmId, String userId) {
         clearFailures(realmId, userId);
+        forgetLockouts(realmId, userId);
+    }
+
+    /** Ends any lockout and forgets all failures, e.g. when an admin resets the user's 2FA. */
+    public void clear(String realmId, String userId) {
+        store.remove(lockKey(realmId, userId));
+        clearFailures(realmId, userId);
+        forgetLockouts(realmId, userId);
+    }
+
+    private void forgetLockouts(String realmId, String userId) {
         if (store.contains(lockoutKey(realmId, userId, 1))) {
             for (int n = 1; n <= MAX_LOCKOUTS_COUNTED; n++) {
                 store.remove(lockoutKey(realmId, userId, n));
@@ -61,6 +75,7 @@ public final class AttemptLimiter {
         }
         long seconds = policy.lockoutSeconds(n);
         store.put(lockKey(realmId, userId), seconds, Map.of("until", String.valueOf(Time.currentTime() + seconds)));
+        LOG.debugf("User %s locked out for %d seconds (lockout %d in a row)", userId, seconds, n);
         clearFailures(realmId, userId);
         return seconds;
     }

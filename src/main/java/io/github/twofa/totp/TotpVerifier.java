@@ -69,9 +69,9 @@ public final class TotpVerifier {
         return true;
     }
 
-    /** Users paste codes as "123 456"; spaces carry no meaning. */
+    /** Users paste codes as "123 456"; spaces carry no meaning. Nothing else is dropped or changed. */
     public static String normalise(String input) {
-        return input == null ? "" : input.replace(" ", "").replace("\u00a0", "").trim();
+        return input == null ? "" : input.replace(" ", "").replace("\u00a0", "");
     }
 
     private static String counterHex(long step) {

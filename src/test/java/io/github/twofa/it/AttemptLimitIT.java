@@ -44,6 +44,7 @@ class AttemptLimitIT extends RealServerTest {
         Document locked = browser.submit("#twofa-login-form", Map.of("code", rightCode));
 
         assertFalse(browser.isRedirectedToClient(), "a locked-out user must not get in, even with the right code");
+        assertEquals(429, browser.status());
         assertTrue(locked.selectFirst("#input-error-code").text().contains("try again in 5 minutes"), locked.text());
         HttpResponse<String> token = new ApiClient(server, realm).passwordGrant(user.username(), user.password(), rightCode);
         assertEquals(400, token.statusCode());

@@ -127,6 +127,7 @@ class TotpEnrolmentAndLoginIT extends RealServerTest {
                 Map.of("code", IndependentTotp.code(enrolled.key(), enrolled.enrolmentStep() + 20)));
 
         assertFalse(browser.isRedirectedToClient());
+        assertEquals(400, browser.status());
         assertTrue(refused.selectFirst("#input-error-code").text().contains("not valid"), refused.text());
     }
 

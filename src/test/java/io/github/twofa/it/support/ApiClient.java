@@ -14,7 +14,7 @@ public final class ApiClient {
 
     public static final String CLIENT_ID = "demo-cli";
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final String realmUrl;
 
     public ApiClient(KeycloakServer server, String realm) {

@@ -2,6 +2,7 @@ package io.github.twofa.it.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,6 +37,7 @@ public final class BrowserSession {
     private final String realmUrl;
     private final String codeVerifier = randomUrlSafe(32);
     private Document page;
+    private int status;
     private String authorizationCode;
 
     public BrowserSession(KeycloakServer server, String realm) {
@@ -66,17 +68,39 @@ public final class BrowserSession {
 
     /** Submits the form matched by {@code selector} on the current page with its hidden fields plus {@code fields}. */
     public Document submit(String selector, Map<String, String> fields) {
+        follow(post(selector, fields));
+        return page;
+    }
+
+    /**
+     * Submits like {@link #submit} and answers the status of the page it ends on, whatever it is; the current page
+     * stays the form unless the answer is a page with that form again. For sending bad input to a form.
+     */
+    public int trySubmit(String selector, Map<String, String> fields) {
+        HttpResponse<String> response = post(selector, fields);
+        if (response.statusCode() < 300 || response.statusCode() >= 400) {
+            Document answer = Jsoup.parse(response.body(), response.uri().toString());
+            if (answer.selectFirst(selector) != null) {
+                page = answer;
+                status = response.statusCode();
+            }
+            return response.statusCode();
+        }
+        follow(response);
+        return status;
+    }
+
+    private HttpResponse<String> post(String selector, Map<String, String> fields) {
         assertNotNull(page, "no page is open");
         Element form = page.selectFirst(selector);
         assertNotNull(form, "no form " + selector + " on page:\n" + page.text());
         Map<String, String> values = new LinkedHashMap<>();
         form.select("input[type=hidden]").forEach(input -> values.put(input.attr("name"), input.attr("value")));
         values.putAll(fields);
-        follow(Http.send(http, HttpRequest.newBuilder(URI.create(form.attr("abs:action")))
+        return Http.send(http, HttpRequest.newBuilder(URI.create(form.attr("abs:action")))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(Http.form(values)))
-                .build()));
-        return page;
+                .build());
     }
 
     private void follow(HttpResponse<String> response) {
@@ -90,12 +114,18 @@ public final class BrowserSession {
             URI next = response.uri().resolve(location);
             response = Http.send(http, HttpRequest.newBuilder(next).GET().build());
         }
-        assertEquals(200, response.statusCode(), "unexpected response " + response.statusCode() + ": " + response.body());
+        status = response.statusCode();
+        assertTrue(status == 200 || status == 400 || status == 429, "unexpected response " + status + ": " + response.body());
         page = Jsoup.parse(response.body(), response.uri().toString());
     }
 
     public Document page() {
         return page;
+    }
+
+    /** The HTTP status of the current page: 200, or 400 / 429 for a refused submission shown again with its error. */
+    public int status() {
+        return status;
     }
 
     public boolean isRedirectedToClient() {

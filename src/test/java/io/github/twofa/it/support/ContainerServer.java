@@ -25,7 +25,8 @@ final class ContainerServer implements KeycloakServer {
                 .withAdminPassword(ADMIN_PASSWORD)
                 .withProviderLibsFrom(List.of(new File(System.getProperty("kc.test.providerJar"))))
                 .withRealmImportFile("/realm-export.json")
-                .withEnv("KC_SPI_CREDENTIAL__TWOFA_TOTP__ENCRYPTION_KEYS", ENCRYPTION_KEYS);
+                .withEnv("KC_SPI_CREDENTIAL__TWOFA_TOTP__ENCRYPTION_KEYS", ENCRYPTION_KEYS)
+                .withEnv("KC_LOG_LEVEL", "INFO,io.github.twofa:DEBUG");
         container.start();
         return new ContainerServer(container);
     }
@@ -41,6 +42,11 @@ final class ContainerServer implements KeycloakServer {
     @Override
     public String baseUrl() {
         return container.getAuthServerUrl().replaceAll("/$", "");
+    }
+
+    @Override
+    public String consoleLog() {
+        return container.getLogs();
     }
 
     @Override

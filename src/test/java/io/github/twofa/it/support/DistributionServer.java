@@ -38,6 +38,15 @@ public final class DistributionServer implements KeycloakServer {
         return log;
     }
 
+    @Override
+    public String consoleLog() {
+        try {
+            return Files.readString(log, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A copy of the unpacked distribution for a test that needs a server of its own. */
     public static Path copyOfDistribution(String name) throws IOException {
         Path source = Path.of(required("kc.test.dist"));

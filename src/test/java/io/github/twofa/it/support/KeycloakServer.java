@@ -18,6 +18,9 @@ public interface KeycloakServer extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /** Everything the server has logged so far (our packages log at DEBUG in tests). */
+    String consoleLog();
+
     @Override
     void close();
 }

@@ -1,0 +1,46 @@
+package io.github.twofa.security;
+
+import java.util.Optional;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+/**
+ * Secrets kept between two pages of a login (the key of a setup not yet confirmed, backup codes shown until the
+ * user confirms saving them) in authentication-session notes, sealed like stored credentials: the notes live in
+ * Keycloak's caches, which are replicated across the cluster and may be dumped from memory.
+ */
+public final class SealedNotes {
+
+    private final KeycloakSession session;
+    private final SecretProtector protector;
+    private final AuthenticationSessionModel authSession;
+
+    public SealedNotes(KeycloakSession session, SecretProtector protector, AuthenticationSessionModel authSession) {
+        this.session = session;
+        this.protector = protector;
+        this.authSession = authSession;
+    }
+
+    public void put(String name, byte[] secret) {
+        authSession.setAuthNote(name, protector.seal(session, authSession.getRealm(), authSession.getAuthenticatedUser(), secret).toText());
+    }
+
+    /** The secret, or empty if there is none or it can no longer be opened (e.g. its key was rotated away). */
+    public Optional<byte[]> get(String name) {
+        String sealed = authSession.getAuthNote(name);
+        if (sealed == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(protector.open(session, authSession.getRealm(), authSession.getAuthenticatedUser(), ProtectedSecret.fromText(sealed)));
+        } catch (SecretDecryptionException unreadable) {
+            authSession.removeAuthNote(name);
+            return Optional.empty();
+        }
+    }
+
+    public void remove(String name) {
+        authSession.removeAuthNote(name);
+    }
+}

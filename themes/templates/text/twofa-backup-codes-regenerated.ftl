@@ -1,0 +1,2 @@
+<#ftl output_format="plainText">
+${msg("twofaBackupCodesRegeneratedBody", event.date, event.ipAddress)}
