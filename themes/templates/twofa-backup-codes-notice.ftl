@@ -6,7 +6,7 @@
         ${msg("twofaBackupCodesNoticeTitle")}
     <#elseif section = "form">
         <form id="twofa-backup-codes-notice-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
-            <p id="twofa-backup-codes-remaining" role="status" data-remaining="${twofaRemaining?c}">${msg("twofaBackupCodesRemaining", twofaRemaining?c)}</p>
+            <p id="twofa-backup-codes-remaining" role="status" data-remaining="${twofaRemaining?c}">${msg("twofaBackupCodesRemaining", twofaRemaining)}</p>
             <#if twofaLow>
                 <p id="twofa-backup-codes-low">${msg("twofaBackupCodesLowAdvice")}</p>
                 <@twofa.actions>

@@ -74,11 +74,14 @@
                     area.style.opacity = "0";
                     document.body.appendChild(area);
                     area.select();
-                    var done = document.execCommand("copy");
-                    area.remove();
-                    if (done) {
-                        copied();
+                    var done = false;
+                    try {
+                        done = document.execCommand("copy");
+                    } catch (e) {
+                        done = false;
                     }
+                    area.remove();
+                    status.textContent = done ? ${msg("twofaBackupCodesCopied")?c} : ${msg("twofaBackupCodesCopyFailed")?c};
                 }
                 document.getElementById("twofa-copy").addEventListener("click", function () {
                     if (navigator.clipboard && window.isSecureContext) {

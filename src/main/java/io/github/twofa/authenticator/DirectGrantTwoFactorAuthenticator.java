@@ -1,5 +1,6 @@
 package io.github.twofa.authenticator;
 
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import io.github.twofa.credential.SecondFactor;
@@ -30,8 +31,7 @@ public class DirectGrantTwoFactorAuthenticator extends TwoFactorStep {
         context.getEvent().user(context.getUser()).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE);
         OptionalLong wait = lockedOut(context);
         if (wait.isPresent()) {
-            context.failure(AuthenticationFlowError.USER_TEMPORARILY_DISABLED, oauthError("invalid_grant",
-                    "Too many wrong codes; try again in " + AttemptPolicy.minutes(wait.getAsLong()) + " minutes."));
+            context.failure(AuthenticationFlowError.USER_TEMPORARILY_DISABLED, tooManyAttempts(wait.getAsLong()));
             return;
         }
         if (code == null || code.isBlank()) {
@@ -40,7 +40,12 @@ public class DirectGrantTwoFactorAuthenticator extends TwoFactorStep {
                     + "authenticator app code or a backup code in the 'otp' parameter."));
             return;
         }
-        SecondFactor.Check check = SecondFactor.check(context.getSession(), context.getUser(), code);
+        Optional<SecondFactor.Limited> outcome = checkUnderLimit(context, () -> SecondFactor.check(context.getSession(), context.getUser(), code));
+        if (outcome.isEmpty()) {
+            context.failure(AuthenticationFlowError.USER_TEMPORARILY_DISABLED, tooManyAttempts(secondsToWait(context)));
+            return;
+        }
+        SecondFactor.Check check = outcome.get().check();
         if (check.malformed()) {
             // Cannot be anyone's code, so no guess is spent: a client bug to report clearly.
             context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, oauthError("invalid_request",
@@ -54,6 +59,10 @@ public class DirectGrantTwoFactorAuthenticator extends TwoFactorStep {
             return;
         }
         succeed(context, check);
+    }
+
+    private static Response tooManyAttempts(long seconds) {
+        return oauthError("invalid_grant", "Too many wrong codes; try again in " + AttemptPolicy.minutesText(seconds) + ".");
     }
 
     /** 400, as RFC 6749 section 5.2 and Keycloak's own direct-grant steps answer a refused grant. */

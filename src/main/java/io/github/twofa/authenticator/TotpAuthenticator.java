@@ -1,12 +1,13 @@
 package io.github.twofa.authenticator;
 
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.SecondFactor;
 import io.github.twofa.requiredaction.BackupCodesRequiredAction;
 import io.github.twofa.security.AttemptPolicy;
-import io.github.twofa.totp.TotpVerifier;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -53,50 +54,76 @@ public class TotpAuthenticator extends TwoFactorStep {
         }
     }
 
+    /** The two code fields and their messages. */
+    private enum CodeField {
+        APP(CODE_FIELD, "twofaMissingCode", "twofaMalformedCode", "twofaInvalidCode"),
+        BACKUP(BACKUP_CODE_FIELD, "twofaMissingBackupCode", "twofaMalformedBackupCode", "twofaInvalidBackupCode");
+
+        private final String name;
+        private final String missing;
+        private final String malformed;
+        private final String invalid;
+
+        CodeField(String name, String missing, String malformed, String invalid) {
+            this.name = name;
+            this.missing = missing;
+            this.malformed = malformed;
+            this.invalid = invalid;
+        }
+    }
+
     private void checkAppCode(AuthenticationFlowContext context, String code) {
-        if (TotpVerifier.normalise(code).isEmpty()) {
-            context.forceChallenge(codeForm(context, new FormMessage(CODE_FIELD, "twofaMissingCode")));
-            return;
-        }
-        SecondFactor.Check check = SecondFactor.checkAppCode(context.getUser(), code);
-        if (check.malformed()) {
-            context.forceChallenge(codeForm(context, new FormMessage(CODE_FIELD, "twofaMalformedCode")));
-            return;
-        }
-        if (!check.accepted()) {
-            OptionalLong lockout = refuse(context, check);
-            context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, codeForm(context, lockout.isPresent()
-                    ? lockedMessage(CODE_FIELD, lockout.getAsLong()) : new FormMessage(CODE_FIELD, "twofaInvalidCode")));
-            return;
-        }
-        succeed(context, check);
+        accepted(context, CodeField.APP, code, () -> SecondFactor.checkAppCode(context.getUser(), code))
+                .ifPresent(check -> succeed(context, check));
     }
 
     private void checkBackupCode(AuthenticationFlowContext context, String input) {
+        accepted(context, CodeField.BACKUP, input, () -> SecondFactor.checkBackupCode(context.getSession(), context.getUser(), input))
+                .ifPresent(check -> {
+                    int remaining = check.backupCodesRemaining().orElseThrow();
+                    // Next: a page that says how many codes are left, offering (or, with none left, requiring) a new set.
+                    context.getAuthenticationSession().setAuthNote(BackupCodesRequiredAction.REMAINING_NOTE, String.valueOf(remaining));
+                    if (remaining == 0) {
+                        context.getUser().addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
+                    } else {
+                        context.getAuthenticationSession().addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
+                    }
+                    succeed(context, check);
+                });
+    }
+
+    /**
+     * Checks what was typed into {@code field} under the attempt limit; answers every outcome but acceptance with
+     * the field's page and message (missing, locked out, not a code, wrong), and returns the accepted check.
+     */
+    private Optional<SecondFactor.Check> accepted(AuthenticationFlowContext context, CodeField field, String input,
+                                                  Supplier<SecondFactor.Check> checker) {
         if (input == null || input.isBlank()) {
-            context.forceChallenge(backupCodeForm(context, new FormMessage(BACKUP_CODE_FIELD, "twofaMissingBackupCode")));
-            return;
+            context.forceChallenge(page(context, field, new FormMessage(field.name, field.missing)));
+            return Optional.empty();
         }
-        SecondFactor.Check check = SecondFactor.checkBackupCode(context.getSession(), context.getUser(), input);
+        Optional<SecondFactor.Limited> outcome = checkUnderLimit(context, checker);
+        if (outcome.isEmpty()) {
+            context.forceChallenge(page(context, field, lockedMessage(field.name, secondsToWait(context))));
+            return Optional.empty();
+        }
+        SecondFactor.Check check = outcome.get().check();
         if (check.malformed()) {
-            context.forceChallenge(backupCodeForm(context, new FormMessage(BACKUP_CODE_FIELD, "twofaMalformedBackupCode")));
-            return;
+            context.forceChallenge(page(context, field, new FormMessage(field.name, field.malformed)));
+            return Optional.empty();
         }
         if (!check.accepted()) {
-            OptionalLong lockout = refuse(context, check);
-            context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, backupCodeForm(context, lockout.isPresent()
-                    ? lockedMessage(BACKUP_CODE_FIELD, lockout.getAsLong()) : new FormMessage(BACKUP_CODE_FIELD, "twofaInvalidBackupCode")));
-            return;
+            refuse(context, check);
+            OptionalLong lockout = outcome.get().lockout();
+            context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, page(context, field, lockout.isPresent()
+                    ? lockedMessage(field.name, lockout.getAsLong()) : new FormMessage(field.name, field.invalid)));
+            return Optional.empty();
         }
-        int remaining = check.backupCodesRemaining().orElseThrow();
-        // Next: a page that says how many codes are left, offering (or, with none left, requiring) a new set.
-        context.getAuthenticationSession().setAuthNote(BackupCodesRequiredAction.REMAINING_NOTE, String.valueOf(remaining));
-        if (remaining == 0) {
-            context.getUser().addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
-        } else {
-            context.getAuthenticationSession().addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
-        }
-        succeed(context, check);
+        return Optional.of(check);
+    }
+
+    private Response page(AuthenticationFlowContext context, CodeField field, FormMessage error) {
+        return field == CodeField.APP ? codeForm(context, error) : backupCodeForm(context, error);
     }
 
     private static FormMessage lockedMessage(String field, long seconds) {

@@ -2,8 +2,10 @@ package io.github.twofa.authenticator;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import io.github.twofa.credential.SecondFactor;
 import io.github.twofa.credential.TotpCredentialModel;
@@ -19,7 +21,6 @@ import org.keycloak.authentication.CredentialValidator;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.events.Errors;
-import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -89,28 +90,40 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
         return OptionalLong.empty();
     }
 
-    /** Records a refused code in the login event and counts it; returns the lockout it started, if it did. */
-    static OptionalLong refuse(AuthenticationFlowContext context, SecondFactor.Check check) {
+    /**
+     * Checks a second factor under the extension's attempt limit; empty, without checking, when the limit allows no
+     * attempt now (see {@link #secondsToWait}). A lockout this check started is recorded as an event.
+     */
+    static Optional<SecondFactor.Limited> checkUnderLimit(AuthenticationFlowContext context, Supplier<SecondFactor.Check> checker) {
+        Optional<SecondFactor.Limited> limited = SecondFactor.underLimit(limiter(context), context.getRealm(), context.getUser(), checker);
+        limited.ifPresent(outcome -> outcome.lockout().ifPresent(seconds -> AuditEvents.lockedOut(
+                AuditEvents.event(context.getSession(), context.getRealm(), context.getUser(), context.getAuthenticationSession().getClient()),
+                outcome.check().credentialType(), seconds)));
+        if (limited.isEmpty()) {
+            context.getEvent().user(context.getUser()).error(Errors.USER_TEMPORARILY_DISABLED);
+        }
+        return limited;
+    }
+
+    static long secondsToWait(AuthenticationFlowContext context) {
+        return limiter(context).secondsToWait(context.getRealm().getId(), context.getUser().getId());
+    }
+
+    /** Records a wrong code in the login event, and reports it to Keycloak's brute-force detection where it is on. */
+    static void refuse(AuthenticationFlowContext context, SecondFactor.Check check) {
         check.describe(context.getEvent().user(context.getUser())).error(Errors.INVALID_USER_CREDENTIALS);
         RealmModel realm = context.getRealm();
         if (realm.isBruteForceProtected()) {
             context.getProtector().failedLogin(realm, context.getUser(), context.getConnection(),
                     context.getSession().getContext().getUri(), Set.of(OTPCredentialModel.TYPE));
         }
-        OptionalLong lockout = limiter(context).recordFailure(realm.getId(), context.getUser().getId());
-        lockout.ifPresent(seconds -> AuditEvents.lockedOut(AuditEvents.event(context.getSession(), realm,
-                context.getUser(), context.getAuthenticationSession().getClient()), check.credentialType(), seconds));
-        return lockout;
     }
 
     /** Records an accepted code in the login event (sent by Keycloak when the login completes) and lets the user in. */
     static void succeed(AuthenticationFlowContext context, SecondFactor.Check check) {
         check.describe(context.getEvent().user(context.getUser()));
-        if (check.backupCodesRemaining().isPresent()) {
-            // Now, not with the login event: after a backup code the login goes on to other pages first.
-            check.describe(context.getEvent().clone().event(EventType.UPDATE_CREDENTIAL)).success();
-        }
-        limiter(context).recordSuccess(context.getRealm().getId(), context.getUser().getId());
+        // Now, not with the login event: after a backup code the login goes on to other pages first.
+        check.sendBackupCodeUse(context.getEvent().clone());
         context.success(OTPCredentialModel.TYPE);
     }
 

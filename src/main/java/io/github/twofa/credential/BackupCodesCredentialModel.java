@@ -66,10 +66,10 @@ public class BackupCodesCredentialModel extends CredentialModel {
         return secretData.getHashes().get(index);
     }
 
-    /** The same set without the code at {@code index}. */
-    public BackupCodesCredentialModel withoutCode(int index) {
+    /** The set without the codes whose stored hashes {@code used} accepts. */
+    public BackupCodesCredentialModel withoutCodes(java.util.function.Predicate<String> used) {
         List<String> left = new ArrayList<>(secretData.getHashes());
-        left.remove(index);
+        left.removeIf(used);
         BackupCodesCredentialModel model = new BackupCodesCredentialModel(
                 new BackupCodesCredentialData(credentialData.getTotal(), left.size(), credentialData.getGeneratedAt(),
                         credentialData.getAlgorithm(), credentialData.getIterations()),

@@ -106,14 +106,19 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
         }
         byte[] derived = BackupCodeHasher.hash(code.get(), set.salt(), set.getBackupCodesData().getIterations());
         OptionalInt index = BackupCodeHasher.indexOf(derived, set.hashes());
-        if (index.isEmpty() || !session.singleUseObjects().putIfAbsent(
-                "twofa-backup-code:" + set.getId() + ":" + set.storedHash(index.getAsInt()), CLAIM_LIFESPAN_SECONDS)) {
+        if (index.isEmpty() || !session.singleUseObjects().putIfAbsent(claimKey(set, set.storedHash(index.getAsInt())), CLAIM_LIFESPAN_SECONDS)) {
             return OptionalInt.empty();
         }
-        BackupCodesCredentialModel left = set.withoutCode(index.getAsInt());
+        // Every claimed code goes, not only this one: a request that read the set before another one's use was
+        // stored would otherwise write that code back.
+        BackupCodesCredentialModel left = set.withoutCodes(hash -> session.singleUseObjects().contains(claimKey(set, hash)));
         user.credentialManager().updateStoredCredential(left);
         LOG.debugf("Backup code %d of set %s of user %s used; %d left", index.getAsInt() + 1, set.getId(), user.getId(), left.remaining());
         return OptionalInt.of(left.remaining());
+    }
+
+    private static String claimKey(BackupCodesCredentialModel set, String storedHash) {
+        return "twofa-backup-code:" + set.getId() + ":" + storedHash;
     }
 
     private boolean lockUntilTransactionEnds(String lockKey) {

@@ -2,14 +2,19 @@ package io.github.twofa.credential;
 
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.events.AuditEvents;
+import io.github.twofa.security.AttemptLimiter;
 import io.github.twofa.totp.TotpVerifier;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
 
@@ -37,23 +42,53 @@ public final class SecondFactor {
             return outcome == Outcome.MALFORMED;
         }
 
-        /** Adds the outcome to an audit event: the kind and id of the credential and counts, never the code. */
+        /** Adds the outcome to an audit event: the kind and id of the credential, never the code. */
         public EventBuilder describe(EventBuilder event) {
             event.detail(Details.CREDENTIAL_TYPE, credentialType);
             if (credentialId != null) {
                 event.detail(Details.CREDENTIAL_ID, credentialId);
             }
-            if (!accepted()) {
-                return event.detail(AuditEvents.ACTION, AuditEvents.Action.CHECK_FAILED.value());
-            }
-            backupCodesRemaining.ifPresent(remaining -> event
+            return accepted() ? event : event.detail(AuditEvents.ACTION, AuditEvents.Action.CHECK_FAILED.value());
+        }
+
+        /**
+         * Sends, for an accepted backup code, its own event ({@code UPDATE_CREDENTIAL}: the stored set lost a code)
+         * with how many are left; {@code event} is a fresh builder of the right user, client and address.
+         */
+        public void sendBackupCodeUse(EventBuilder event) {
+            backupCodesRemaining.ifPresent(remaining -> describe(event.event(EventType.UPDATE_CREDENTIAL))
                     .detail(AuditEvents.ACTION, AuditEvents.Action.BACKUP_CODE_USED.value())
-                    .detail(AuditEvents.BACKUP_CODES_REMAINING, String.valueOf(remaining)));
-            return event;
+                    .detail(AuditEvents.BACKUP_CODES_REMAINING, String.valueOf(remaining))
+                    .success());
         }
     }
 
+    /** A check made under the attempt limit, and the lockout its failure started, if it did. */
+    public record Limited(Check check, OptionalLong lockout) {
+    }
+
     private SecondFactor() {
+    }
+
+    /**
+     * Runs {@code checker} holding one of the user's attempts: empty, without running it, when the limit allows no
+     * attempt now. A malformed input gives the attempt back, a right code clears the count, a wrong one keeps it.
+     */
+    public static Optional<Limited> underLimit(AttemptLimiter limiter, RealmModel realm, UserModel user, Supplier<Check> checker) {
+        Optional<AttemptLimiter.Attempt> attempt = limiter.begin(realm.getId(), user.getId());
+        if (attempt.isEmpty()) {
+            return Optional.empty();
+        }
+        Check check = checker.get();
+        if (check.malformed()) {
+            attempt.get().withdrawn();
+            return Optional.of(new Limited(check, OptionalLong.empty()));
+        }
+        if (check.accepted()) {
+            attempt.get().succeeded();
+            return Optional.of(new Limited(check, OptionalLong.empty()));
+        }
+        return Optional.of(new Limited(check, attempt.get().failed()));
     }
 
     public static Check check(KeycloakSession session, UserModel user, String input) {

@@ -14,18 +14,27 @@ import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventType;
 import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.models.AbstractKeycloakTransaction;
+import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * Tells users by e-mail, through the realm's SMTP settings and e-mail theme, when their 2FA was turned off (by
  * themselves, in the account console, or by an administrator) or their backup codes were replaced: the changes an
- * attacker holding the password would make first. Opt-in per realm, as an event listener.
+ * attacker holding the password would make first. Opt-in per realm, as an event listener. Mail goes out only once
+ * the change is committed, and only to a verified address, as with Keycloak's own e-mail listener.
  */
 public class EmailNotificationListener implements EventListenerProvider {
 
     private static final Logger LOG = Logger.getLogger(EmailNotificationListener.class);
+    private static final String DISABLED = "twofa-disabled";
+    private static final String RESET = "twofa-reset";
+    private static final String REGENERATED = "twofa-backup-codes-regenerated";
 
     private final KeycloakSession session;
 
@@ -41,27 +50,61 @@ public class EmailNotificationListener implements EventListenerProvider {
         String type = event.getDetails().get(Details.CREDENTIAL_TYPE);
         String action = event.getDetails().get(AuditEvents.ACTION);
         if (event.getType() == EventType.REMOVE_CREDENTIAL && TotpCredentialModel.TYPE.equals(type)) {
-            send(event, AuditEvents.Action.ADMIN_RESET.value().equals(action) ? "twofa-reset" : "twofa-disabled");
+            sendAfterCommit(event.clone(), AuditEvents.Action.ADMIN_RESET.value().equals(action) ? RESET : DISABLED);
         } else if (event.getType() == EventType.UPDATE_CREDENTIAL && BackupCodesCredentialModel.TYPE.equals(type)
                 && AuditEvents.Action.BACKUP_CODES_REGENERATED.value().equals(action)) {
-            send(event, "twofa-backup-codes-regenerated");
+            sendAfterCommit(event.clone(), REGENERATED);
         }
     }
 
-    /** Template {@code name}.ftl (html and text) with the subject message key {@code <name>-subject}, camel-cased. */
-    private void send(Event event, String name) {
-        RealmModel realm = session.realms().getRealm(event.getRealmId());
-        UserModel user = realm == null || event.getUserId() == null ? null : session.users().getUserById(realm, event.getUserId());
-        if (user == null || user.getEmail() == null || realm.getSmtpConfig() == null || realm.getSmtpConfig().isEmpty()) {
+    /** An administrator deleting the authenticator in the admin console (our own reset also sends a user event). */
+    @Override
+    public void onEvent(AdminEvent event, boolean includeRepresentation) {
+        String path = event.getResourcePath();
+        if (event.getOperationType() == OperationType.ACTION && event.getError() == null && path != null
+                && path.matches("users/[^/]+/credentials/[^/]+") && event.getDetails() != null
+                && TotpCredentialModel.TYPE.equals(event.getDetails().get(Details.CREDENTIAL_TYPE))) {
+            Event removal = new Event();
+            removal.setType(EventType.REMOVE_CREDENTIAL);
+            removal.setTime(event.getTime());
+            removal.setRealmId(event.getRealmId());
+            removal.setUserId(path.split("/")[1]);
+            removal.setIpAddress(event.getAuthDetails() == null ? null : event.getAuthDetails().getIpAddress());
+            sendAfterCommit(removal, RESET);
+        }
+    }
+
+    private void sendAfterCommit(Event event, String template) {
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        KeycloakContext context = session.getContext();
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                KeycloakModelUtils.runJobInTransaction(factory, context, mailSession -> send(mailSession, event, template));
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                // Nothing changed, so there is nothing to tell.
+            }
+        });
+    }
+
+    /** Template {@code <name>.ftl} (html and text), subject from the message key {@code <name>} camel-cased + Subject. */
+    private static void send(KeycloakSession mailSession, Event event, String template) {
+        RealmModel realm = mailSession.realms().getRealm(event.getRealmId());
+        UserModel user = realm == null || event.getUserId() == null ? null : mailSession.users().getUserById(realm, event.getUserId());
+        if (user == null || user.getEmail() == null || !user.isEmailVerified()
+                || realm.getSmtpConfig() == null || realm.getSmtpConfig().isEmpty()) {
             return;
         }
         Map<String, Object> attributes = new HashMap<>();
         attributes.put("event", new EventBean(event));
         try {
-            session.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(user)
-                    .send(subjectKey(name), name + ".ftl", attributes);
+            mailSession.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(user)
+                    .send(subjectKey(template), template + ".ftl", attributes);
         } catch (EmailException e) {
-            LOG.warnf("Could not e-mail user %s about event %s: %s", user.getId(), event.getId(), e.getMessage());
+            LOG.warnf("Could not e-mail user %s about a %s event: %s", user.getId(), event.getType(), e.getMessage());
         }
     }
 
@@ -71,11 +114,6 @@ public class EmailNotificationListener implements EventListenerProvider {
             key.append(key.isEmpty() ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
         }
         return key.append("Subject").toString();
-    }
-
-    @Override
-    public void onEvent(AdminEvent event, boolean includeRepresentation) {
-        // Admin resets also raise a user event (REMOVE_CREDENTIAL, twofa_action admin_reset), answered above.
     }
 
     @Override

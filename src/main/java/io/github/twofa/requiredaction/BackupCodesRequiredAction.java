@@ -101,7 +101,7 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
     /** Makes the set on first display; shows the same set again until the user confirms (e.g. after a reload). */
     private Response codesForm(RequiredActionContext context, String errorKey) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        SealedNotes notes = new SealedNotes(context.getSession(), TotpCredentialProviderFactory.protector(context.getSession()), authSession);
+        SealedNotes notes = new SealedNotes(context.getSession(), TotpCredentialProviderFactory.protector(context.getSession()), authSession, context.getUser());
         Optional<byte[]> pending = notes.get(CODES_NOTE);
         List<String> codes;
         if (pending.isEmpty()) {

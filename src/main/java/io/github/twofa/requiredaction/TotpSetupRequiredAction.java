@@ -97,7 +97,7 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
 
     private static SealedNotes notes(RequiredActionContext context) {
         return new SealedNotes(context.getSession(), TotpCredentialProviderFactory.protector(context.getSession()),
-                context.getAuthenticationSession());
+                context.getAuthenticationSession(), context.getUser());
     }
 
     private Response setupForm(RequiredActionContext context, TotpSecret secret, String errorKey) {

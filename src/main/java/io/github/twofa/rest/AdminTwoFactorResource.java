@@ -63,6 +63,9 @@ public class AdminTwoFactorResource {
         if (!permissions.users().canManage(user)) {
             throw ApiException.forbidden("Resetting 2FA needs the realm-management role manage-users.");
         }
+        if (!user.credentialManager().isConfiguredFor(TotpCredentialModel.TYPE)) {
+            throw new ApiException(409, "not_enabled", "Two-factor authentication is not enabled for this user.");
+        }
         String credentialId = TwoFactorResource.removeTwoFactor(session, user);
         // The user starts over with a new authenticator, so a lockout earned with the old one ends too.
         TotpCredentialProviderFactory.attemptLimiter(session).clear(realm.getId(), user.getId());

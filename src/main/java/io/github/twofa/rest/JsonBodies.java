@@ -24,10 +24,18 @@ final class JsonBodies {
 
     /** {"code": "..."} */
     record CodeRequest(String code) {
+        @Override
+        public String toString() {
+            return "CodeRequest[code=***]";
+        }
     }
 
     /** {"password": "...", "code": "..."} */
     record DisableRequest(String password, String code) {
+        @Override
+        public String toString() {
+            return "DisableRequest[password=***, code=***]";
+        }
     }
 
     private JsonBodies() {

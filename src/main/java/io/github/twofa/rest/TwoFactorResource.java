@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Supplier;
 
 import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.credential.BackupCodesCredentialModel;
@@ -99,15 +100,19 @@ public class TwoFactorResource {
         // Taken, not read: of two concurrent verifications only one finds the pending setup.
         PendingSetups.Pending pending = pendingSetups.take(realm, user)
                 .orElseThrow(() -> new ApiException(404, "no_pending_setup", "Start a setup first (POST setup); it expires after 10 minutes."));
-        Optional<CredentialModel> credential = TotpEnrolment.enrolIfCodeMatches(session, realm, user,
-                TotpSecret.fromBytes(pending.secret()), code);
-        if (credential.isEmpty()) {
+        SecondFactor.Check enrolled;
+        try {
+            enrolled = requireAccepted(auth, EventType.UPDATE_CREDENTIAL, () -> {
+                Optional<CredentialModel> credential = TotpEnrolment.enrolIfCodeMatches(session, realm, user,
+                        TotpSecret.fromBytes(pending.secret()), code);
+                return new SecondFactor.Check(TotpCredentialModel.TYPE, credential.map(CredentialModel::getId).orElse(null),
+                        credential.isPresent() ? SecondFactor.Outcome.ACCEPTED : SecondFactor.Outcome.REFUSED, OptionalInt.empty());
+            });
+        } catch (ApiException refused) {
             pendingSetups.putBack(realm, user, pending);
-            refuse(auth, EventType.UPDATE_CREDENTIAL, new SecondFactor.Check(TotpCredentialModel.TYPE, null, SecondFactor.Outcome.REFUSED, OptionalInt.empty()));
+            throw refused;
         }
-        limiter().recordSuccess(realm.getId(), user.getId());
-        event(auth, EventType.UPDATE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
-                .detail(Details.CREDENTIAL_ID, credential.get().getId())
+        enrolled.describe(event(auth, EventType.UPDATE_CREDENTIAL))
                 .detail(AuditEvents.ACTION, AuditEvents.Action.ENROLLED.value()).success();
         return noStore(Map.of("enabled", true, "backupCodes", newBackupCodes(auth)));
     }
@@ -120,7 +125,7 @@ public class TwoFactorResource {
         String code = JsonBodies.required(JsonBodies.read(body, JsonBodies.CodeRequest.class).code(), "code");
         requireEnabled(auth.getUser(), true);
         requireNotLockedOut(auth.getUser());
-        requireSecondFactor(auth, code, EventType.UPDATE_CREDENTIAL);
+        requireAccepted(auth, EventType.UPDATE_CREDENTIAL, () -> SecondFactor.check(session, auth.getUser(), code));
         return noStore(Map.of("backupCodes", newBackupCodes(auth)));
     }
 
@@ -138,14 +143,10 @@ public class TwoFactorResource {
         if (!SecondFactor.isWellFormed(user, code)) {
             throw malformedCode();
         }
-        if (!user.credentialManager().isValid(UserCredentialModel.password(password))) {
-            event(auth, EventType.REMOVE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, PasswordCredentialModel.TYPE)
-                    .detail(AuditEvents.ACTION, AuditEvents.Action.CHECK_FAILED.value())
-                    .error(Errors.INVALID_USER_CREDENTIALS);
-            countFailure(auth, PasswordCredentialModel.TYPE);
-            throw new ApiException(403, "invalid_password", "The password is not correct.");
-        }
-        requireSecondFactor(auth, code, EventType.REMOVE_CREDENTIAL);
+        // One attempt for both: the password first, so a wrong password does not use up the code.
+        requireAccepted(auth, EventType.REMOVE_CREDENTIAL, () -> user.credentialManager().isValid(UserCredentialModel.password(password))
+                ? SecondFactor.check(session, user, code)
+                : new SecondFactor.Check(PasswordCredentialModel.TYPE, null, SecondFactor.Outcome.REFUSED, OptionalInt.empty()));
         String credentialId = removeTwoFactor(session, user);
         event(auth, EventType.REMOVE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
                 .detail(Details.CREDENTIAL_ID, credentialId)
@@ -176,18 +177,30 @@ public class TwoFactorResource {
         return issued.codes().stream().map(BackupCodeFormat::display).toList();
     }
 
-    private void requireSecondFactor(AuthResult auth, String code, EventType operation) {
-        SecondFactor.Check check = SecondFactor.check(session, auth.getUser(), code);
+    /**
+     * Runs a check under the attempt limit and answers every outcome but acceptance: 429 when no attempt is allowed
+     * now, 400 for input that cannot be a code, 403 (recorded and counted) for a wrong password or code.
+     */
+    private SecondFactor.Check requireAccepted(AuthResult auth, EventType operation, Supplier<SecondFactor.Check> checker) {
+        UserModel user = auth.getUser();
+        Optional<SecondFactor.Limited> outcome = SecondFactor.underLimit(limiter(), realm, user, checker);
+        if (outcome.isEmpty()) {
+            throw tooManyAttempts(limiter().secondsToWait(realm.getId(), user.getId()));
+        }
+        SecondFactor.Check check = outcome.get().check();
+        outcome.get().lockout().ifPresent(seconds -> AuditEvents.lockedOut(
+                event(auth, EventType.USER_DISABLED_BY_TEMPORARY_LOCKOUT), check.credentialType(), seconds));
         if (check.malformed()) {
             throw malformedCode();
         }
         if (!check.accepted()) {
-            refuse(auth, operation, check);
+            check.describe(event(auth, operation)).error(Errors.INVALID_USER_CREDENTIALS);
+            throw PasswordCredentialModel.TYPE.equals(check.credentialType())
+                    ? new ApiException(403, "invalid_password", "The password is not correct.")
+                    : ApiException.invalidCode();
         }
-        limiter().recordSuccess(realm.getId(), auth.getUser().getId());
-        if (check.backupCodesRemaining().isPresent()) {
-            check.describe(event(auth, EventType.UPDATE_CREDENTIAL)).success();
-        }
+        check.sendBackupCodeUse(event(auth, operation));
+        return check;
     }
 
     /** Input that cannot be a code: refused without spending one of the user's attempts. */
@@ -195,23 +208,15 @@ public class TwoFactorResource {
         return ApiException.badRequest("'code' must be the digits the authenticator app shows or one of the backup codes.");
     }
 
-    /** Records and counts a wrong code, then answers 403 invalid_code. */
-    private void refuse(AuthResult auth, EventType operation, SecondFactor.Check check) {
-        check.describe(event(auth, operation)).error(Errors.INVALID_USER_CREDENTIALS);
-        countFailure(auth, check.credentialType());
-        throw ApiException.invalidCode();
-    }
-
-    private void countFailure(AuthResult auth, String credentialType) {
-        limiter().recordFailure(realm.getId(), auth.getUser().getId())
-                .ifPresent(seconds -> AuditEvents.lockedOut(event(auth, EventType.USER_DISABLED_BY_TEMPORARY_LOCKOUT), credentialType, seconds));
+    private static ApiException tooManyAttempts(long seconds) {
+        return new ApiException(429, "too_many_attempts", "Too many wrong codes or passwords; try again in "
+                + AttemptPolicy.minutesText(seconds) + ".", seconds);
     }
 
     /** The extension's attempt limit covers the API too: a locked-out user gets 429 and when to retry. */
     private void requireNotLockedOut(UserModel user) {
         limiter().lockedForSeconds(realm.getId(), user.getId()).ifPresent(seconds -> {
-            throw new ApiException(429, "too_many_attempts", "Too many wrong codes or passwords; try again in "
-                    + AttemptPolicy.minutes(seconds) + " minutes.", seconds);
+            throw tooManyAttempts(seconds);
         });
     }
 

@@ -1,6 +1,7 @@
 package io.github.twofa.security;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import org.jboss.logging.Logger;
@@ -9,8 +10,12 @@ import org.keycloak.models.SingleUseObjectProvider;
 
 /**
  * The extension's own limit on wrong second factors, per user, on whether or not the realm enables Keycloak's
- * brute-force detection. Kept in Keycloak's single-use store, so every cluster node counts the same failures:
- * each failure claims the next free numbered slot with {@code putIfAbsent}, which is atomic across the cluster.
+ * brute-force detection. Kept in Keycloak's single-use store, so every cluster node counts the same failures.
+ * <p>
+ * A check holds one of {@code maxFailures} numbered slots (claimed with {@code putIfAbsent}, atomic across the
+ * cluster) from before the code is looked at until the outcome is known: a wrong code keeps its slot for the failure
+ * window, a right one clears them all, input that cannot be a code gives its slot back. So however many requests an
+ * attacker sends at once, at most {@code maxFailures} codes are ever checked per window.
  */
 public final class AttemptLimiter {
 
@@ -36,21 +41,67 @@ public final class AttemptLimiter {
         return left > 0 ? OptionalLong.of(left) : OptionalLong.empty();
     }
 
-    /** Counts a wrong second factor; returns the lockout length if this failure started one. */
-    public OptionalLong recordFailure(String realmId, String userId) {
+    /**
+     * Starts a check of one second factor (or password): empty when the user is locked out or every slot is taken
+     * by recent failures and checks still running; the caller must then refuse without checking anything.
+     */
+    public Optional<Attempt> begin(String realmId, String userId) {
+        if (lockedForSeconds(realmId, userId).isPresent()) {
+            return Optional.empty();
+        }
         for (int slot = 1; slot <= policy.maxFailures(); slot++) {
             if (store.putIfAbsent(failureKey(realmId, userId, slot), policy.windowSeconds())) {
-                LOG.debugf("User %s: wrong second factor %d of %d allowed", userId, slot, policy.maxFailures());
-                return slot < policy.maxFailures() ? OptionalLong.empty() : OptionalLong.of(lockOut(realmId, userId));
+                // A lockout that began meanwhile freed the slots (lock first, then slots): it wins.
+                if (lockedForSeconds(realmId, userId).isPresent()) {
+                    store.remove(failureKey(realmId, userId, slot));
+                    return Optional.empty();
+                }
+                return Optional.of(new Attempt(realmId, userId, slot));
             }
         }
-        return OptionalLong.of(lockOut(realmId, userId));
+        return Optional.empty();
     }
 
-    /** A correct second factor clears the failures and the growing lockout. */
-    public void recordSuccess(String realmId, String userId) {
-        clearFailures(realmId, userId);
-        forgetLockouts(realmId, userId);
+    /** How long a user {@link #begin} refused must wait: the lockout, or else the failure window. */
+    public long secondsToWait(String realmId, String userId) {
+        return lockedForSeconds(realmId, userId).orElse(policy.windowSeconds());
+    }
+
+    /** One check in progress, holding its slot. */
+    public final class Attempt {
+
+        private final String realmId;
+        private final String userId;
+        private final int slot;
+
+        private Attempt(String realmId, String userId, int slot) {
+            this.realmId = realmId;
+            this.userId = userId;
+            this.slot = slot;
+        }
+
+        /** A right code: the failures and the growing lockout are forgotten. */
+        public void succeeded() {
+            clearFailures(realmId, userId);
+            forgetLockouts(realmId, userId);
+        }
+
+        /** A wrong code keeps its slot; returns the lockout length if this failure filled the last slot. */
+        public OptionalLong failed() {
+            int held = 0;
+            for (int n = 1; n <= policy.maxFailures(); n++) {
+                if (store.contains(failureKey(realmId, userId, n))) {
+                    held++;
+                }
+            }
+            LOG.debugf("User %s: wrong second factor, %d of %d allowed", userId, held, policy.maxFailures());
+            return held < policy.maxFailures() ? OptionalLong.empty() : OptionalLong.of(lockOut(realmId, userId));
+        }
+
+        /** Input that cannot be a code guessed nothing: the slot is free again. */
+        public void withdrawn() {
+            store.remove(failureKey(realmId, userId, slot));
+        }
     }
 
     /** Ends any lockout and forgets all failures, e.g. when an admin resets the user's 2FA. */

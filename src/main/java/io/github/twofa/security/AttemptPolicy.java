@@ -27,4 +27,10 @@ public record AttemptPolicy(int maxFailures, long windowSeconds, long firstLocko
     public static long minutes(long seconds) {
         return Math.max(1, (seconds + 59) / 60);
     }
+
+    /** "1 minute", "5 minutes": for API answers, which are in English like the rest of OAuth's error texts. */
+    public static String minutesText(long seconds) {
+        long minutes = minutes(seconds);
+        return minutes == 1 ? "1 minute" : minutes + " minutes";
+    }
 }

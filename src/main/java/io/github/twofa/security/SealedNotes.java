@@ -3,6 +3,7 @@ package io.github.twofa.security;
 import java.util.Optional;
 
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.UserModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
@@ -15,15 +16,18 @@ public final class SealedNotes {
     private final KeycloakSession session;
     private final SecretProtector protector;
     private final AuthenticationSessionModel authSession;
+    private final UserModel user;
 
-    public SealedNotes(KeycloakSession session, SecretProtector protector, AuthenticationSessionModel authSession) {
+    /** Notes of {@code authSession}, sealed for {@code user} (the realm and user id are bound into each ciphertext). */
+    public SealedNotes(KeycloakSession session, SecretProtector protector, AuthenticationSessionModel authSession, UserModel user) {
         this.session = session;
         this.protector = protector;
         this.authSession = authSession;
+        this.user = java.util.Objects.requireNonNull(user, "sealed notes need the user they belong to");
     }
 
     public void put(String name, byte[] secret) {
-        authSession.setAuthNote(name, protector.seal(session, authSession.getRealm(), authSession.getAuthenticatedUser(), secret).toText());
+        authSession.setAuthNote(name, protector.seal(session, authSession.getRealm(), user, secret).toText());
     }
 
     /** The secret, or empty if there is none or it can no longer be opened (e.g. its key was rotated away). */
@@ -33,7 +37,7 @@ public final class SealedNotes {
             return Optional.empty();
         }
         try {
-            return Optional.of(protector.open(session, authSession.getRealm(), authSession.getAuthenticatedUser(), ProtectedSecret.fromText(sealed)));
+            return Optional.of(protector.open(session, authSession.getRealm(), user, ProtectedSecret.fromText(sealed)));
         } catch (SecretDecryptionException unreadable) {
             authSession.removeAuthNote(name);
             return Optional.empty();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -157,6 +158,22 @@ class AuditEventsIT extends RealServerTest {
         assertTrue(LOOPBACK.test(adminEvent.at("/authDetails/ipAddress").asText()), adminEvent.toString());
         assertEquals(totpId, userEvent.at("/details/credential_id").asText());
         assertEquals(helpdeskId, userEvent.at("/details/admin_user_id").asText());
+        assertEquals(1, mails.size(), mails.toString());
+        assertEquals("Two-factor authentication was reset by an administrator", mails.get(0).subject());
+        HttpResponse<String> again = api.call("POST", "two-factor/admin/users/" + userId + "/reset", token, null);
+        assertEquals(409, again.statusCode(), "nothing to reset: " + again.body());
+    }
+
+    @Test
+    void givenAnAdminDeletingTheAuthenticatorInTheAdminConsole_thenTheUserIsEmailedToo() {
+        EnrolledKey user = Enrolment.enrolNewUser(server, admin, realm, "audit-console");
+        String userId = admin.userId(realm, user.username());
+
+        HttpResponse<String> deleted = admin.call("DELETE", "/" + realm + "/users/" + userId + "/credentials/"
+                + credentialId(userId, "twofa-totp"), null);
+        List<MailSink.Mail> mails = mail.messagesTo(user.username() + "@example.org", 1);
+
+        assertEquals(204, deleted.statusCode(), deleted.body());
         assertEquals(1, mails.size(), mails.toString());
         assertEquals("Two-factor authentication was reset by an administrator", mails.get(0).subject());
     }

@@ -1,10 +1,13 @@
 package io.github.twofa.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
+import java.util.stream.StreamSupport;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,31 +38,51 @@ class ConcurrentUseIT extends RealServerTest {
 
     /** Sends the same direct-grant token request 20 times at once; returns how many got tokens. */
     private static long successesOfConcurrentLogins(EnrolledKey user, String code) throws Exception {
+        return concurrentLogins(user, REQUESTS, i -> code).stream().filter(status -> status == 200).count();
+    }
+
+    /** Sends {@code count} direct-grant token requests at once, the i-th with {@code codeOf(i)}; returns the statuses. */
+    private static List<Integer> concurrentLogins(EnrolledKey user, int count, IntFunction<String> codeOf) throws Exception {
         ApiClient api = new ApiClient(server, realm);
-        ExecutorService pool = Executors.newFixedThreadPool(REQUESTS);
+        ExecutorService pool = Executors.newFixedThreadPool(count);
         CountDownLatch start = new CountDownLatch(1);
         try {
             List<Future<HttpResponse<String>>> responses = new ArrayList<>();
-            for (int i = 0; i < REQUESTS; i++) {
+            for (int i = 0; i < count; i++) {
+                String code = codeOf.apply(i);
                 responses.add(pool.submit(() -> {
                     start.await();
                     return api.passwordGrant(user.username(), user.password(), code);
                 }));
             }
             start.countDown();
-            long ok = 0;
+            List<Integer> statuses = new ArrayList<>();
             for (Future<HttpResponse<String>> response : responses) {
                 int status = response.get(60, TimeUnit.SECONDS).statusCode();
-                if (status == 200) {
-                    ok++;
-                } else {
-                    assertEquals(400, status, "every other request must be refused, not fail");
-                }
+                assertTrue(status == 200 || status == 400, "a request must be answered or refused, not fail: " + status);
+                statuses.add(status);
             }
-            return ok;
+            return statuses;
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void givenThirtyDifferentWrongCodesAtOnce_thenAtMostFiveAreCheckedAndTheRightCodeIsThenRefused() throws Exception {
+        EnrolledKey user = Enrolment.enrolNewUser(server, admin, realm, "race-guess");
+
+        List<Integer> statuses = concurrentLogins(user, 30, i -> IndependentTotp.code(user.key(), user.enrolmentStep() + 40 + i));
+
+        assertTrue(statuses.stream().allMatch(status -> status == 400), statuses.toString());
+        String userId = admin.userId(realm, user.username());
+        long checked = StreamSupport.stream(admin.get("/" + realm + "/events?type=LOGIN_ERROR&max=1000&user=" + userId).spliterator(), false)
+                .filter(event -> "check_failed".equals(event.at("/details/twofa_action").asText())).count();
+        assertTrue(checked >= 1 && checked <= 5, "codes checked out of 30 sent at once: " + checked);
+        HttpResponse<String> right = new ApiClient(server, realm).passwordGrant(user.username(), user.password(),
+                IndependentTotp.code(user.key(), user.enrolmentStep() + 1));
+        assertEquals(400, right.statusCode());
+        assertTrue(right.body().contains("try again in"), right.body());
     }
 
     @Test

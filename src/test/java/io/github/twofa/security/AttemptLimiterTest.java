@@ -3,7 +3,9 @@ package io.github.twofa.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -29,12 +31,27 @@ class AttemptLimiterTest {
     @Test
     void givenFourFailures_thenNotLockedAndTheFifthLocksForFiveMinutes() {
         for (int i = 0; i < 4; i++) {
-            assertEquals(OptionalLong.empty(), limiter.recordFailure("r", "u"));
+            assertEquals(OptionalLong.empty(), fail());
         }
         assertTrue(limiter.lockedForSeconds("r", "u").isEmpty());
 
-        assertEquals(OptionalLong.of(300), limiter.recordFailure("r", "u"));
+        assertEquals(OptionalLong.of(300), fail());
         assertEquals(OptionalLong.of(300), limiter.lockedForSeconds("r", "u"));
+        assertTrue(limiter.begin("r", "u").isEmpty(), "no check while locked out");
+    }
+
+    @Test
+    void givenFiveChecksStillRunning_thenASixthIsRefusedBeforeItsCodeIsLookedAt() {
+        List<AttemptLimiter.Attempt> running = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            running.add(limiter.begin("r", "u").orElseThrow());
+        }
+
+        assertTrue(limiter.begin("r", "u").isEmpty(), "a sixth concurrent guess must not be checked");
+        assertEquals(300, limiter.secondsToWait("r", "u"));
+
+        running.get(0).withdrawn();
+        assertTrue(limiter.begin("r", "u").isPresent(), "input that was no code gives its attempt back");
     }
 
     @Test
@@ -51,19 +68,19 @@ class AttemptLimiterTest {
     @Test
     void givenFailuresOlderThanTheWindow_thenTheyNoLongerCount() {
         for (int i = 0; i < 4; i++) {
-            limiter.recordFailure("r", "u");
+            fail();
         }
         Time.setOffset(301);
 
-        assertEquals(OptionalLong.empty(), limiter.recordFailure("r", "u"));
+        assertEquals(OptionalLong.empty(), fail());
     }
 
     @Test
     void givenFailuresAndAnEarlierLockout_whenASuccessFollows_thenCountAndBackOffStartOver() {
         lockOut();
         Time.setOffset(301);
-        limiter.recordFailure("r", "u");
-        limiter.recordSuccess("r", "u");
+        fail();
+        limiter.begin("r", "u").orElseThrow().succeeded();
 
         assertEquals(OptionalLong.of(300), lockOut(), "back to the first lockout's length");
     }
@@ -86,10 +103,14 @@ class AttemptLimiterTest {
         assertTrue(limiter.lockedForSeconds("other", "u").isEmpty());
     }
 
+    private OptionalLong fail() {
+        return limiter.begin("r", "u").orElseThrow().failed();
+    }
+
     private OptionalLong lockOut() {
         OptionalLong lockout = OptionalLong.empty();
         for (int i = 0; i < 5; i++) {
-            lockout = limiter.recordFailure("r", "u");
+            lockout = fail();
         }
         return lockout;
     }

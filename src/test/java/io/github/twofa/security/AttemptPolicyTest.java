@@ -24,6 +24,8 @@ class AttemptPolicyTest {
         assertEquals(1, AttemptPolicy.minutes(1));
         assertEquals(5, AttemptPolicy.minutes(300));
         assertEquals(6, AttemptPolicy.minutes(301));
+        assertEquals("1 minute", AttemptPolicy.minutesText(60));
+        assertEquals("5 minutes", AttemptPolicy.minutesText(300));
     }
 
     @Test

@@ -194,7 +194,9 @@ public final class Chromium implements AutoCloseable {
     public Path awaitDownload() {
         return await(d -> {
             try (var files = Files.list(downloads)) {
-                List<Path> done = files.filter(f -> !f.getFileName().toString().endsWith(".crdownload")).toList();
+                // Chromium writes to ".org.chromium.Chromium.*" and "*.crdownload" first, then renames.
+                List<Path> done = files.filter(f -> !f.getFileName().toString().startsWith(".")
+                        && !f.getFileName().toString().endsWith(".crdownload")).toList();
                 return done.size() == 1 ? done.get(0) : null;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
