@@ -1,5 +1,7 @@
 package io.github.twofa.events;
 
+import java.util.Optional;
+
 import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.TotpCredentialModel;
 import org.keycloak.events.Details;
@@ -34,11 +36,17 @@ public class CredentialCleanupListener implements EventListenerProvider {
 
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
+        totpRemovedByAdmin(event).ifPresent(userId -> removeBackupCodes(event.getRealmId(), userId));
+    }
+
+    /** The user whose TOTP credential an administrator deleted (admin console or admin REST), if that is the event. */
+    static Optional<String> totpRemovedByAdmin(AdminEvent event) {
         String path = event.getResourcePath();
         if (event.getOperationType() == OperationType.ACTION && event.getError() == null && path != null
                 && path.matches("users/[^/]+/credentials/[^/]+") && isTotp(event.getDetails())) {
-            removeBackupCodes(event.getRealmId(), path.split("/")[1]);
+            return Optional.of(path.split("/")[1]);
         }
+        return Optional.empty();
     }
 
     private static boolean isTotp(java.util.Map<String, String> details) {

@@ -14,7 +14,6 @@ import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventType;
 import org.keycloak.events.admin.AdminEvent;
-import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
@@ -60,18 +59,15 @@ public class EmailNotificationListener implements EventListenerProvider {
     /** An administrator deleting the authenticator in the admin console (our own reset also sends a user event). */
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
-        String path = event.getResourcePath();
-        if (event.getOperationType() == OperationType.ACTION && event.getError() == null && path != null
-                && path.matches("users/[^/]+/credentials/[^/]+") && event.getDetails() != null
-                && TotpCredentialModel.TYPE.equals(event.getDetails().get(Details.CREDENTIAL_TYPE))) {
+        CredentialCleanupListener.totpRemovedByAdmin(event).ifPresent(userId -> {
             Event removal = new Event();
             removal.setType(EventType.REMOVE_CREDENTIAL);
             removal.setTime(event.getTime());
             removal.setRealmId(event.getRealmId());
-            removal.setUserId(path.split("/")[1]);
+            removal.setUserId(userId);
             removal.setIpAddress(event.getAuthDetails() == null ? null : event.getAuthDetails().getIpAddress());
             sendAfterCommit(removal, RESET);
-        }
+        });
     }
 
     private void sendAfterCommit(Event event, String template) {

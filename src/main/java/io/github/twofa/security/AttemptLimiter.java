@@ -46,12 +46,10 @@ public final class AttemptLimiter {
      * by recent failures and checks still running; the caller must then refuse without checking anything.
      */
     public Optional<Attempt> begin(String realmId, String userId) {
-        if (lockedForSeconds(realmId, userId).isPresent()) {
-            return Optional.empty();
-        }
         for (int slot = 1; slot <= policy.maxFailures(); slot++) {
             if (store.putIfAbsent(failureKey(realmId, userId, slot), policy.windowSeconds())) {
-                // A lockout that began meanwhile freed the slots (lock first, then slots): it wins.
+                // Checked after claiming, not before: a lockout frees the slots (lock first, then slots), so one
+                // that began meanwhile is seen here. Callers have usually looked at the lock already.
                 if (lockedForSeconds(realmId, userId).isPresent()) {
                     store.remove(failureKey(realmId, userId, slot));
                     return Optional.empty();
