@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # The README's test command: every test, on a fresh Debian machine with Java 17 and Maven. The browser tests need
-# Debian's chromium and chromium-driver; they are installed here when missing. Keycloak 26.7.3 itself comes from
-# Maven Central (keycloak-quarkus-dist) and is started by the tests.
+# Debian's chromium and chromium-driver, the cluster test PostgreSQL's server binaries; they are installed here when
+# missing. Keycloak 26.7.3 itself comes from Maven Central (keycloak-quarkus-dist) and is started by the tests.
 set -euo pipefail
 cd "$(dirname "$0")"
 
+missing=()
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
-    echo "Installing chromium and chromium-driver for the browser tests..."
+    missing+=(chromium chromium-driver)
+fi
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    missing+=(postgresql)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing ${missing[*]} for the browser and cluster tests..."
     sudo=""
     if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
     $sudo apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium chromium-driver
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
 fi
 export CHROME_BIN="${CHROME_BIN:-$(command -v chromium)}"
 export CHROMEWEBDRIVER="${CHROMEWEBDRIVER:-$(command -v chromedriver)}"

@@ -34,14 +34,28 @@ public final class BrowserSession {
             .cookieHandler(new LocalhostCookies())
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-    private final String realmUrl;
+    private final String realm;
+    private String serverUrl;
     private final String codeVerifier = randomUrlSafe(32);
     private Document page;
     private int status;
     private String authorizationCode;
 
     public BrowserSession(KeycloakServer server, String realm) {
-        this.realmUrl = server.baseUrl() + "/realms/" + realm;
+        this.realm = realm;
+        this.serverUrl = server.baseUrl();
+    }
+
+    /**
+     * Sends the next requests of this login to another server of the same cluster, with the same cookies: what a
+     * load balancer does when the node a user was on goes away.
+     */
+    public void continueOn(KeycloakServer other) {
+        serverUrl = other.baseUrl();
+    }
+
+    private String realmUrl() {
+        return serverUrl + "/realms/" + realm;
     }
 
     /** Opens the client's login and returns the first page (the username/password form). */
@@ -56,7 +70,7 @@ public final class BrowserSession {
                 "scope", "openid", "state", randomUrlSafe(8),
                 "code_challenge", s256(codeVerifier), "code_challenge_method", "S256"));
         parameters.putAll(extraParameters);
-        String url = realmUrl + "/protocol/openid-connect/auth?" + Http.form(parameters);
+        String url = realmUrl() + "/protocol/openid-connect/auth?" + Http.form(parameters);
         follow(Http.send(http, HttpRequest.newBuilder(URI.create(url)).GET().build()));
         return page;
     }
@@ -97,7 +111,9 @@ public final class BrowserSession {
         Map<String, String> values = new LinkedHashMap<>();
         form.select("input[type=hidden]").forEach(input -> values.put(input.attr("name"), input.attr("value")));
         values.putAll(fields);
-        return Http.send(http, HttpRequest.newBuilder(URI.create(form.attr("abs:action")))
+        URI action = URI.create(form.attr("abs:action"));
+        String pathAndQuery = action.getRawPath() + (action.getRawQuery() == null ? "" : "?" + action.getRawQuery());
+        return Http.send(http, HttpRequest.newBuilder(URI.create(serverUrl).resolve(pathAndQuery))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(Http.form(values)))
                 .build());
@@ -136,7 +152,7 @@ public final class BrowserSession {
     public JsonNode exchangeCodeForTokens() {
         assertNotNull(authorizationCode, "login did not reach the client; current page:\n" + (page == null ? "" : page.text()));
         HttpResponse<String> response = Http.send(http, HttpRequest.newBuilder(
-                        URI.create(realmUrl + "/protocol/openid-connect/token"))
+                        URI.create(realmUrl() + "/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(Http.form(Map.of(
                         "grant_type", "authorization_code", "code", authorizationCode, "client_id", CLIENT_ID,

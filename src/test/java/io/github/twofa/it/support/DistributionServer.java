@@ -2,11 +2,6 @@ package io.github.twofa.it.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -51,17 +46,7 @@ public final class DistributionServer implements KeycloakServer {
     public static Path copyOfDistribution(String name) throws IOException {
         Path source = Path.of(required("kc.test.dist"));
         Path target = source.getParent().resolve(name);
-        deleteTree(target);
-        try (var paths = Files.walk(source)) {
-            for (Path path : paths.toList()) {
-                Path destination = target.resolve(source.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(destination);
-                } else if (!path.startsWith(source.resolve("data"))) {
-                    Files.copy(path, destination, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
+        Processes.copyTree(source, target, path -> path.startsWith(source.resolve("data")) && !path.equals(source.resolve("data")));
         return target;
     }
 
@@ -77,18 +62,30 @@ public final class DistributionServer implements KeycloakServer {
      * @param freshDatabase  false keeps the database of the previous start in the same home
      */
     public static DistributionServer start(Path home, String encryptionKeys, boolean freshDatabase) {
+        return start(home, encryptionKeys, freshDatabase, "INFO,io.github.twofa:DEBUG", "");
+    }
+
+    /**
+     * The same, with the server's log level and JVM options of one's own (a benchmark logs less, and may want a
+     * bigger heap or a flight recording).
+     *
+     * @param logLevel    the server option log-level, e.g. {@code INFO}
+     * @param javaOptions JVM options appended to Keycloak's own (JAVA_OPTS_APPEND), e.g. {@code -Xmx2g}
+     */
+    public static DistributionServer start(Path home, String encryptionKeys, boolean freshDatabase, String logLevel,
+                                           String javaOptions) {
         Path jar = Path.of(required("kc.test.providerJar"));
         Path realm = Path.of(required("kc.test.realmFile"));
         try {
             Files.createDirectories(home.resolve("providers"));
             Files.copy(jar, home.resolve("providers").resolve("keycloak-twofa.jar"), StandardCopyOption.REPLACE_EXISTING);
             if (freshDatabase) {
-                deleteTree(home.resolve("data/h2"));
+                Processes.deleteTree(home.resolve("data/h2"));
             }
             Path importDir = Files.createDirectories(home.resolve("data/import"));
             Files.copy(realm, importDir.resolve("realm-export.json"), StandardCopyOption.REPLACE_EXISTING);
-            int httpPort = freePort();
-            int managementPort = freePort();
+            int httpPort = Processes.freePort();
+            int managementPort = Processes.freePort();
             Path log = home.getParent().resolve(home.getFileName() + "-it.log");
             List<String> command = new java.util.ArrayList<>(List.of(
                     home.resolve("bin/kc.sh").toString(), "start-dev",
@@ -97,7 +94,7 @@ public final class DistributionServer implements KeycloakServer {
                     "--http-management-port=" + managementPort,
                     "--health-enabled=true",
                     "--import-realm",
-                    "--log-level=INFO,io.github.twofa:DEBUG"));
+                    "--log-level=" + logLevel));
             if (encryptionKeys != null) {
                 command.add("--spi-credential--twofa-totp--encryption-keys=" + encryptionKeys);
             }
@@ -107,40 +104,15 @@ public final class DistributionServer implements KeycloakServer {
             builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
             builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
             builder.environment().put("JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1g");
+            builder.environment().put("JAVA_OPTS_APPEND", javaOptions);
             Process process = builder.start();
             DistributionServer server = new DistributionServer(process, "http://localhost:" + httpPort,
                     home.resolve("data/h2/keycloakdb.mv.db"), log);
-            server.awaitReady(managementPort, log);
+            Processes.awaitKeycloakReady(process, managementPort, log, START_TIMEOUT);
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private void awaitReady(int managementPort, Path log) {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + managementPort + "/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (ready.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            sleep();
-        }
-        close();
-        throw new IllegalStateException("Keycloak did not become ready within " + START_TIMEOUT + "; see " + log);
     }
 
     @Override
@@ -150,15 +122,7 @@ public final class DistributionServer implements KeycloakServer {
 
     @Override
     public void close() {
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
-        try {
-            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Processes.stop(process);
     }
 
     /** The embedded H2 database file, to look at what a database dump would contain. */
@@ -167,35 +131,11 @@ public final class DistributionServer implements KeycloakServer {
         return java.util.Optional.of(databaseFile);
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String required(String property) {
+    static String required(String property) {
         String value = System.getProperty(property);
         if (value == null) {
             throw new IllegalStateException("System property " + property + " is not set: run the tests with mvn verify");
         }
         return value;
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

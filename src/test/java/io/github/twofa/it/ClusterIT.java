@@ -1,0 +1,224 @@
+package io.github.twofa.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.twofa.it.support.AdminApi;
+import io.github.twofa.it.support.ApiClient;
+import io.github.twofa.it.support.BrowserSession;
+import io.github.twofa.it.support.ClusterNode;
+import io.github.twofa.it.support.Enrolment;
+import io.github.twofa.it.support.Enrolment.EnrolledKey;
+import io.github.twofa.it.support.Http;
+import io.github.twofa.it.support.IndependentTotp;
+import io.github.twofa.it.support.PostgresServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Two Keycloak nodes in production mode sharing one PostgreSQL, with clustered caches found through jdbc-ping: single
+ * use, the attempt limit and enrolment hold across nodes, and a node dying in the middle of a login loses nothing.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+    private static final int REQUESTS_PER_NODE = 10;
+
+    private static PostgresServer database;
+    private static ClusterNode nodeA;
+    private static ClusterNode nodeB;
+    private static AdminApi adminOnB;
+    private static String realm;
+
+    @BeforeAll
+    static void startPostgresAndTwoNodes() throws Exception {
+        database = PostgresServer.start();
+        Path build = ClusterNode.buildDistribution();
+        nodeA = ClusterNode.start("a", build, database);
+        nodeB = ClusterNode.start("b", build, database);
+        nodeA.awaitClusterOf(2);
+        nodeB.awaitClusterOf(2);
+        adminOnB = new AdminApi(nodeB);
+        // Keycloak's own brute-force detection off, so every refusal below is our attempt limit's doing.
+        realm = new AdminApi(nodeA).importDemoRealmCopyWithoutBruteForceDetection();
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        for (AutoCloseable resource : new AutoCloseable[] {nodeB, nodeA, database}) {
+            try {
+                if (resource != null) {
+                    resource.close();
+                }
+            } catch (Exception e) {
+                System.err.println("could not stop " + resource + ": " + e);
+            }
+        }
+    }
+
+    private static EnrolledKey enrolOnNodeA(String username) {
+        return Enrolment.enrolNewUser(nodeA, new AdminApi(nodeA), realm, username);
+    }
+
+    @Test
+    @Order(1)
+    void givenEnrolmentOnNodeA_whenLoggingInOnNodeB_thenTheKeyWorksThereAndTheEnrolmentCodeIsSpent() {
+        EnrolledKey user = enrolOnNodeA("cluster-enrol");
+
+        HttpResponse<String> replay = new ApiClient(nodeB, realm).passwordGrant(user.username(), user.password(),
+                IndependentTotp.code(user.key(), user.enrolmentStep()));
+        BrowserSession browser = new BrowserSession(nodeB, realm);
+        browser.loginWithPassword(user.username(), user.password());
+        browser.submit("#twofa-login-form", Map.of("code", IndependentTotp.code(user.key(), user.enrolmentStep() + 1)));
+
+        assertEquals(400, replay.statusCode(), "the code that enrolled on A must be spent on B too: " + replay.body());
+        assertTrue(browser.isRedirectedToClient(), () -> "login on B did not finish: " + browser.page().text());
+        assertEquals("cluster-enrol", BrowserSession.claims(browser.exchangeCodeForTokens().get("id_token").asText())
+                .get("preferred_username").asText());
+    }
+
+    @Test
+    @Order(2)
+    void givenTheSameAppCodeOnBothNodesAtOnce_thenExactlyOneLoginSucceeds() throws Exception {
+        EnrolledKey user = enrolOnNodeA("cluster-race-totp");
+
+        List<Integer> statuses = loginsOnBothNodesAtOnce(user, IndependentTotp.code(user.key(), user.enrolmentStep() + 1));
+
+        assertEquals(1, statuses.stream().filter(status -> status == 200).count(), statuses.toString());
+    }
+
+    @Test
+    @Order(3)
+    void givenTheSameBackupCodeOnBothNodesAtOnce_thenExactlyOneLoginSucceedsAndOneCodeIsGone() throws Exception {
+        EnrolledKey user = enrolOnNodeA("cluster-race-backup");
+
+        List<Integer> statuses = loginsOnBothNodesAtOnce(user, user.backupCodes().get(2));
+
+        assertEquals(1, statuses.stream().filter(status -> status == 200).count(), statuses.toString());
+        assertEquals(9, backupCodesRemaining(user));
+    }
+
+    @Test
+    @Order(4)
+    void givenThreeWrongCodesOnNodeAAndTwoOnNodeB_thenTheyAddUpToOneLockoutOnBothNodes() {
+        EnrolledKey user = enrolOnNodeA("cluster-lockout");
+        ApiClient onA = new ApiClient(nodeA, realm);
+        ApiClient onB = new ApiClient(nodeB, realm);
+
+        for (int i = 0; i < 5; i++) {
+            ApiClient node = i < 3 ? onA : onB;
+            HttpResponse<String> wrong = node.passwordGrant(user.username(), user.password(), wrongCode(user, i));
+            assertEquals(400, wrong.statusCode());
+            assertFalse(wrong.body().contains("try again in"), "locked out after only " + i + " wrong codes: " + wrong.body());
+        }
+        String rightCode = IndependentTotp.code(user.key(), user.enrolmentStep() + 1);
+        HttpResponse<String> onALocked = onA.passwordGrant(user.username(), user.password(), rightCode);
+        HttpResponse<String> onBLocked = onB.passwordGrant(user.username(), user.password(), rightCode);
+
+        assertTrue(onALocked.statusCode() == 400 && onALocked.body().contains("try again in"), onALocked.body());
+        assertTrue(onBLocked.statusCode() == 400 && onBLocked.body().contains("try again in"), onBLocked.body());
+        String userId = adminOnB.userId(realm, user.username());
+        long lockouts = StreamSupport.stream(adminOnB.get("/" + realm + "/events?type=USER_DISABLED_BY_TEMPORARY_LOCKOUT&user="
+                + userId).spliterator(), false).count();
+        assertEquals(1, lockouts, "one lockout event for five wrong codes spread over two nodes");
+    }
+
+    @Test
+    @Order(5)
+    void givenNodeAKilledInTheMiddleOfALogin_thenTheLoginFinishesOnNodeBAndNothingStoredIsLost() {
+        EnrolledKey user = enrolOnNodeA("cluster-crash");
+        String usedBeforeCrash = user.backupCodes().get(0);
+        assertEquals(200, new ApiClient(nodeA, realm).passwordGrant(user.username(), user.password(), usedBeforeCrash).statusCode());
+        JsonNode credentialsBefore = credentials(user);
+        BrowserSession browser = new BrowserSession(nodeA, realm);
+        assertNotNull(browser.loginWithPassword(user.username(), user.password()).selectFirst("#twofa-login-form"));
+
+        nodeA.kill();
+        browser.continueOn(nodeB);
+        String code = IndependentTotp.code(user.key(), user.enrolmentStep() + 1);
+        browser.submit("#twofa-login-form", Map.of("code", code));
+        if (!browser.isRedirectedToClient()) {
+            // B may not have the login A started; then the user starts over on B, which must work.
+            assertNotNull(browser.page().selectFirst("#kc-form-login"), "neither finished nor restarted: " + browser.page().text());
+            browser.submit("#kc-form-login", Map.of("username", user.username(), "password", user.password()));
+            browser.submit("#twofa-login-form", Map.of("code", code));
+        }
+
+        assertTrue(browser.isRedirectedToClient(), () -> "login did not finish on B: " + browser.page().text());
+        browser.exchangeCodeForTokens();
+        assertEquals(credentialsBefore, credentials(user), "credentials changed by the crash");
+        assertEquals(9, backupCodesRemaining(user), "a backup code came back or went missing");
+        HttpResponse<String> reuse = new ApiClient(nodeB, realm).passwordGrant(user.username(), user.password(), usedBeforeCrash);
+        assertEquals(400, reuse.statusCode(), "the backup code used on A before it died must stay used: " + reuse.body());
+
+        nodeA.restart();
+        nodeA.awaitClusterOf(2);
+        HttpResponse<String> replayOnA = new ApiClient(nodeA, realm).passwordGrant(user.username(), user.password(), code);
+        HttpResponse<String> backupOnA = new ApiClient(nodeA, realm).passwordGrant(user.username(), user.password(),
+                user.backupCodes().get(1));
+        assertEquals(400, replayOnA.statusCode(), "the app code used on B must be spent on the restarted A: " + replayOnA.body());
+        assertEquals(200, backupOnA.statusCode(), backupOnA.body());
+        assertEquals(8, backupCodesRemaining(user));
+    }
+
+    /** The same direct-grant login sent {@value REQUESTS_PER_NODE} times to each node at once; the statuses. */
+    private static List<Integer> loginsOnBothNodesAtOnce(EnrolledKey user, String code) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2 * REQUESTS_PER_NODE);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<HttpResponse<String>>> responses = new ArrayList<>();
+            for (ClusterNode node : List.of(nodeA, nodeB)) {
+                ApiClient api = new ApiClient(node, realm);
+                for (int i = 0; i < REQUESTS_PER_NODE; i++) {
+                    responses.add(pool.submit(() -> {
+                        start.await();
+                        return api.passwordGrant(user.username(), user.password(), code);
+                    }));
+                }
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<HttpResponse<String>> response : responses) {
+                int status = response.get(2, TimeUnit.MINUTES).statusCode();
+                assertTrue(status == 200 || status == 400, "a request must be answered or refused, not fail: " + status);
+                statuses.add(status);
+            }
+            return statuses;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static String wrongCode(EnrolledKey user, int i) {
+        return IndependentTotp.code(user.key(), user.enrolmentStep() + 40 + i);
+    }
+
+    private static int backupCodesRemaining(EnrolledKey user) {
+        JsonNode codes = StreamSupport.stream(credentials(user).spliterator(), false)
+                .filter(c -> c.get("type").asText().equals("twofa-backup-codes")).findFirst().orElseThrow();
+        return Http.json(codes.get("credentialData").asText()).get("remaining").asInt();
+    }
+
+    private static JsonNode credentials(EnrolledKey user) {
+        return adminOnB.credentials(realm, adminOnB.userId(realm, user.username()));
+    }
+}
