@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  * A cookie jar for a single test host. Keycloak marks its cookies {@code Secure}; browsers send those to
  * http://localhost (a secure context), but java.net.CookieManager does not, so this jar keeps them like a browser.
  */
-final class LocalhostCookies extends CookieHandler {
+public final class LocalhostCookies extends CookieHandler {
 
     private final Map<String, String> cookies = new ConcurrentHashMap<>();
 

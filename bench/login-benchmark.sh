@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The side-by-side login benchmark (issue 7): one Keycloak 26.7.3 with this extension, users with Keycloak's built-in
+# OTP and users with ours, full browser logins by concurrent clients. Builds the jar, unpacks Keycloak and runs
+# io.github.twofa.bench.LoginBenchmark through the Maven profile login-bench. Results: target/login-benchmark/
+# (results.md, results.json, chart.svg). Not part of the tests. Needs Java 17 and Maven, nothing else.
+#
+#   bench/login-benchmark.sh                      # default: 1000 users per kind, 50 clients, about 5 minutes
+#   bench/login-benchmark.sh --users 10000 --clients 4
+#   bench/login-benchmark.sh --profile            # also where the server's CPU went (JFR), per kind of login
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+usage() {
+    grep '^#' "$0" | tail -n +2 | sed 's/^# \{0,1\}//'
+    echo
+    echo "Options: --users N (per kind, 1-100000; default 1000)  --clients C (default 50)  --rounds K (default 3)"
+    echo "         --round-seconds S (default 12)  --warmup-seconds W (default 6)  --profile"
+    echo "         --cache-templates (cache themes and templates as a production server does; dev mode does not)"
+    echo "         --backup-code-iterations N (PBKDF2 iterations of the imported backup codes; default 50000)"
+}
+
+properties=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --users) properties+=("-Dbench.users=$2"); shift 2 ;;
+        --clients) properties+=("-Dbench.clients=$2"); shift 2 ;;
+        --rounds) properties+=("-Dbench.rounds=$2"); shift 2 ;;
+        --round-seconds) properties+=("-Dbench.roundSeconds=$2"); shift 2 ;;
+        --warmup-seconds) properties+=("-Dbench.warmupSeconds=$2"); shift 2 ;;
+        --profile) properties+=("-Dbench.profile=true"); shift ;;
+        --cache-templates) properties+=("-Dbench.cacheTemplates=true"); shift ;;
+        --backup-code-iterations) properties+=("-Dbench.backupCodeIterations=$2"); shift 2 ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "Unknown option: $1" >&2; usage >&2; exit 2 ;;
+    esac
+done
+
+exec mvn -B -q -Plogin-bench -DskipTests verify "${properties[@]}"

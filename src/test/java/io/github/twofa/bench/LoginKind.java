@@ -1,0 +1,33 @@
+package io.github.twofa.bench;
+
+/** The three kinds of login the benchmark compares, each on its own realm's users. */
+enum LoginKind {
+
+    BUILTIN_OTP("builtin-otp", "built-in OTP", BenchRealms.BUILTIN),
+    TWOFA_TOTP("twofa-totp", "ours: app code", BenchRealms.TWOFA),
+    TWOFA_BACKUP_CODE("twofa-backup-code", "ours: backup code", BenchRealms.TWOFA);
+
+    private final String id;
+    private final String label;
+    private final String realm;
+
+    LoginKind(String id, String label, String realm) {
+        this.id = id;
+        this.label = label;
+        this.realm = realm;
+    }
+
+    /** A name for files and JSON. */
+    String id() {
+        return id;
+    }
+
+    /** A name for people. */
+    String label() {
+        return label;
+    }
+
+    String realm() {
+        return realm;
+    }
+}

@@ -1,0 +1,181 @@
+package io.github.twofa.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.twofa.it.support.Http;
+
+/**
+ * Prints the results as a table and writes them to the output folder: results.md (the same table in Markdown,
+ * ready to paste into docs/benchmarks.md), results.json, chart.svg, and a copy of the JSON under history/ for the
+ * comparison of runs with different numbers of users.
+ */
+final class ResultsReport {
+
+    private final BenchOptions options;
+    private final List<KindResults.Summary> summaries;
+    private final ServerProfile profile;
+    private final Map<String, String> environment = new LinkedHashMap<>();
+
+    ResultsReport(BenchOptions options, List<KindResults.Summary> summaries, ServerProfile profile) {
+        this.options = options;
+        this.summaries = summaries;
+        this.profile = profile;
+        environment.put("date", OffsetDateTime.now().truncatedTo(ChronoUnit.MINUTES).toString());
+        environment.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        environment.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        environment.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        environment.put("keycloak", System.getProperty("kc.test.version", "26.7.3") + " (start-dev, dev-file H2)");
+    }
+
+    void write() throws IOException {
+        Map<LoginKind, KindResults.Summary> byKind = new EnumMap<>(LoginKind.class);
+        summaries.forEach(summary -> byKind.put(summary.kind(), summary));
+        List<List<String>> table = table();
+        List<Targets.Verdict> verdicts = Targets.judge(byKind, options.clients());
+        List<List<String>> targetTable = new ArrayList<>(List.of(List.of("Target", "Measured (ours / built-in)", "Result")));
+        verdicts.forEach(v -> targetTable.add(List.of(v.target(), v.measured(), v.result())));
+        Flatness flatness = Flatness.record(options, json(verdicts));
+
+        System.out.println();
+        System.out.println(text(table));
+        System.out.println(text(targetTable));
+        problems().forEach(System.out::println);
+        if (profile != null) {
+            System.out.println(profile.text());
+        }
+        flatness.table().ifPresent(flat -> System.out.println(text(flat)));
+
+        Files.writeString(options.outputDir().resolve("results.md"), markdown(table, targetTable, flatness), StandardCharsets.UTF_8);
+        Files.writeString(options.outputDir().resolve("results.json"), json(verdicts).toPrettyString(), StandardCharsets.UTF_8);
+        Files.writeString(options.outputDir().resolve("chart.svg"), BarChart.svg(summaries, title()), StandardCharsets.UTF_8);
+    }
+
+    private String title() {
+        return "Login steps, median and p95 (ms): " + options.users() + " users per kind, " + options.clients() + " clients";
+    }
+
+    private List<List<String>> table() {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(row("", summary -> summary.kind().label()));
+        rows.add(row("logins", summary -> String.valueOf(summary.logins())));
+        rows.add(row("failed logins", summary -> String.valueOf(summary.errors())));
+        rows.add(row("waits for a fresh code", summary -> summary.waits() == 0 ? "0"
+                : summary.waits() + " (" + Targets.number(summary.waitedSeconds()) + " s)"));
+        rows.add(row("logins/s", summary -> Targets.number(summary.loginsPerSecond())));
+        rows.add(row("server CPU per login (ms)", summary -> Targets.number(summary.serverCpuPerLogin())));
+        rows.add(row("benchmark clients' CPU per login (ms)", summary -> Targets.number(summary.clientCpuPerLogin())));
+        for (Step step : Step.values()) {
+            rows.add(row(step.label() + ": median / p95 (ms)", summary -> {
+                KindResults.Stats stats = summary.steps().get(step);
+                return stats == null ? "–" : Targets.number(stats.median()) + " / " + Targets.number(stats.p95());
+            }));
+        }
+        return rows;
+    }
+
+    private List<String> row(String name, Function<KindResults.Summary, String> cell) {
+        List<String> row = new ArrayList<>(List.of(name));
+        summaries.forEach(summary -> row.add(cell.apply(summary)));
+        return row;
+    }
+
+    /** Failed logins and users who ran out, which the figures must be read with. */
+    private List<String> problems() {
+        List<String> lines = new ArrayList<>();
+        for (KindResults.Summary summary : summaries) {
+            summary.errorMessages().forEach((message, count) ->
+                    lines.add("- " + summary.kind().label() + ": " + count + " × " + message));
+            if (summary.ranOut()) {
+                lines.add("- " + summary.kind().label() + ": every spare backup code was used; rounds ended early");
+            }
+        }
+        return lines;
+    }
+
+    private String markdown(List<List<String>> table, List<List<String>> targetTable, Flatness flatness) {
+        StringBuilder md = new StringBuilder();
+        md.append("Run of ").append(environment.get("date")).append(": ").append(options.describe()).append(".\n");
+        md.append("Machine: ").append(environment.get("cores")).append(" cores, ").append(environment.get("jdk"))
+                .append(", ").append(environment.get("os")).append("; Keycloak ").append(environment.get("keycloak")).append(".\n\n");
+        md.append(markdown(table)).append('\n').append(markdown(targetTable));
+        List<String> problems = problems();
+        if (!problems.isEmpty()) {
+            md.append('\n').append(String.join("\n", problems)).append('\n');
+        }
+        if (profile != null) {
+            md.append('\n').append(profile.markdown());
+        }
+        flatness.table().ifPresent(flat -> md.append("\nThe same number of clients with other numbers of users (runs kept in "
+                + "target/login-benchmark/history/):\n\n").append(markdown(flat)));
+        return md.toString();
+    }
+
+    private ObjectNode json(List<Targets.Verdict> verdicts) {
+        ObjectNode root = Http.JSON.createObjectNode();
+        root.set("environment", Http.JSON.valueToTree(environment));
+        root.set("options", Http.JSON.createObjectNode().put("users", options.users()).put("clients", options.clients())
+                .put("rounds", options.rounds()).put("roundSeconds", options.roundSeconds())
+                .put("warmupSeconds", options.warmupSeconds()).put("cacheTemplates", options.cacheTemplates())
+                .put("backupCodeIterations", options.backupCodeIterations()));
+        var kinds = root.putArray("kinds");
+        for (KindResults.Summary summary : summaries) {
+            ObjectNode kind = kinds.addObject().put("kind", summary.kind().id()).put("label", summary.kind().label())
+                    .put("logins", summary.logins()).put("failedLogins", summary.errors()).put("waits", summary.waits())
+                    .put("waitedSeconds", summary.waitedSeconds()).put("seconds", summary.seconds())
+                    .put("loginsPerSecond", summary.loginsPerSecond())
+                    .put("serverCpuMsPerLogin", summary.serverCpuPerLogin())
+                    .put("clientCpuMsPerLogin", summary.clientCpuPerLogin());
+            ObjectNode steps = kind.putObject("steps");
+            summary.steps().forEach((step, stats) -> steps.putObject(step.name().toLowerCase(java.util.Locale.ROOT))
+                    .put("count", stats.count()).put("medianMs", stats.median()).put("p95Ms", stats.p95()));
+        }
+        root.set("targets", Http.JSON.valueToTree(verdicts));
+        return root;
+    }
+
+    static String markdown(List<List<String>> rows) {
+        StringBuilder md = new StringBuilder();
+        for (int i = 0; i < rows.size(); i++) {
+            md.append("| ").append(String.join(" | ", rows.get(i))).append(" |\n");
+            if (i == 0) {
+                md.append("|---").append("|---:".repeat(rows.get(0).size() - 1)).append("|\n");
+            }
+        }
+        return md.toString();
+    }
+
+    /** Aligned columns: the first left, the others right. */
+    static String text(List<List<String>> rows) {
+        int[] widths = new int[rows.get(0).size()];
+        rows.forEach(row -> {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        });
+        return rows.stream().map(row -> {
+            StringBuilder line = new StringBuilder(pad(row.get(0), widths[0], false));
+            for (int i = 1; i < row.size(); i++) {
+                line.append("   ").append(pad(row.get(i), widths[i], true));
+            }
+            return line.toString();
+        }).collect(Collectors.joining("\n", "", "\n"));
+    }
+
+    private static String pad(String text, int width, boolean right) {
+        String padding = " ".repeat(width - text.length());
+        return right ? padding + text : text + padding;
+    }
+}

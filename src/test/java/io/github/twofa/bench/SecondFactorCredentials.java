@@ -1,0 +1,110 @@
+package io.github.twofa.bench;
+
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.twofa.backupcodes.BackupCodeFormat;
+import io.github.twofa.backupcodes.BackupCodePolicy;
+import io.github.twofa.credential.BackupCodesCredentialModel;
+import io.github.twofa.credential.TotpCredentialModel;
+import io.github.twofa.credential.TotpCredentialProvider;
+import io.github.twofa.security.KeyRing;
+import io.github.twofa.security.ProtectedSecret;
+import io.github.twofa.security.SecretProtector;
+import io.github.twofa.totp.TotpParameters;
+import io.github.twofa.totp.TotpSecret;
+import org.keycloak.credential.CredentialModel;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * The second-factor credentials the benchmark imports, as the servers store them: Keycloak's {@code otp}, and ours
+ * made by the extension's own classes (the TOTP key sealed with the server's key, bound to realm and user id; one
+ * set of backup codes hashed once and given to every user, each user using up their own copy).
+ */
+final class SecondFactorCredentials {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+    private final SecretProtector protector;
+    private final List<String> backupCodes = BackupCodeFormat.generate(BackupCodePolicy.DEFAULT_COUNT);
+    private final Map<String, Object> backupCodesCredential;
+
+    /**
+     * @param encryptionKeys       the server's option encryption-keys, so that it can open what is sealed here
+     * @param backupCodeIterations PBKDF2 iterations of the backup codes (stored with them, so the server uses them)
+     */
+    SecondFactorCredentials(String encryptionKeys, int backupCodeIterations) {
+        this.protector = new SecretProtector(KeyRing.parse(encryptionKeys));
+        this.backupCodesCredential = representation(BackupCodesCredentialModel.create(backupCodes, backupCodeIterations));
+    }
+
+    /** A secret as Keycloak's OTP set-up makes one: 20 letters and digits, whose UTF-8 bytes are the HMAC key. */
+    static String newBuiltinOtpSecret() {
+        StringBuilder secret = new StringBuilder(20);
+        for (int i = 0; i < 20; i++) {
+            secret.append(ALPHANUMERIC.charAt(RANDOM.nextInt(ALPHANUMERIC.length())));
+        }
+        return secret.toString();
+    }
+
+    static byte[] builtinOtpKey(String secret) {
+        return secret.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Keycloak's OTPCredentialModel.createTOTP(secret, 6, 30, "HmacSHA1"), the realm's default OTP policy. */
+    static Map<String, Object> builtinOtp(String secret) {
+        return Map.of(
+                "type", "otp",
+                "userLabel", "Authenticator app",
+                "createdDate", System.currentTimeMillis(),
+                "credentialData", "{\"subType\":\"totp\",\"digits\":6,\"counter\":0,\"period\":30,\"algorithm\":\"HmacSHA1\"}",
+                "secretData", "{\"value\":\"" + secret + "\"}");
+    }
+
+    static byte[] newTotpKey() {
+        return TotpSecret.generate().bytes();
+    }
+
+    /** Our TOTP credential of the user with {@code userId} in the realm with {@code realmId}. */
+    Map<String, Object> ourTotp(String realmId, String userId, byte[] key) {
+        ProtectedSecret sealed = protector.seal(null, withId(RealmModel.class, realmId), withId(UserModel.class, userId), key);
+        return representation(TotpCredentialModel.create(TotpParameters.DEFAULT, sealed, TotpCredentialProvider.DEFAULT_LABEL));
+    }
+
+    Map<String, Object> ourBackupCodes() {
+        return backupCodesCredential;
+    }
+
+    /** The backup codes every user of our realm has, in canonical form. */
+    List<String> backupCodes() {
+        return backupCodes;
+    }
+
+    private static Map<String, Object> representation(CredentialModel model) {
+        Map<String, Object> credential = new LinkedHashMap<>();
+        credential.put("type", model.getType());
+        if (model.getUserLabel() != null) {
+            credential.put("userLabel", model.getUserLabel());
+        }
+        credential.put("createdDate", model.getCreatedDate());
+        credential.put("credentialData", model.getCredentialData());
+        credential.put("secretData", model.getSecretData());
+        return credential;
+    }
+
+    /** With a server key, sealing reads only the realm's and user's ids (the associated data); nothing else is needed. */
+    private static <T> T withId(Class<T> type, String id) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            if (method.getName().equals("getId")) {
+                return id;
+            }
+            throw new UnsupportedOperationException(method.getName());
+        }));
+    }
+}
