@@ -27,7 +27,7 @@ final class KindResults {
             return seconds == 0 ? 0 : loginsInTime / seconds;
         }
 
-        /** The server's CPU time per login attempt, in milliseconds. */
+        /** The server's CPU time per login attempt beyond what it uses when idle, in milliseconds. */
         double serverCpuPerLogin() {
             return perLogin(serverCpuSeconds);
         }

@@ -24,6 +24,7 @@ import io.github.twofa.it.support.DistributionServer;
 public final class LoginBenchmark {
 
     private static final List<LoginKind> TURNS = List.of(LoginKind.BUILTIN_OTP, LoginKind.TWOFA_TOTP, LoginKind.TWOFA_BACKUP_CODE);
+    private static final Duration IDLE_MEASUREMENT = Duration.ofSeconds(4);
 
     private final BenchOptions options;
     private final long started = System.nanoTime();
@@ -45,6 +46,7 @@ public final class LoginBenchmark {
         Map<LoginKind, KindResults> results = new EnumMap<>(LoginKind.class);
         TURNS.forEach(kind -> results.put(kind, new KindResults(kind)));
         List<RoundRunner.Round> rounds;
+        double serverIdleCpu;
         Path home = DistributionServer.copyOfDistribution("keycloak-login-bench");
         // Our packages log at INFO like the rest: the tests' DEBUG would slow ours alone.
         try (DistributionServer server = DistributionServer.start(home, encryptionKeys, true, "INFO", serverJavaOptions(recording))) {
@@ -58,12 +60,14 @@ public final class LoginBenchmark {
                 for (LoginKind kind : TURNS) {
                     runner.run(kind, Duration.ofSeconds(options.warmupSeconds()), new KindResults(kind));
                 }
+                serverIdleCpu = runner.measureIdleServer(IDLE_MEASUREMENT);
+                say(String.format(Locale.ROOT, "Idle server: %.1f ms CPU per second; measuring", serverIdleCpu));
                 rounds = measure(runner, results);
             }
         }
         List<KindResults.Summary> summaries = TURNS.stream().map(kind -> results.get(kind).summary()).toList();
         ServerProfile profile = options.profile() ? ServerProfile.read(recording, rounds, summaries) : null;
-        new ResultsReport(options, summaries, profile).write();
+        new ResultsReport(options, summaries, profile, serverIdleCpu).write();
         say("Finished; results in " + options.outputDir());
     }
 

@@ -29,7 +29,8 @@ final class ResultsReport {
     private final ServerProfile profile;
     private final Map<String, String> environment = new LinkedHashMap<>();
 
-    ResultsReport(BenchOptions options, List<KindResults.Summary> summaries, ServerProfile profile) {
+    /** @param serverIdleCpu the server's CPU use with no logins, in ms per second, left out of the cost per login */
+    ResultsReport(BenchOptions options, List<KindResults.Summary> summaries, ServerProfile profile, double serverIdleCpu) {
         this.options = options;
         this.summaries = summaries;
         this.profile = profile;
@@ -38,6 +39,7 @@ final class ResultsReport {
         environment.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         environment.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         environment.put("keycloak", System.getProperty("kc.test.version", "26.7.3") + " (start-dev, dev-file H2)");
+        environment.put("serverIdleCpuMsPerSecond", Targets.number(serverIdleCpu));
     }
 
     void write() throws IOException {
@@ -75,7 +77,7 @@ final class ResultsReport {
         rows.add(row("waits for a fresh code", summary -> summary.waits() == 0 ? "0"
                 : summary.waits() + " (" + Targets.number(summary.waitedSeconds()) + " s)"));
         rows.add(row("logins/s", summary -> Targets.number(summary.loginsPerSecond())));
-        rows.add(row("server CPU per login (ms)", summary -> Targets.number(summary.serverCpuPerLogin())));
+        rows.add(row("server CPU per login, above idle (ms)", summary -> Targets.number(summary.serverCpuPerLogin())));
         rows.add(row("benchmark clients' CPU per login (ms)", summary -> Targets.number(summary.clientCpuPerLogin())));
         for (Step step : Step.values()) {
             rows.add(row(step.label() + ": median / p95 (ms)", summary -> {
@@ -109,7 +111,9 @@ final class ResultsReport {
         StringBuilder md = new StringBuilder();
         md.append("Run of ").append(environment.get("date")).append(": ").append(options.describe()).append(".\n");
         md.append("Machine: ").append(environment.get("cores")).append(" cores, ").append(environment.get("jdk"))
-                .append(", ").append(environment.get("os")).append("; Keycloak ").append(environment.get("keycloak")).append(".\n\n");
+                .append(", ").append(environment.get("os")).append("; Keycloak ").append(environment.get("keycloak"))
+                .append(". Server CPU per login: above the idle server's ").append(environment.get("serverIdleCpuMsPerSecond"))
+                .append(" ms per second.\n\n");
         md.append(markdown(table)).append('\n').append(markdown(targetTable));
         List<String> problems = problems();
         if (!problems.isEmpty()) {
