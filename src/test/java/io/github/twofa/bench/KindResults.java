@@ -20,8 +20,8 @@ final class KindResults {
      * those still under way when a round ended count for the step times only.
      */
     record Summary(LoginKind kind, int logins, int loginsInTime, int errors, Map<String, Integer> errorMessages,
-                   int waits, double waitedSeconds, double seconds, double serverCpuSeconds, double clientCpuSeconds,
-                   boolean ranOut, Map<Step, Stats> steps) {
+                   int waits, double waitedSeconds, double seconds, List<Double> roundRates, double serverCpuSeconds,
+                   double clientCpuSeconds, boolean ranOut, Map<Step, Stats> steps) {
 
         double loginsPerSecond() {
             return seconds == 0 ? 0 : loginsInTime / seconds;
@@ -51,6 +51,9 @@ final class KindResults {
     private int waits;
     private long waitedNanos;
     private long roundNanos;
+    private long wallNanos;
+    private final List<Double> roundRates = new ArrayList<>();
+    private int loginsInTimeBeforeRound;
     private long serverCpuNanos;
     private long clientCpuNanos;
     private boolean ranOut;
@@ -84,19 +87,27 @@ final class KindResults {
         waitedNanos += nanos;
     }
 
-    /** A round is over: its set length, the CPU time of server and clients during it, whether the users ran out. */
-    synchronized void round(long nanos, long serverCpu, long clientCpu, boolean usersRanOut) {
+    /**
+     * A round is over: its set length, how long it took (with the logins under way at its end), the CPU time of server
+     * and clients meanwhile, and whether the users ran out.
+     */
+    synchronized void round(long nanos, long tookNanos, long serverCpu, long clientCpu, boolean usersRanOut) {
         roundNanos += nanos;
+        wallNanos += tookNanos;
+        roundRates.add((loginsInTime - loginsInTimeBeforeRound) / (nanos / 1e9));
+        loginsInTimeBeforeRound = loginsInTime;
         serverCpuNanos += serverCpu;
         clientCpuNanos += clientCpu;
         ranOut |= usersRanOut;
     }
 
-    synchronized Summary summary() {
+    /** @param serverIdleCpu the server's CPU use without logins, in ms per second, left out of its cost per login */
+    synchronized Summary summary(double serverIdleCpu) {
+        double serverCpuAboveIdle = Math.max(0, serverCpuNanos / 1e9 - serverIdleCpu / 1000 * wallNanos / 1e9);
         Map<Step, Stats> steps = new EnumMap<>(Step.class);
         samples.forEach((step, nanos) -> steps.put(step, stats(nanos)));
         return new Summary(kind, logins, loginsInTime, errors, Map.copyOf(errorMessages), waits, waitedNanos / 1e9, roundNanos / 1e9,
-                serverCpuNanos / 1e9, clientCpuNanos / 1e9, ranOut, steps);
+                List.copyOf(roundRates), serverCpuAboveIdle, clientCpuNanos / 1e9, ranOut, steps);
     }
 
     private static Stats stats(List<Long> nanos) {

@@ -76,7 +76,9 @@ final class ResultsReport {
         rows.add(row("failed logins", summary -> String.valueOf(summary.errors())));
         rows.add(row("waits for a fresh code", summary -> summary.waits() == 0 ? "0"
                 : summary.waits() + " (" + Targets.number(summary.waitedSeconds()) + " s)"));
-        rows.add(row("logins/s", summary -> Targets.number(summary.loginsPerSecond())));
+        rows.add(row("logins/s (slowest–fastest round)", summary -> Targets.number(summary.loginsPerSecond()) + " ("
+                + Targets.number(summary.roundRates().stream().mapToDouble(Double::doubleValue).min().orElse(0)) + "–"
+                + Targets.number(summary.roundRates().stream().mapToDouble(Double::doubleValue).max().orElse(0)) + ")"));
         rows.add(row("server CPU per login, above idle (ms)", summary -> Targets.number(summary.serverCpuPerLogin())));
         rows.add(row("benchmark clients' CPU per login (ms)", summary -> Targets.number(summary.clientCpuPerLogin())));
         for (Step step : Step.values()) {
@@ -140,6 +142,7 @@ final class ResultsReport {
                     .put("logins", summary.logins()).put("failedLogins", summary.errors()).put("waits", summary.waits())
                     .put("waitedSeconds", summary.waitedSeconds()).put("seconds", summary.seconds())
                     .put("loginsPerSecond", summary.loginsPerSecond())
+                    .putPOJO("loginsPerSecondByRound", summary.roundRates())
                     .put("serverCpuMsPerLogin", summary.serverCpuPerLogin())
                     .put("clientCpuMsPerLogin", summary.clientCpuPerLogin());
             ObjectNode steps = kind.putObject("steps");

@@ -29,7 +29,6 @@ final class RoundRunner implements AutoCloseable {
     private final Map<LoginKind, UserPool> pools;
     private final ProcessCpu serverCpu;
     private final ProcessCpu clientCpu = ProcessCpu.self();
-    private double serverIdleCpuShare;
 
     RoundRunner(String baseUrl, int clientCount, Map<LoginKind, UserPool> pools, ProcessCpu serverCpu) {
         for (int i = 0; i < clientCount; i++) {
@@ -41,16 +40,15 @@ final class RoundRunner implements AutoCloseable {
     }
 
     /**
-     * Measures the server's CPU use while nobody logs in (timers, cache expiry, the JIT finishing its work), which
-     * is then left out of the cost per login: with few users the clients mostly wait, and a login would otherwise be
-     * charged with the idle time around it. Returns it in CPU milliseconds per second.
+     * The server's CPU use while nobody logs in (timers, cache expiry, the JIT finishing its work), in CPU
+     * milliseconds per second, to be left out of the cost per login: with few users the clients mostly wait, and a
+     * login would otherwise be charged with the idle time around it.
      */
     double measureIdleServer(Duration length) throws InterruptedException {
         long cpuBefore = serverCpu.nanos();
         long start = System.nanoTime();
         Thread.sleep(length.toMillis());
-        serverIdleCpuShare = (double) (serverCpu.nanos() - cpuBefore) / (System.nanoTime() - start);
-        return 1000 * serverIdleCpuShare;
+        return 1000.0 * (serverCpu.nanos() - cpuBefore) / (System.nanoTime() - start);
     }
 
     Round run(LoginKind kind, Duration length, KindResults results) throws InterruptedException {
@@ -70,9 +68,8 @@ final class RoundRunner implements AutoCloseable {
                 throw new IllegalStateException("a client failed", e.getCause());
             }
         }
-        long serverCpuAboveIdle = serverCpu.nanos() - serverCpuBefore - (long) (serverIdleCpuShare * (System.nanoTime() - start));
-        results.round(length.toNanos(), Math.max(0, serverCpuAboveIdle), clientCpu.nanos() - clientCpuBefore,
-                pools.get(kind).isExhausted());
+        results.round(length.toNanos(), System.nanoTime() - start, serverCpu.nanos() - serverCpuBefore,
+                clientCpu.nanos() - clientCpuBefore, pools.get(kind).isExhausted());
         return new Round(kind, startedAt, Instant.now());
     }
 
