@@ -16,7 +16,7 @@ usage() {
     echo "Options: --users N (per kind, 1-100000; default 1000)  --clients C (default 50)  --rounds K (default 3)"
     echo "         --round-seconds S (default 10)  --warmup-seconds W (default 5)  --profile"
     echo "         --cache-templates (cache themes and templates as a production server does; dev mode does not)"
-    echo "         --backup-code-iterations N (PBKDF2 iterations of the imported backup codes; default 50000)"
+    echo "         --backup-code-iterations N (PBKDF2 iterations of the imported backup codes; default: the realm setting's)"
 }
 
 properties=()

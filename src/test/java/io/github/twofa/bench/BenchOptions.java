@@ -17,7 +17,7 @@ import io.github.twofa.backupcodes.BackupCodePolicy;
  * @param cacheTemplates whether the server caches themes and templates as in production; dev mode (start-dev,
  *                       the default here as in the issue's reference measurement) parses each page's template anew
  * @param backupCodeIterations PBKDF2 iterations of the imported backup codes (the realm setting's default unless
- *                       told otherwise), to see what the backup-code step costs at another setting
+ *                       set), to see what the backup-code step costs at another setting
  * @param outputDir     where results.json, results.md and chart.svg go
  */
 record BenchOptions(int users, int clients, int rounds, int roundSeconds, int warmupSeconds, boolean profile,
@@ -46,16 +46,19 @@ record BenchOptions(int users, int clients, int rounds, int roundSeconds, int wa
                 Integer.getInteger("bench.warmupSeconds", 5),
                 Boolean.getBoolean("bench.profile"),
                 Boolean.getBoolean("bench.cacheTemplates"),
-                Integer.getInteger("bench.backupCodeIterations", BackupCodePolicy.DEFAULT_ITERATIONS),
+                intOr(System.getProperty("bench.backupCodeIterations"), BackupCodePolicy.DEFAULT_ITERATIONS),
                 Path.of(System.getProperty("bench.outputDir", "target/login-benchmark")));
+    }
+
+    /** The number in {@code value}, or {@code otherwise} when it is not set (the pom passes an empty value). */
+    private static int intOr(String value, int otherwise) {
+        return value == null || value.isBlank() ? otherwise : Integer.parseInt(value.trim());
     }
 
     /** One line for the report. */
     String describe() {
         return users + " users per kind, " + clients + " concurrent clients, " + rounds + " rounds of " + roundSeconds
-                + " s per kind after a " + warmupSeconds + " s warm-up per kind" + (cacheTemplates ? ", templates cached" : "")
-                + (backupCodeIterations == BackupCodePolicy.DEFAULT_ITERATIONS ? ""
-                        : ", backup codes hashed with " + backupCodeIterations + " PBKDF2 iterations")
-                + (profile ? ", JFR profile" : "");
+                + " s per kind after a " + warmupSeconds + " s warm-up per kind, backup codes hashed with " + backupCodeIterations
+                + " PBKDF2 iterations" + (cacheTemplates ? ", templates cached" : "") + (profile ? ", JFR profile" : "");
     }
 }

@@ -24,7 +24,6 @@ import io.github.twofa.it.support.DistributionServer;
 public final class LoginBenchmark {
 
     private static final List<LoginKind> TURNS = List.of(LoginKind.BUILTIN_OTP, LoginKind.TWOFA_TOTP, LoginKind.TWOFA_BACKUP_CODE);
-    private static final Duration IDLE_MEASUREMENT = Duration.ofSeconds(4);
 
     private final BenchOptions options;
     private final long started = System.nanoTime();
@@ -60,12 +59,9 @@ public final class LoginBenchmark {
                 for (LoginKind kind : TURNS) {
                     runner.run(kind, Duration.ofSeconds(options.warmupSeconds()), new KindResults(kind));
                 }
-                double idleBefore = runner.measureIdleServer(IDLE_MEASUREMENT);
                 rounds = measure(runner, results);
-                double idleAfter = runner.measureIdleServer(IDLE_MEASUREMENT);
-                // The lower one: right after the warm-up the JIT may still be busy, which is no part of a login.
-                serverIdleCpu = Math.min(idleBefore, idleAfter);
-                say(String.format(Locale.ROOT, "Idle server before and after: %.1f and %.1f ms CPU per second", idleBefore, idleAfter));
+                serverIdleCpu = runner.measureIdleServer();
+                say(String.format(Locale.ROOT, "Idle server: %.1f ms CPU per second", serverIdleCpu));
             }
         }
         List<KindResults.Summary> summaries = TURNS.stream().map(kind -> results.get(kind).summary(serverIdleCpu)).toList();

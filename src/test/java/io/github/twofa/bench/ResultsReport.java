@@ -115,7 +115,7 @@ final class ResultsReport {
         md.append("Machine: ").append(environment.get("cores")).append(" cores, ").append(environment.get("jdk"))
                 .append(", ").append(environment.get("os")).append("; Keycloak ").append(environment.get("keycloak"))
                 .append(". Server CPU per login: above the idle server's ").append(environment.get("serverIdleCpuMsPerSecond"))
-                .append(" ms per second.\n\n");
+                .append(" ms per second (measured after the rounds).\n\n");
         md.append(markdown(table)).append('\n').append(markdown(targetTable));
         List<String> problems = problems();
         if (!problems.isEmpty()) {

@@ -24,6 +24,9 @@ final class RoundRunner implements AutoCloseable {
     record Round(LoginKind kind, Instant start, Instant end) {
     }
 
+    private static final Duration IDLE_SETTLING = Duration.ofSeconds(5);
+    private static final Duration IDLE_MEASUREMENT = Duration.ofSeconds(5);
+
     private final List<VirtualBrowser> browsers = new ArrayList<>();
     private final ExecutorService clients;
     private final Map<LoginKind, UserPool> pools;
@@ -40,14 +43,16 @@ final class RoundRunner implements AutoCloseable {
     }
 
     /**
-     * The server's CPU use while nobody logs in (timers, cache expiry, the JIT finishing its work), in CPU
-     * milliseconds per second, to be left out of the cost per login: with few users the clients mostly wait, and a
-     * login would otherwise be charged with the idle time around it.
+     * The server's CPU use while nobody logs in (timers, cache expiry), in CPU milliseconds per second, to be left
+     * out of the cost per login: with few users the clients mostly wait, and a login would otherwise be charged with
+     * the idle time around it. Measured after the rounds, once the work the logins left behind (session writes,
+     * garbage collection, the JIT) has settled.
      */
-    double measureIdleServer(Duration length) throws InterruptedException {
+    double measureIdleServer() throws InterruptedException {
+        Thread.sleep(IDLE_SETTLING.toMillis());
         long cpuBefore = serverCpu.nanos();
         long start = System.nanoTime();
-        Thread.sleep(length.toMillis());
+        Thread.sleep(IDLE_MEASUREMENT.toMillis());
         return 1000.0 * (serverCpu.nanos() - cpuBefore) / (System.nanoTime() - start);
     }
 
