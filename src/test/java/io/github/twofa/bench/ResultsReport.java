@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,9 +77,7 @@ final class ResultsReport {
         rows.add(row("failed logins", summary -> String.valueOf(summary.errors())));
         rows.add(row("waits for a fresh code", summary -> summary.waits() == 0 ? "0"
                 : summary.waits() + " (" + Targets.number(summary.waitedSeconds()) + " s)"));
-        rows.add(row("logins/s (slowest–fastest round)", summary -> Targets.number(summary.loginsPerSecond()) + " ("
-                + Targets.number(summary.roundRates().stream().mapToDouble(Double::doubleValue).min().orElse(0)) + "–"
-                + Targets.number(summary.roundRates().stream().mapToDouble(Double::doubleValue).max().orElse(0)) + ")"));
+        rows.add(row("logins/s (slowest–fastest round)", ResultsReport::loginRates));
         rows.add(row("server CPU per login, above idle (ms)", summary -> Targets.number(summary.serverCpuPerLogin())));
         rows.add(row("benchmark clients' CPU per login (ms)", summary -> Targets.number(summary.clientCpuPerLogin())));
         for (Step step : Step.values()) {
@@ -88,6 +87,12 @@ final class ResultsReport {
             }));
         }
         return rows;
+    }
+
+    private static String loginRates(KindResults.Summary summary) {
+        DoubleSummaryStatistics rounds = summary.roundRates().stream().mapToDouble(Double::doubleValue).summaryStatistics();
+        return Targets.number(summary.loginsPerSecond()) + " (" + Targets.number(rounds.getMin()) + "–"
+                + Targets.number(rounds.getMax()) + ")";
     }
 
     private List<String> row(String name, Function<KindResults.Summary, String> cell) {
