@@ -14,7 +14,7 @@ usage() {
     grep '^#' "$0" | tail -n +2 | sed 's/^# \{0,1\}//'
     echo
     echo "Options: --users N (per kind, 1-100000; default 1000)  --clients C (default 50)  --rounds K (default 3)"
-    echo "         --round-seconds S (default 10)  --warmup-seconds W (default 5)  --profile"
+    echo "         --round-seconds S (default 8)  --warmup-seconds W (default 4)  --profile"
     echo "         --cache-templates (cache themes and templates as a production server does; dev mode does not)"
     echo "         --backup-code-iterations N (PBKDF2 iterations of the imported backup codes; default: the realm setting's)"
 }

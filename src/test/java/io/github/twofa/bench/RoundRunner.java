@@ -24,8 +24,8 @@ final class RoundRunner implements AutoCloseable {
     record Round(LoginKind kind, Instant start, Instant end) {
     }
 
-    private static final Duration IDLE_SETTLING = Duration.ofSeconds(5);
-    private static final Duration IDLE_MEASUREMENT = Duration.ofSeconds(5);
+    private static final Duration IDLE_SETTLING = Duration.ofSeconds(3);
+    private static final Duration IDLE_MEASUREMENT = Duration.ofSeconds(4);
 
     private final List<VirtualBrowser> browsers = new ArrayList<>();
     private final ExecutorService clients;
