@@ -8,14 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +17,7 @@ import io.github.twofa.it.support.AdminApi;
 import io.github.twofa.it.support.ApiClient;
 import io.github.twofa.it.support.BrowserSession;
 import io.github.twofa.it.support.ClusterNode;
+import io.github.twofa.it.support.ConcurrentLogins;
 import io.github.twofa.it.support.Enrolment;
 import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Http;
@@ -197,30 +192,8 @@ class ClusterIT {
 
     /** The same direct-grant login sent {@value REQUESTS_PER_NODE} times to each node at once; the statuses. */
     private static List<Integer> loginsOnBothNodesAtOnce(EnrolledKey user, String code) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2 * REQUESTS_PER_NODE);
-        CountDownLatch start = new CountDownLatch(1);
-        try {
-            List<Future<HttpResponse<String>>> responses = new ArrayList<>();
-            for (ClusterNode node : List.of(nodeA, nodeB)) {
-                ApiClient api = new ApiClient(node, realm);
-                for (int i = 0; i < REQUESTS_PER_NODE; i++) {
-                    responses.add(pool.submit(() -> {
-                        start.await();
-                        return api.passwordGrant(user.username(), user.password(), code);
-                    }));
-                }
-            }
-            start.countDown();
-            List<Integer> statuses = new ArrayList<>();
-            for (Future<HttpResponse<String>> response : responses) {
-                int status = response.get(2, TimeUnit.MINUTES).statusCode();
-                assertTrue(status == 200 || status == 400, "a request must be answered or refused, not fail: " + status);
-                statuses.add(status);
-            }
-            return statuses;
-        } finally {
-            pool.shutdownNow();
-        }
+        return ConcurrentLogins.send(List.of(new ApiClient(nodeA, realm), new ApiClient(nodeB, realm)), user,
+                2 * REQUESTS_PER_NODE, i -> code);
     }
 
     private static String wrongCode(EnrolledKey user, int i) {

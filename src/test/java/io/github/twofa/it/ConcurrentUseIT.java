@@ -4,19 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
-import java.util.stream.StreamSupport;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.twofa.it.support.ApiClient;
+import io.github.twofa.it.support.ConcurrentLogins;
 import io.github.twofa.it.support.Enrolment;
 import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Http;
@@ -43,29 +37,7 @@ class ConcurrentUseIT extends RealServerTest {
 
     /** Sends {@code count} direct-grant token requests at once, the i-th with {@code codeOf(i)}; returns the statuses. */
     private static List<Integer> concurrentLogins(EnrolledKey user, int count, IntFunction<String> codeOf) throws Exception {
-        ApiClient api = new ApiClient(server, realm);
-        ExecutorService pool = Executors.newFixedThreadPool(count);
-        CountDownLatch start = new CountDownLatch(1);
-        try {
-            List<Future<HttpResponse<String>>> responses = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                String code = codeOf.apply(i);
-                responses.add(pool.submit(() -> {
-                    start.await();
-                    return api.passwordGrant(user.username(), user.password(), code);
-                }));
-            }
-            start.countDown();
-            List<Integer> statuses = new ArrayList<>();
-            for (Future<HttpResponse<String>> response : responses) {
-                int status = response.get(60, TimeUnit.SECONDS).statusCode();
-                assertTrue(status == 200 || status == 400, "a request must be answered or refused, not fail: " + status);
-                statuses.add(status);
-            }
-            return statuses;
-        } finally {
-            pool.shutdownNow();
-        }
+        return ConcurrentLogins.send(List.of(new ApiClient(server, realm)), user, count, codeOf);
     }
 
     @Test
