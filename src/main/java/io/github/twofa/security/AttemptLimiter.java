@@ -3,6 +3,7 @@ package io.github.twofa.security;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
@@ -16,8 +17,18 @@ import org.keycloak.models.SingleUseObjectProvider;
  * cluster) from before the code is looked at until the outcome is known: a wrong code keeps its slot for the failure
  * window, a right one clears them all, input that cannot be a code gives its slot back. So however many requests an
  * attacker sends at once, at most {@code maxFailures} codes are ever checked per window.
+ * <p>
+ * The store's {@code putIfAbsent} and {@code remove} act at once, but its {@code put} only when the request's
+ * transaction commits. So a lockout frees the slots only after its lock has been committed: freed earlier, they
+ * would let a request that looks in between check one code too many.
  */
 public final class AttemptLimiter {
+
+    /** Runs work on the single-use store once the current request's own writes to it have been committed. */
+    @FunctionalInterface
+    public interface AfterCommit {
+        void run(Consumer<SingleUseObjectProvider> work);
+    }
 
     private static final Logger LOG = Logger.getLogger(AttemptLimiter.class);
     private static final long LOCKOUT_MEMORY_SECONDS = 86_400;
@@ -25,20 +36,17 @@ public final class AttemptLimiter {
 
     private final SingleUseObjectProvider store;
     private final AttemptPolicy policy;
+    private final AfterCommit afterCommit;
 
-    public AttemptLimiter(SingleUseObjectProvider store, AttemptPolicy policy) {
+    public AttemptLimiter(SingleUseObjectProvider store, AttemptPolicy policy, AfterCommit afterCommit) {
         this.store = store;
         this.policy = policy;
+        this.afterCommit = afterCommit;
     }
 
     /** Seconds until the user may try again, or empty if not locked out. */
     public OptionalLong lockedForSeconds(String realmId, String userId) {
-        Map<String, String> lock = store.get(lockKey(realmId, userId));
-        if (lock == null) {
-            return OptionalLong.empty();
-        }
-        long left = Long.parseLong(lock.get("until")) - Time.currentTime();
-        return left > 0 ? OptionalLong.of(left) : OptionalLong.empty();
+        return lockedForSeconds(store, realmId, userId);
     }
 
     /**
@@ -48,13 +56,13 @@ public final class AttemptLimiter {
     public Optional<Attempt> begin(String realmId, String userId) {
         for (int slot = 1; slot <= policy.maxFailures(); slot++) {
             if (store.putIfAbsent(failureKey(realmId, userId, slot), policy.windowSeconds())) {
-                // Checked after claiming, not before: a lockout frees the slots (lock first, then slots), so one
-                // that began meanwhile is seen here. Callers have usually looked at the lock already.
+                // Checked after claiming, not before: a lockout frees the slots only once its lock is committed,
+                // so one claimed after that sees the lock here. Callers have usually looked at the lock already.
                 if (lockedForSeconds(realmId, userId).isPresent()) {
                     store.remove(failureKey(realmId, userId, slot));
                     return Optional.empty();
                 }
-                return Optional.of(new Attempt(realmId, userId, slot));
+                return Optional.of(new Attempt(realmId, userId, slot, nextLockout(realmId, userId)));
             }
         }
         return Optional.empty();
@@ -71,20 +79,27 @@ public final class AttemptLimiter {
         private final String realmId;
         private final String userId;
         private final int slot;
+        /** The number the next lockout gets, as it was when this check began. */
+        private final int lockout;
 
-        private Attempt(String realmId, String userId, int slot) {
+        private Attempt(String realmId, String userId, int slot, int lockout) {
             this.realmId = realmId;
             this.userId = userId;
             this.slot = slot;
+            this.lockout = lockout;
         }
 
         /** A right code: the failures and the growing lockout are forgotten. */
         public void succeeded() {
-            clearFailures(realmId, userId);
+            clearFailures(store, realmId, userId);
             forgetLockouts(realmId, userId);
         }
 
-        /** A wrong code keeps its slot; returns the lockout length if this failure filled the last slot. */
+        /**
+         * A wrong code keeps its slot; returns the lockout length if this failure took the last slot and started
+         * the lockout. Of several checks failing at once, all of which began before the lockout, only the one that
+         * claims the lockout's number starts it, so a burst of wrong codes is one lockout, not one per code.
+         */
         public OptionalLong failed() {
             int held = 0;
             for (int n = 1; n <= policy.maxFailures(); n++) {
@@ -93,7 +108,13 @@ public final class AttemptLimiter {
                 }
             }
             LOG.debugf("User %s: wrong second factor, %d of %d allowed", userId, held, policy.maxFailures());
-            return held < policy.maxFailures() ? OptionalLong.empty() : OptionalLong.of(lockOut(realmId, userId));
+            if (held < policy.maxFailures()) {
+                return OptionalLong.empty();
+            }
+            boolean counted = lockout > MAX_LOCKOUTS_COUNTED
+                    || store.putIfAbsent(lockoutKey(realmId, userId, lockout), LOCKOUT_MEMORY_SECONDS);
+            return counted ? OptionalLong.of(lockOut(realmId, userId, Math.min(lockout, MAX_LOCKOUTS_COUNTED)))
+                    : OptionalLong.empty();
         }
 
         /** Input that cannot be a code guessed nothing: the slot is free again. */
@@ -105,8 +126,17 @@ public final class AttemptLimiter {
     /** Ends any lockout and forgets all failures, e.g. when an admin resets the user's 2FA. */
     public void clear(String realmId, String userId) {
         store.remove(lockKey(realmId, userId));
-        clearFailures(realmId, userId);
+        clearFailures(store, realmId, userId);
         forgetLockouts(realmId, userId);
+    }
+
+    /** The first lockout number not yet recorded today; past the last one counted, the lockouts stay at its length. */
+    private int nextLockout(String realmId, String userId) {
+        int n = 1;
+        while (n <= MAX_LOCKOUTS_COUNTED && store.contains(lockoutKey(realmId, userId, n))) {
+            n++;
+        }
+        return n;
     }
 
     private void forgetLockouts(String realmId, String userId) {
@@ -117,19 +147,29 @@ public final class AttemptLimiter {
         }
     }
 
-    private long lockOut(String realmId, String userId) {
-        int n = 1;
-        while (n < MAX_LOCKOUTS_COUNTED && !store.putIfAbsent(lockoutKey(realmId, userId, n), LOCKOUT_MEMORY_SECONDS)) {
-            n++;
-        }
+    private long lockOut(String realmId, String userId, int n) {
         long seconds = policy.lockoutSeconds(n);
         store.put(lockKey(realmId, userId), seconds, Map.of("until", String.valueOf(Time.currentTime() + seconds)));
         LOG.debugf("User %s locked out for %d seconds (lockout %d in a row)", userId, seconds, n);
-        clearFailures(realmId, userId);
+        // If the lock never got committed, the slots stay taken until the window ends: closed, not open.
+        afterCommit.run(committed -> {
+            if (lockedForSeconds(committed, realmId, userId).isPresent()) {
+                clearFailures(committed, realmId, userId);
+            }
+        });
         return seconds;
     }
 
-    private void clearFailures(String realmId, String userId) {
+    private static OptionalLong lockedForSeconds(SingleUseObjectProvider store, String realmId, String userId) {
+        Map<String, String> lock = store.get(lockKey(realmId, userId));
+        if (lock == null || lock.get("until") == null) {
+            return OptionalLong.empty();
+        }
+        long left = Long.parseLong(lock.get("until")) - Time.currentTime();
+        return left > 0 ? OptionalLong.of(left) : OptionalLong.empty();
+    }
+
+    private void clearFailures(SingleUseObjectProvider store, String realmId, String userId) {
         for (int slot = 1; slot <= policy.maxFailures(); slot++) {
             String key = failureKey(realmId, userId, slot);
             // In a cluster, removing a key that is not there still costs a locked write on its owners; reads are

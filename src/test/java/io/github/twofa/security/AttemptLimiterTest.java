@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,12 +17,13 @@ import org.keycloak.models.SingleUseObjectProvider;
 
 /**
  * The limiter's bookkeeping over time (Keycloak's clock moved by {@link Time#setOffset}), against an in-memory store
- * with the same contract as Keycloak's single-use store: entries expire after their lifespan, putIfAbsent is atomic.
+ * with the same contract as Keycloak's single-use store: entries expire after their lifespan, putIfAbsent and remove
+ * are atomic and immediate, put is seen by other requests only once its request commits.
  * That it is the real, cluster-wide store on the server is proven by AttemptLimitIT and the cluster test.
  */
 class AttemptLimiterTest {
 
-    private final AttemptLimiter limiter = new AttemptLimiter(new ExpiringStore(), AttemptPolicy.DEFAULT);
+    private final ExpiringStore store = new ExpiringStore();
 
     @AfterEach
     void resetClock() {
@@ -33,32 +35,67 @@ class AttemptLimiterTest {
         for (int i = 0; i < 4; i++) {
             assertEquals(OptionalLong.empty(), fail());
         }
-        assertTrue(limiter.lockedForSeconds("r", "u").isEmpty());
+        assertTrue(limiter().lockedForSeconds("r", "u").isEmpty());
 
         assertEquals(OptionalLong.of(300), fail());
-        assertEquals(OptionalLong.of(300), limiter.lockedForSeconds("r", "u"));
-        assertTrue(limiter.begin("r", "u").isEmpty(), "no check while locked out");
+        assertEquals(OptionalLong.of(300), limiter().lockedForSeconds("r", "u"));
+        assertTrue(limiter().begin("r", "u").isEmpty(), "no check while locked out");
     }
 
     @Test
     void givenFiveChecksStillRunning_thenASixthIsRefusedBeforeItsCodeIsLookedAt() {
         List<AttemptLimiter.Attempt> running = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            running.add(limiter.begin("r", "u").orElseThrow());
+            running.add(limiter().begin("r", "u").orElseThrow());
         }
 
-        assertTrue(limiter.begin("r", "u").isEmpty(), "a sixth concurrent guess must not be checked");
-        assertEquals(300, limiter.secondsToWait("r", "u"));
+        assertTrue(limiter().begin("r", "u").isEmpty(), "a sixth concurrent guess must not be checked");
+        assertEquals(300, limiter().secondsToWait("r", "u"));
 
         running.get(0).withdrawn();
-        assertTrue(limiter.begin("r", "u").isPresent(), "input that was no code gives its attempt back");
+        assertTrue(limiter().begin("r", "u").isPresent(), "input that was no code gives its attempt back");
+    }
+
+    @Test
+    void givenALockoutWhoseRequestHasNotCommittedYet_thenASixthCheckIsStillRefused() {
+        List<InFlight> running = fiveChecksAtOnce();
+
+        assertEquals(OptionalLong.of(300), running.get(0).attempt().failed());
+        assertTrue(limiter().begin("r", "u").isEmpty(), "the lock is not visible yet, so the slots must still be taken");
+
+        running.get(0).request().commit();
+        assertTrue(limiter().begin("r", "u").isEmpty(), "no check while locked out");
+        assertEquals(OptionalLong.of(300), limiter().lockedForSeconds("r", "u"));
+    }
+
+    @Test
+    void givenALockoutWhoseRequestRolledBack_thenTheSlotsStayTakenUntilTheWindowEnds() {
+        List<InFlight> running = fiveChecksAtOnce();
+        running.get(0).attempt().failed();
+
+        assertTrue(limiter().begin("r", "u").isEmpty());
+        assertEquals(300, limiter().secondsToWait("r", "u"));
+        Time.setOffset(301);
+        assertTrue(limiter().begin("r", "u").isPresent());
+    }
+
+    @Test
+    void givenFiveWrongCodesCheckedAtOnce_thenTheyStartOneLockoutNotFive() {
+        List<InFlight> running = fiveChecksAtOnce();
+
+        List<OptionalLong> lockouts = running.stream().map(check -> check.attempt().failed()).toList();
+        running.forEach(check -> check.request().commit());
+
+        assertEquals(List.of(OptionalLong.of(300)), lockouts.stream().filter(OptionalLong::isPresent).toList());
+        Time.setOffset(301);
+        assertEquals(OptionalLong.of(600), lockOut(), "the burst was the first lockout, so the next one is the second");
     }
 
     @Test
     void givenALockoutThatEnded_whenFiveMoreFailuresFollow_thenTheNextLockoutIsTwiceAsLongAndThenFourTimes() {
         lockOut();
         Time.setOffset(301);
-        assertTrue(limiter.lockedForSeconds("r", "u").isEmpty());
+        assertTrue(limiter().lockedForSeconds("r", "u").isEmpty());
 
         assertEquals(OptionalLong.of(600), lockOut());
         Time.setOffset(301 + 601);
@@ -80,7 +117,7 @@ class AttemptLimiterTest {
         lockOut();
         Time.setOffset(301);
         fail();
-        limiter.begin("r", "u").orElseThrow().succeeded();
+        limiter().begin("r", "u").orElseThrow().succeeded();
 
         assertEquals(OptionalLong.of(300), lockOut(), "back to the first lockout's length");
     }
@@ -89,9 +126,9 @@ class AttemptLimiterTest {
     void givenALockout_whenAnAdminClearsIt_thenTheUserMayTryAtOnceAndTheBackOffStartsOver() {
         lockOut();
 
-        limiter.clear("r", "u");
+        limiter().clear("r", "u");
 
-        assertTrue(limiter.lockedForSeconds("r", "u").isEmpty());
+        assertTrue(limiter().lockedForSeconds("r", "u").isEmpty());
         assertEquals(OptionalLong.of(300), lockOut());
     }
 
@@ -99,12 +136,34 @@ class AttemptLimiterTest {
     void givenOneUserLockedOut_thenOtherUsersAndRealmsAreNot() {
         lockOut();
 
-        assertTrue(limiter.lockedForSeconds("r", "other").isEmpty());
-        assertTrue(limiter.lockedForSeconds("other", "u").isEmpty());
+        assertTrue(limiter().lockedForSeconds("r", "other").isEmpty());
+        assertTrue(limiter().lockedForSeconds("other", "u").isEmpty());
     }
 
+    /** A limiter on a request of its own; what it puts is not committed, so only reads and immediate writes count. */
+    private AttemptLimiter limiter() {
+        return store.newRequest().limiter();
+    }
+
+    /** One wrong code in a request of its own, committed. */
     private OptionalLong fail() {
-        return limiter.begin("r", "u").orElseThrow().failed();
+        ExpiringStore.Request request = store.newRequest();
+        OptionalLong lockout = request.limiter().begin("r", "u").orElseThrow().failed();
+        request.commit();
+        return lockout;
+    }
+
+    /** A check begun in a request that has not finished. */
+    private record InFlight(ExpiringStore.Request request, AttemptLimiter.Attempt attempt) {
+    }
+
+    private List<InFlight> fiveChecksAtOnce() {
+        List<InFlight> running = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ExpiringStore.Request request = store.newRequest();
+            running.add(new InFlight(request, request.limiter().begin("r", "u").orElseThrow()));
+        }
+        return running;
     }
 
     private OptionalLong lockOut() {
@@ -115,8 +174,11 @@ class AttemptLimiterTest {
         return lockout;
     }
 
-    /** Entries with a lifespan on Keycloak's clock. */
-    private static final class ExpiringStore implements SingleUseObjectProvider {
+    /**
+     * Entries with a lifespan on Keycloak's clock, shared by all requests. As in Keycloak's store, a request's
+     * {@code put} is seen by others only when it commits; {@code putIfAbsent} and {@code remove} act at once.
+     */
+    private static final class ExpiringStore {
 
         private record Entry(long expires, Map<String, String> notes) {
         }
@@ -132,50 +194,76 @@ class AttemptLimiterTest {
             return entry;
         }
 
-        @Override
-        public void put(String key, long lifespanSeconds, Map<String, String> notes) {
-            entries.put(key, new Entry(Time.currentTime() + lifespanSeconds, notes));
+        Request newRequest() {
+            return new Request();
         }
 
-        @Override
-        public Map<String, String> get(String key) {
-            Entry entry = live(key);
-            return entry == null ? null : entry.notes();
-        }
+        /** One request's view of the store, with its puts and after-commit work waiting for {@link #commit}. */
+        final class Request implements SingleUseObjectProvider {
 
-        @Override
-        public Map<String, String> remove(String key) {
-            Entry entry = live(key);
-            entries.remove(key);
-            return entry == null ? null : entry.notes();
-        }
+            private final Map<String, Entry> pendingPuts = new HashMap<>();
+            private final List<Consumer<SingleUseObjectProvider>> afterCommit = new ArrayList<>();
 
-        @Override
-        public boolean replace(String key, Map<String, String> notes) {
-            Entry entry = live(key);
-            if (entry == null) {
-                return false;
+            AttemptLimiter limiter() {
+                return new AttemptLimiter(this, AttemptPolicy.DEFAULT, afterCommit::add);
             }
-            entries.put(key, new Entry(entry.expires(), notes));
-            return true;
-        }
 
-        @Override
-        public boolean putIfAbsent(String key, long lifespanInSeconds) {
-            if (live(key) != null) {
-                return false;
+            void commit() {
+                entries.putAll(pendingPuts);
+                pendingPuts.clear();
+                for (Consumer<SingleUseObjectProvider> work : afterCommit) {
+                    Request committed = newRequest();
+                    work.accept(committed);
+                    committed.commit();
+                }
+                afterCommit.clear();
             }
-            put(key, lifespanInSeconds, Map.of());
-            return true;
-        }
 
-        @Override
-        public boolean contains(String key) {
-            return live(key) != null;
-        }
+            @Override
+            public void put(String key, long lifespanSeconds, Map<String, String> notes) {
+                pendingPuts.put(key, new Entry(Time.currentTime() + lifespanSeconds, notes));
+            }
 
-        @Override
-        public void close() {
+            @Override
+            public Map<String, String> get(String key) {
+                Entry entry = pendingPuts.containsKey(key) ? pendingPuts.get(key) : live(key);
+                return entry == null ? null : entry.notes();
+            }
+
+            @Override
+            public Map<String, String> remove(String key) {
+                Entry entry = live(key);
+                entries.remove(key);
+                return entry == null ? null : entry.notes();
+            }
+
+            @Override
+            public boolean replace(String key, Map<String, String> notes) {
+                Entry entry = live(key);
+                if (entry == null) {
+                    return false;
+                }
+                entries.put(key, new Entry(entry.expires(), notes));
+                return true;
+            }
+
+            @Override
+            public boolean putIfAbsent(String key, long lifespanInSeconds) {
+                if (live(key) != null) {
+                    return false;
+                }
+                entries.put(key, new Entry(Time.currentTime() + lifespanInSeconds, Map.of()));
+                return true;
+            }
+
+            @Override
+            public boolean contains(String key) {
+                return live(key) != null;
+            }
+
+            @Override
+            public void close() {
+            }
         }
     }
 }

@@ -122,4 +122,10 @@ public final class AdminApi {
     public JsonNode credentials(String realm, String userId) {
         return get("/" + realm + "/users/" + userId + "/credentials");
     }
+
+    /** The user's stored login events of one type (at most 1000), newest first. */
+    public List<JsonNode> userEvents(String realm, String userId, String type) {
+        return java.util.stream.StreamSupport.stream(get("/" + realm + "/events?max=1000&type=" + type + "&user=" + userId)
+                .spliterator(), false).toList();
+    }
 }
