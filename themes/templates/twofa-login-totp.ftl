@@ -6,7 +6,7 @@
         ${msg("twofaLoginTitle")}
     <#elseif section = "form">
         <form id="twofa-login-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
-            <p id="twofa-login-instruction">${msg("twofaLoginInstruction")}</p>
+            <p id="twofa-login-instruction">${msg("twofaLoginInstruction")}<#if twofaHasBackupCodes> ${msg("twofaLoginBackupCodeHint")}</#if></p>
             <@twofa.codeField name="code" label=msg("twofaCodeLabel")/>
             <@twofa.actions>
                 <@twofa.primaryButton id="twofa-login-submit" label="doLogIn" name="login" value="login"/>

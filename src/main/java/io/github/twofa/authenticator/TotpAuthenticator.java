@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 
+import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.SecondFactor;
 import io.github.twofa.requiredaction.BackupCodesRequiredAction;
@@ -17,7 +18,7 @@ import org.keycloak.models.utils.FormMessage;
 
 /**
  * The login step after the password: asks for the current code of the user's authenticator app, or one of their
- * backup codes. Users without 2FA never reach {@link #authenticate}: Keycloak marks the step "set-up required" and
+ * backup codes (in the same field, or on a page of their own). Users without 2FA never reach {@link #authenticate}: Keycloak marks the step "set-up required" and
  * {@link TwoFactorStep#setRequiredActions} decides, per the execution's {@link EnrolmentPolicy}, whether they must enrol.
  */
 public class TotpAuthenticator extends TwoFactorStep {
@@ -56,7 +57,7 @@ public class TotpAuthenticator extends TwoFactorStep {
 
     /** The two code fields and their messages. */
     private enum CodeField {
-        APP(CODE_FIELD, "twofaMissingCode", "twofaMalformedCode", "twofaInvalidCode"),
+        APP(CODE_FIELD, "twofaMissingCode", "twofaMalformedLoginCode", "twofaInvalidCode"),
         BACKUP(BACKUP_CODE_FIELD, "twofaMissingBackupCode", "twofaMalformedBackupCode", "twofaInvalidBackupCode");
 
         private final String name;
@@ -72,24 +73,31 @@ public class TotpAuthenticator extends TwoFactorStep {
         }
     }
 
+    /** The code page's field takes the app's code or, for users who have no phone at hand, a backup code. */
     private void checkAppCode(AuthenticationFlowContext context, String code) {
-        accepted(context, CodeField.APP, code, () -> SecondFactor.checkAppCode(context.getUser(), code))
-                .ifPresent(check -> succeed(context, check));
+        accepted(context, CodeField.APP, code, () -> SecondFactor.check(context.getSession(), context.getUser(), code))
+                .ifPresent(check -> letIn(context, check));
     }
 
     private void checkBackupCode(AuthenticationFlowContext context, String input) {
         accepted(context, CodeField.BACKUP, input, () -> SecondFactor.checkBackupCode(context.getSession(), context.getUser(), input))
-                .ifPresent(check -> {
-                    int remaining = check.backupCodesRemaining().orElseThrow();
-                    // Next: a page that says how many codes are left, offering (or, with none left, requiring) a new set.
-                    context.getAuthenticationSession().setAuthNote(BackupCodesRequiredAction.REMAINING_NOTE, String.valueOf(remaining));
-                    if (remaining == 0) {
-                        context.getUser().addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
-                    } else {
-                        context.getAuthenticationSession().addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
-                    }
-                    succeed(context, check);
-                });
+                .ifPresent(check -> letIn(context, check));
+    }
+
+    /**
+     * Lets the user in; after a backup code, first to a page that says how many codes are left, offering (or, with
+     * none left, requiring) a new set.
+     */
+    private static void letIn(AuthenticationFlowContext context, SecondFactor.Check check) {
+        check.backupCodesRemaining().ifPresent(remaining -> {
+            context.getAuthenticationSession().setAuthNote(BackupCodesRequiredAction.REMAINING_NOTE, String.valueOf(remaining));
+            if (remaining == 0) {
+                context.getUser().addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
+            } else {
+                context.getAuthenticationSession().addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
+            }
+        });
+        succeed(context, check);
     }
 
     /**
@@ -116,10 +124,15 @@ public class TotpAuthenticator extends TwoFactorStep {
             refuse(context, check);
             OptionalLong lockout = outcome.get().lockout();
             context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, page(context, field, lockout.isPresent()
-                    ? lockedMessage(field.name, lockout.getAsLong()) : new FormMessage(field.name, field.invalid)));
+                    ? lockedMessage(field.name, lockout.getAsLong()) : new FormMessage(field.name, invalidMessage(field, check))));
             return Optional.empty();
         }
         return Optional.of(check);
+    }
+
+    /** A wrong backup code typed into the code page's field is told as one, so the user does not wait for the app. */
+    private static String invalidMessage(CodeField field, SecondFactor.Check check) {
+        return BackupCodesCredentialModel.TYPE.equals(check.credentialType()) ? CodeField.BACKUP.invalid : field.invalid;
     }
 
     private Response page(AuthenticationFlowContext context, CodeField field, FormMessage error) {

@@ -10,12 +10,8 @@ enum Step {
 
     LOGIN_PAGE("login page"),
     PASSWORD("password"),
-    /** The code sent from the built-in OTP form or our app-code form; for a backup code also the switch to its form. */
+    /** The code sent from the built-in OTP form or our code page (whose field takes an app code or a backup code). */
     SECOND_FACTOR("second factor"),
-    /** Backup codes only: "Use a backup code instead", counted in {@link #SECOND_FACTOR} too. */
-    BACKUP_SWITCH("… of which the switch to the backup-code form"),
-    /** Backup codes only: the code itself, counted in {@link #SECOND_FACTOR} too. */
-    BACKUP_CODE("… of which the backup code"),
     /** Backup codes only: showing the page after a backup code that says how many are left, and its "Continue". */
     CODES_LEFT_NOTICE("codes-left notice"),
     TOKEN("token"),

@@ -78,19 +78,14 @@ final class VirtualBrowser {
     }
 
     /**
-     * "Use a backup code instead", then the code, up to Keycloak's answer (a redirect to the page that says how many
-     * codes are left); that page and its "Continue" are timed apart, as the built-in OTP has no such page.
+     * A backup code typed into the code page's field, up to Keycloak's answer (a redirect to the page that says how
+     * many codes are left); that page and its "Continue" are timed apart, as the built-in OTP has no such page.
      */
     private Landing backupCode(Map<Step, Long> times, Landing page, BenchUser user)
             throws LoginFailure, IOException, InterruptedException {
-        Document codePage = page.page("#twofa-use-backup-code-form");
-        Landing backupPage = timed(times, Step.BACKUP_SWITCH, () -> submit(codePage, "#twofa-use-backup-code-form",
-                Map.of("use-backup-code", "true")));
-        Document backupForm = backupPage.page("#twofa-backup-code-form");
+        Document codeForm = page.page("#twofa-login-form");
         String code = user.useBackupCode();
-        Landing accepted = timed(times, Step.BACKUP_CODE, () -> post(backupForm, "#twofa-backup-code-form",
-                Map.of("backupCode", code)));
-        times.put(Step.SECOND_FACTOR, times.get(Step.BACKUP_SWITCH) + times.get(Step.BACKUP_CODE));
+        Landing accepted = timed(times, Step.SECOND_FACTOR, () -> post(codeForm, "#twofa-login-form", Map.of("code", code)));
         Landing notice = timed(times, Step.CODES_LEFT_NOTICE, () -> follow(accepted));
         Document noticeForm = notice.page("#twofa-backup-codes-notice-form");
         return timed(times, Step.CODES_LEFT_NOTICE, () -> submit(noticeForm, "#twofa-backup-codes-notice-form",

@@ -60,6 +60,32 @@ class BackupCodesLoginIT extends RealServerTest {
     }
 
     @Test
+    void givenABackupCodeTypedIntoTheCodePagesOwnField_thenTheLoginSucceedsWithoutTheBackupCodePage() {
+        EnrolledKey user = enrolNewUser();
+        BrowserSession browser = new BrowserSession(server, "demo");
+        Document codePage = browser.loginWithPassword(user.username(), user.password());
+        assertTrue(codePage.selectFirst("#twofa-login-instruction").text().contains("backup codes"), codePage.text());
+
+        Document notice = browser.submit("#twofa-login-form", Map.of("code", user.backupCodes().get(5)));
+
+        assertEquals(9, remainingShown(notice));
+        browser.submit("#twofa-backup-codes-notice-form", Map.of("action", "continue"));
+        assertEquals(List.of("pwd", "otp"), TotpEnrolmentAndLoginIT.amr(browser.exchangeCodeForTokens().get("id_token").asText()));
+    }
+
+    @Test
+    void givenAWrongBackupCodeTypedIntoTheCodePagesOwnField_thenItIsRefusedAsABackupCode() {
+        EnrolledKey user = enrolNewUser();
+        BrowserSession browser = new BrowserSession(server, "demo");
+        browser.loginWithPassword(user.username(), user.password());
+
+        Document refused = browser.submit("#twofa-login-form", Map.of("code", "zzzzz-zzzzz"));
+
+        assertFalse(browser.isRedirectedToClient());
+        assertTrue(refused.selectFirst("#input-error-code").text().contains("backup code is not valid"), refused.text());
+    }
+
+    @Test
     void givenUsedBackupCode_whenUsedAgain_thenRefused() {
         EnrolledKey user = enrolNewUser();
         String code = user.backupCodes().get(0);
