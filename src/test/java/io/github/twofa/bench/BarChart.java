@@ -89,7 +89,7 @@ final class BarChart {
             x += 320;
         }
         text(60, HEIGHT - 22, "start", "fill=\"#555\"", "Each step on its own scale. Solid: median, with its value on top; "
-                + "light: 95th percentile (smaller figure). Second factor of a backup code: the switch to its form and the code.");
+                + "light: 95th percentile (smaller figure). A backup code is typed into the code page like an app code.");
     }
 
     private double y(double value, double scaleTop) {
