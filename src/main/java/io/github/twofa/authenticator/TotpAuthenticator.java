@@ -117,7 +117,7 @@ public class TotpAuthenticator extends TwoFactorStep {
         }
         SecondFactor.Check check = outcome.get().check();
         if (check.malformed()) {
-            context.forceChallenge(page(context, field, new FormMessage(field.name, field.malformed)));
+            context.forceChallenge(page(context, field, new FormMessage(field.name, malformedMessage(context, field))));
             return Optional.empty();
         }
         if (!check.accepted()) {
@@ -128,6 +128,15 @@ public class TotpAuthenticator extends TwoFactorStep {
             return Optional.empty();
         }
         return Optional.of(check);
+    }
+
+    /** Only users who have backup codes are told that the code page's field takes them too. */
+    private static String malformedMessage(AuthenticationFlowContext context, CodeField field) {
+        return field == CodeField.APP && !hasBackupCodes(context) ? "twofaMalformedCode" : field.malformed;
+    }
+
+    private static boolean hasBackupCodes(AuthenticationFlowContext context) {
+        return BackupCodesCredentialProvider.of(context.getSession()).current(context.getUser()).isPresent();
     }
 
     /** A wrong backup code typed into the code page's field is told as one, so the user does not wait for the app. */
@@ -145,7 +154,7 @@ public class TotpAuthenticator extends TwoFactorStep {
 
     private Response codeForm(AuthenticationFlowContext context, FormMessage error) {
         return withError(context.form(), error)
-                .setAttribute("twofaHasBackupCodes", BackupCodesCredentialProvider.of(context.getSession()).current(context.getUser()).isPresent())
+                .setAttribute("twofaHasBackupCodes", hasBackupCodes(context))
                 .createForm(CODE_TEMPLATE);
     }
 

@@ -42,8 +42,7 @@ public class TotpCredentialProviderFactory implements CredentialProviderFactory<
 
     /** The server's limit on wrong second factors, for every place that checks one. */
     public static AttemptLimiter attemptLimiter(KeycloakSession session) {
-        return new AttemptLimiter(session.singleUseObjects(), of(session).attemptPolicy,
-                work -> Transactions.afterCommit(session, committed -> work.accept(committed.singleUseObjects())));
+        return new AttemptLimiter(session.singleUseObjects(), of(session).attemptPolicy);
     }
 
     /** The server's sealing of TOTP secrets, also used for setups pending over REST. */

@@ -2,6 +2,7 @@ package io.github.twofa.credential;
 
 import java.util.function.Consumer;
 
+import org.jboss.logging.Logger;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
@@ -10,6 +11,8 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 
 /** Work that must wait until what the current request wrote is committed. */
 public final class Transactions {
+
+    private static final Logger LOG = Logger.getLogger(Transactions.class);
 
     private Transactions() {
     }
@@ -24,7 +27,12 @@ public final class Transactions {
         session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override
             protected void commitImpl() {
-                KeycloakModelUtils.runJobInTransaction(factory, context, job::accept);
+                try {
+                    KeycloakModelUtils.runJobInTransaction(factory, context, job::accept);
+                } catch (RuntimeException e) {
+                    // What the request changed is committed already: its answer must not turn into an error.
+                    LOG.warnf("Work after a committed change failed: %s", e.toString());
+                }
             }
 
             @Override

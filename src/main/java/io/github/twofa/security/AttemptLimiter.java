@@ -3,7 +3,6 @@ package io.github.twofa.security;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
@@ -18,17 +17,12 @@ import org.keycloak.models.SingleUseObjectProvider;
  * window, a right one clears them all, input that cannot be a code gives its slot back. So however many requests an
  * attacker sends at once, at most {@code maxFailures} codes are ever checked per window.
  * <p>
- * The store's {@code putIfAbsent} and {@code remove} act at once, but its {@code put} only when the request's
- * transaction commits. So a lockout frees the slots only after its lock has been committed: freed earlier, they
- * would let a request that looks in between check one code too many.
+ * The store's {@code putIfAbsent}, {@code remove} and {@code contains} act at once, but its {@code put} only when the
+ * request's transaction commits. So the lock itself is a {@code putIfAbsent} entry that lives as long as the
+ * lockout, seen by every node before the slots are freed; its end time, written with {@code put}, only tells how long
+ * is left.
  */
 public final class AttemptLimiter {
-
-    /** Runs work on the single-use store once the current request's own writes to it have been committed. */
-    @FunctionalInterface
-    public interface AfterCommit {
-        void run(Consumer<SingleUseObjectProvider> work);
-    }
 
     private static final Logger LOG = Logger.getLogger(AttemptLimiter.class);
     private static final long LOCKOUT_MEMORY_SECONDS = 86_400;
@@ -36,17 +30,22 @@ public final class AttemptLimiter {
 
     private final SingleUseObjectProvider store;
     private final AttemptPolicy policy;
-    private final AfterCommit afterCommit;
 
-    public AttemptLimiter(SingleUseObjectProvider store, AttemptPolicy policy, AfterCommit afterCommit) {
+    public AttemptLimiter(SingleUseObjectProvider store, AttemptPolicy policy) {
         this.store = store;
         this.policy = policy;
-        this.afterCommit = afterCommit;
     }
 
     /** Seconds until the user may try again, or empty if not locked out. */
     public OptionalLong lockedForSeconds(String realmId, String userId) {
-        return lockedForSeconds(store, realmId, userId);
+        if (!store.contains(lockKey(realmId, userId))) {
+            return OptionalLong.empty();
+        }
+        Map<String, String> end = store.get(lockEndKey(realmId, userId));
+        long left = end == null || end.get("until") == null ? 0 : Long.parseLong(end.get("until")) - Time.currentTime();
+        // No end time yet (the lockout's request has not committed, or rolled back), or an earlier lockout's:
+        // the length of the latest lockout is the most that can be left.
+        return OptionalLong.of(left > 0 ? left : policy.lockoutSeconds(Math.max(1, nextLockout(realmId, userId) - 1)));
     }
 
     /**
@@ -56,8 +55,8 @@ public final class AttemptLimiter {
     public Optional<Attempt> begin(String realmId, String userId) {
         for (int slot = 1; slot <= policy.maxFailures(); slot++) {
             if (store.putIfAbsent(failureKey(realmId, userId, slot), policy.windowSeconds())) {
-                // Checked after claiming, not before: a lockout frees the slots only once its lock is committed,
-                // so one claimed after that sees the lock here. Callers have usually looked at the lock already.
+                // Checked after claiming, not before: a lockout frees the slots after taking the lock, so one
+                // claimed after that sees the lock here. Callers have usually looked at the lock already.
                 if (lockedForSeconds(realmId, userId).isPresent()) {
                     store.remove(failureKey(realmId, userId, slot));
                     return Optional.empty();
@@ -91,7 +90,7 @@ public final class AttemptLimiter {
 
         /** A right code: the failures and the growing lockout are forgotten. */
         public void succeeded() {
-            clearFailures(store, realmId, userId);
+            clearFailures(realmId, userId);
             forgetLockouts(realmId, userId);
         }
 
@@ -126,7 +125,8 @@ public final class AttemptLimiter {
     /** Ends any lockout and forgets all failures, e.g. when an admin resets the user's 2FA. */
     public void clear(String realmId, String userId) {
         store.remove(lockKey(realmId, userId));
-        clearFailures(store, realmId, userId);
+        store.remove(lockEndKey(realmId, userId));
+        clearFailures(realmId, userId);
         forgetLockouts(realmId, userId);
     }
 
@@ -149,27 +149,19 @@ public final class AttemptLimiter {
 
     private long lockOut(String realmId, String userId, int n) {
         long seconds = policy.lockoutSeconds(n);
-        store.put(lockKey(realmId, userId), seconds, Map.of("until", String.valueOf(Time.currentTime() + seconds)));
+        String lock = lockKey(realmId, userId);
+        if (!store.putIfAbsent(lock, seconds)) {
+            // A lock still there (only past the last lockout counted): this one's length replaces it.
+            store.remove(lock);
+            store.putIfAbsent(lock, seconds);
+        }
+        store.put(lockEndKey(realmId, userId), seconds, Map.of("until", String.valueOf(Time.currentTime() + seconds)));
         LOG.debugf("User %s locked out for %d seconds (lockout %d in a row)", userId, seconds, n);
-        // If the lock never got committed, the slots stay taken until the window ends: closed, not open.
-        afterCommit.run(committed -> {
-            if (lockedForSeconds(committed, realmId, userId).isPresent()) {
-                clearFailures(committed, realmId, userId);
-            }
-        });
+        clearFailures(realmId, userId);
         return seconds;
     }
 
-    private static OptionalLong lockedForSeconds(SingleUseObjectProvider store, String realmId, String userId) {
-        Map<String, String> lock = store.get(lockKey(realmId, userId));
-        if (lock == null || lock.get("until") == null) {
-            return OptionalLong.empty();
-        }
-        long left = Long.parseLong(lock.get("until")) - Time.currentTime();
-        return left > 0 ? OptionalLong.of(left) : OptionalLong.empty();
-    }
-
-    private void clearFailures(SingleUseObjectProvider store, String realmId, String userId) {
+    private void clearFailures(String realmId, String userId) {
         for (int slot = 1; slot <= policy.maxFailures(); slot++) {
             String key = failureKey(realmId, userId, slot);
             // In a cluster, removing a key that is not there still costs a locked write on its owners; reads are
@@ -190,5 +182,9 @@ public final class AttemptLimiter {
 
     private static String lockKey(String realmId, String userId) {
         return "twofa-locked:" + realmId + ":" + userId;
+    }
+
+    private static String lockEndKey(String realmId, String userId) {
+        return "twofa-locked-until:" + realmId + ":" + userId;
     }
 }

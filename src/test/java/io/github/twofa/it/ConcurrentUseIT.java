@@ -41,7 +41,7 @@ class ConcurrentUseIT extends RealServerTest {
     }
 
     @Test
-    void givenThirtyDifferentWrongCodesAtOnce_thenAtMostFiveAreCheckedInOneLockoutAndTheRightCodeIsThenRefused() throws Exception {
+    void givenThirtyDifferentWrongCodesAtOnce_thenFiveAreCheckedInOneLockoutAndTheRightCodeIsThenRefused() throws Exception {
         EnrolledKey user = Enrolment.enrolNewUser(server, admin, realm, "race-guess");
 
         List<Integer> statuses = concurrentLogins(user, 30, i -> IndependentTotp.code(user.key(), user.enrolmentStep() + 40 + i));
@@ -50,7 +50,7 @@ class ConcurrentUseIT extends RealServerTest {
         String userId = admin.userId(realm, user.username());
         long checked = admin.userEvents(realm, userId, "LOGIN_ERROR").stream()
                 .filter(event -> "check_failed".equals(event.at("/details/twofa_action").asText())).count();
-        assertTrue(checked >= 1 && checked <= 5, "codes checked out of 30 sent at once: " + checked);
+        assertEquals(5, checked, "codes checked out of 30 sent at once");
         assertEquals(1, admin.userEvents(realm, userId, "USER_DISABLED_BY_TEMPORARY_LOCKOUT").size(), "one burst, one lockout");
         HttpResponse<String> right = new ApiClient(server, realm).passwordGrant(user.username(), user.password(),
                 IndependentTotp.code(user.key(), user.enrolmentStep() + 1));

@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +60,7 @@ class AttemptLimiterTest {
         List<InFlight> running = fiveChecksAtOnce();
 
         assertEquals(OptionalLong.of(300), running.get(0).attempt().failed());
-        assertTrue(limiter().begin("r", "u").isEmpty(), "the lock is not visible yet, so the slots must still be taken");
+        assertTrue(limiter().begin("r", "u").isEmpty(), "the lockout must hold before its request commits");
 
         running.get(0).request().commit();
         assertTrue(limiter().begin("r", "u").isEmpty(), "no check while locked out");
@@ -69,13 +68,38 @@ class AttemptLimiterTest {
     }
 
     @Test
-    void givenALockoutWhoseRequestRolledBack_thenTheSlotsStayTakenUntilTheWindowEnds() {
+    void givenALockoutWhoseRequestRolledBack_thenTheUserStaysLockedForTheLockoutsLength() {
         List<InFlight> running = fiveChecksAtOnce();
         running.get(0).attempt().failed();
 
         assertTrue(limiter().begin("r", "u").isEmpty());
-        assertEquals(300, limiter().secondsToWait("r", "u"));
+        assertEquals(OptionalLong.of(300), limiter().lockedForSeconds("r", "u"), "no end time stored: the whole lockout");
         Time.setOffset(301);
+        assertTrue(limiter().begin("r", "u").isPresent());
+    }
+
+    @Test
+    void givenALockoutShorterThanTheWindow_whenItEnds_thenTheUserMayTryAgainAtOnce() {
+        AttemptPolicy shortLockout = new AttemptPolicy(5, 600, 60, 3600);
+        for (int i = 0; i < 5; i++) {
+            fail(shortLockout);
+        }
+        assertEquals(OptionalLong.of(60), store.newRequest().limiter(shortLockout).lockedForSeconds("r", "u"));
+
+        Time.setOffset(61);
+
+        assertTrue(store.newRequest().limiter(shortLockout).begin("r", "u").isPresent(), "the lockout gave the attempts back");
+    }
+
+    @Test
+    void givenALockoutWhoseRequestHasNotCommittedYet_whenAnAdminClearsIt_thenTheUserIsNotLockedAfterTheCommit() {
+        List<InFlight> running = fiveChecksAtOnce();
+        running.get(0).attempt().failed();
+
+        limiter().clear("r", "u");
+        running.get(0).request().commit();
+
+        assertTrue(limiter().lockedForSeconds("r", "u").isEmpty());
         assertTrue(limiter().begin("r", "u").isPresent());
     }
 
@@ -147,8 +171,12 @@ class AttemptLimiterTest {
 
     /** One wrong code in a request of its own, committed. */
     private OptionalLong fail() {
+        return fail(AttemptPolicy.DEFAULT);
+    }
+
+    private OptionalLong fail(AttemptPolicy policy) {
         ExpiringStore.Request request = store.newRequest();
-        OptionalLong lockout = request.limiter().begin("r", "u").orElseThrow().failed();
+        OptionalLong lockout = request.limiter(policy).begin("r", "u").orElseThrow().failed();
         request.commit();
         return lockout;
     }
@@ -202,21 +230,18 @@ class AttemptLimiterTest {
         final class Request implements SingleUseObjectProvider {
 
             private final Map<String, Entry> pendingPuts = new HashMap<>();
-            private final List<Consumer<SingleUseObjectProvider>> afterCommit = new ArrayList<>();
 
             AttemptLimiter limiter() {
-                return new AttemptLimiter(this, AttemptPolicy.DEFAULT, afterCommit::add);
+                return limiter(AttemptPolicy.DEFAULT);
+            }
+
+            AttemptLimiter limiter(AttemptPolicy policy) {
+                return new AttemptLimiter(this, policy);
             }
 
             void commit() {
                 entries.putAll(pendingPuts);
                 pendingPuts.clear();
-                for (Consumer<SingleUseObjectProvider> work : afterCommit) {
-                    Request committed = newRequest();
-                    work.accept(committed);
-                    committed.commit();
-                }
-                afterCommit.clear();
             }
 
             @Override
