@@ -18,8 +18,9 @@ import org.keycloak.models.utils.FormMessage;
 
 /**
  * The login step after the password: asks for the current code of the user's authenticator app, or one of their
- * backup codes (in the same field, or on a page of their own). Users without 2FA never reach {@link #authenticate}: Keycloak marks the step "set-up required" and
- * {@link TwoFactorStep#setRequiredActions} decides, per the execution's {@link EnrolmentPolicy}, whether they must enrol.
+ * backup codes (in the same field, or on a page of their own). Users without 2FA never reach {@link #authenticate}:
+ * Keycloak marks the step "set-up required" and {@link TwoFactorStep#setRequiredActions} decides, per the execution's
+ * {@link EnrolmentPolicy}, whether they must enrol.
  */
 public class TotpAuthenticator extends TwoFactorStep {
 
@@ -51,7 +52,7 @@ public class TotpAuthenticator extends TwoFactorStep {
         } else if (form.containsKey(BACKUP_CODE_FIELD)) {
             checkBackupCode(context, form.getFirst(BACKUP_CODE_FIELD));
         } else {
-            checkAppCode(context, form.getFirst(CODE_FIELD));
+            checkCode(context, form.getFirst(CODE_FIELD));
         }
     }
 
@@ -74,7 +75,7 @@ public class TotpAuthenticator extends TwoFactorStep {
     }
 
     /** The code page's field takes the app's code or, for users who have no phone at hand, a backup code. */
-    private void checkAppCode(AuthenticationFlowContext context, String code) {
+    private void checkCode(AuthenticationFlowContext context, String code) {
         accepted(context, CodeField.APP, code, () -> SecondFactor.check(context.getSession(), context.getUser(), code))
                 .ifPresent(check -> letIn(context, check));
     }

@@ -5,7 +5,6 @@ import java.util.Map;
 
 import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.TotpCredentialModel;
-import io.github.twofa.credential.Transactions;
 import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
@@ -15,9 +14,13 @@ import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventType;
 import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.models.AbstractKeycloakTransaction;
+import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * Tells users by e-mail, through the realm's SMTP settings and e-mail theme, when their 2FA was turned off (by
@@ -67,9 +70,25 @@ public class EmailNotificationListener implements EventListenerProvider {
         });
     }
 
-    /** Mail only once the change is committed: if it rolls back, nothing changed, so there is nothing to tell. */
     private void sendAfterCommit(Event event, String template) {
-        Transactions.afterCommit(session, mailSession -> send(mailSession, event, template));
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        KeycloakContext context = session.getContext();
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                try {
+                    KeycloakModelUtils.runJobInTransaction(factory, context, mailSession -> send(mailSession, event, template));
+                } catch (RuntimeException e) {
+                    // The change is committed already: the answer to the request must not turn into an error.
+                    LOG.warnf("Could not e-mail user %s about a %s event: %s", event.getUserId(), event.getType(), e.toString());
+                }
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                // Nothing changed, so there is nothing to tell.
+            }
+        });
     }
 
     /** Template {@code <name>.ftl} (html and text), subject from the message key {@code <name>} camel-cased + Subject. */

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -125,7 +126,7 @@ public final class AdminApi {
 
     /** The user's stored login events of one type (at most 1000), newest first. */
     public List<JsonNode> userEvents(String realm, String userId, String type) {
-        return java.util.stream.StreamSupport.stream(get("/" + realm + "/events?max=1000&type=" + type + "&user=" + userId)
+        return StreamSupport.stream(get("/" + realm + "/events?max=1000&type=" + type + "&user=" + userId)
                 .spliterator(), false).toList();
     }
 }
