@@ -2,7 +2,7 @@
 """Times the admin coverage report on a realm of 10,000 users (2,500 with 2FA, a tenth of those low on backup codes).
 
 Needs a running Keycloak with the extension (./run-demo.sh). Usage: python3 bench/coverage-10k.py [base-url]
-Creates the realm 'bench10k' (deleted first if it exists), then calls GET /realms/bench10k/two-factor/admin/coverage
+Creates the realm 'bench10k' (deleted first if it exists), then calls GET /admin/realms/bench10k/two-factor/coverage
 a few times per filter and prints the times. It reports; it does not pass or fail.
 """
 import json, sys, time, urllib.request, urllib.parse
@@ -64,7 +64,7 @@ for query in ["max=100", "max=100&filter=enabled", "max=100&filter=disabled", "m
     times = []
     for _ in range(5):
         t = time.time()
-        report = call("GET", "/realms/bench10k/two-factor/admin/coverage?" + query, viewer)
+        report = call("GET", "/admin/realms/bench10k/two-factor/coverage?" + query, viewer)
         times.append((time.time() - t) * 1000)
     times.sort()
     print(f"{query:40s} median {times[2]:7.1f} ms  max {times[-1]:7.1f} ms  "

@@ -52,6 +52,12 @@ public class DirectGrantTwoFactorAuthenticator extends TwoFactorStep {
                     "The 'otp' parameter must be the digits the authenticator app shows or a backup code."));
             return;
         }
+        if (check.busy()) {
+            // Another request is using the same code this instant: nothing was checked, so nothing is counted.
+            context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, oauthError("invalid_grant",
+                    "Another sign-in with this user's codes is under way; try again in a moment."));
+            return;
+        }
         if (!check.accepted()) {
             refuse(context, check);
             context.failure(AuthenticationFlowError.INVALID_CREDENTIALS,

@@ -2,6 +2,8 @@ package io.github.twofa.authenticator;
 
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
@@ -19,6 +21,8 @@ public enum EnrolmentPolicy {
     SKIP("skip"),
     /** Only users holding the configured role must set it up; others are skipped. */
     REQUIRE_FOR_ROLE("require-for-role");
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(EnrolmentPolicy.class);
 
     public static final String CONFIG_POLICY = "twofa.users-without-2fa";
     public static final String CONFIG_ROLE = "twofa.enrolment-role";
@@ -38,15 +42,32 @@ public enum EnrolmentPolicy {
         return Arrays.stream(values()).filter(p -> p.configValue.equals(value)).findFirst().orElse(REQUIRE);
     }
 
-    /** Whether {@code user}, who has no 2FA, must enrol. An unknown role requires nobody, and says so in the log. */
+    /**
+     * Whether {@code user}, who has no 2FA, must enrol. A role that does not exist (a typo, a deleted role) fails
+     * closed: everybody must, and the log says so once per realm and role.
+     */
     public boolean requiresEnrolment(RealmModel realm, UserModel user, Map<String, String> config) {
         return switch (this) {
             case REQUIRE -> true;
             case SKIP -> false;
             case REQUIRE_FOR_ROLE -> {
-                RoleModel role = KeycloakModelUtils.getRoleFromString(realm, config.get(CONFIG_ROLE));
-                yield role != null && user.hasRole(role);
+                String roleName = config.get(CONFIG_ROLE);
+                RoleModel role = roleName == null || roleName.isBlank() ? null : KeycloakModelUtils.getRoleFromString(realm, roleName);
+                if (role == null) {
+                    warnOnce(realm, roleName);
+                    yield true;
+                }
+                yield user.hasRole(role);
             }
         };
+    }
+
+    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+
+    private static void warnOnce(RealmModel realm, String roleName) {
+        if (WARNED.add(realm.getId() + "/" + roleName)) {
+            LOG.warnf("Realm %s: the 2FA step's setting require-for-role names the role '%s', which does not exist; "
+                    + "every user without 2FA must set it up until the role is fixed.", realm.getName(), roleName);
+        }
     }
 }

@@ -1,6 +1,8 @@
 package io.github.twofa.authenticator;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import org.keycloak.models.AuthenticationExecutionModel;
@@ -14,9 +16,10 @@ import org.keycloak.models.utils.AuthenticationFlowResolver;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
- * Finds the configuration of our execution in the flow that is running. Keycloak asks an authenticator whether a
- * user may skip set-up ({@code setRequiredActions}) without handing it the execution, so the flow of that kind
- * bound to the current client is searched instead.
+ * Finds the configuration of our execution that is running. Keycloak asks an authenticator whether a user may skip
+ * set-up ({@code setRequiredActions}) without handing it the execution, but marks that execution "set-up required"
+ * in the authentication session just before, so it is found there: the step in a post-broker-login flow, a
+ * reset-credentials flow or a step-up sub-flow gets its own settings, not another copy's.
  */
 final class ExecutionConfigLookup {
 
@@ -26,9 +29,27 @@ final class ExecutionConfigLookup {
     }
 
     /**
+     * The settings of each of our executions (of {@code providerId}) marked "set-up required" in this login: the one
+     * running now and, should the login have passed another copy of the step without 2FA before, that one too; the
+     * caller applies the strictest. Falls back to the flow bound for the client when there is no authentication
+     * session in the context.
+     *
      * @param directGrant whether the step runs in a direct-grant flow (token requests) rather than a browser flow
      */
-    static Map<String, String> forCurrentFlow(KeycloakSession session, RealmModel realm, String providerId, boolean directGrant) {
+    static List<Map<String, String>> forStepsNeedingSetUp(KeycloakSession session, RealmModel realm, String providerId,
+                                                          boolean directGrant) {
+        AuthenticationSessionModel authSession = session.getContext().getAuthenticationSession();
+        List<Map<String, String>> configs = authSession == null ? List.of() : authSession.getExecutionStatus().entrySet().stream()
+                .filter(status -> status.getValue() == AuthenticationSessionModel.ExecutionStatus.SETUP_REQUIRED)
+                .map(status -> realm.getAuthenticationExecutionById(status.getKey()))
+                .filter(Objects::nonNull)
+                .map(execution -> configOf(realm, execution, providerId))
+                .flatMap(Optional::stream)
+                .toList();
+        return configs.isEmpty() ? List.of(forCurrentFlow(session, realm, providerId, directGrant)) : configs;
+    }
+
+    private static Map<String, String> forCurrentFlow(KeycloakSession session, RealmModel realm, String providerId, boolean directGrant) {
         AuthenticationFlowModel flow = currentFlow(session, realm, directGrant);
         Map<String, String> config = flow == null ? Map.of() : find(realm, flow.getId(), providerId).orElse(Map.of());
         LOG.debugf("Step %s in flow %s has configuration %s", providerId, flow == null ? null : flow.getAlias(), config);

@@ -121,6 +121,10 @@ public class TotpAuthenticator extends TwoFactorStep {
             context.forceChallenge(page(context, field, new FormMessage(field.name, malformedMessage(context, field))));
             return Optional.empty();
         }
+        if (check.busy()) {
+            context.forceChallenge(page(context, field, new FormMessage(field.name, "twofaBusy")));
+            return Optional.empty();
+        }
         if (!check.accepted()) {
             refuse(context, check);
             OptionalLong lockout = outcome.get().lockout();

@@ -52,10 +52,11 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
 
     @Override
     public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-        Map<String, String> config = ExecutionConfigLookup.forCurrentFlow(session, realm, providerId(), isDirectGrant());
-        EnrolmentPolicy policy = EnrolmentPolicy.fromConfig(config);
-        LOG.debugf("User %s has no 2FA; step %s applies policy %s", user.getId(), providerId(), policy.configValue());
-        if (policy.requiresEnrolment(realm, user, config)
+        List<Map<String, String>> configs = ExecutionConfigLookup.forStepsNeedingSetUp(session, realm, providerId(), isDirectGrant());
+        boolean required = configs.stream().anyMatch(config -> EnrolmentPolicy.fromConfig(config).requiresEnrolment(realm, user, config));
+        LOG.debugf("User %s has no 2FA; step %s with settings %s: enrolment %s", user.getId(), providerId(), configs,
+                required ? "required" : "skipped");
+        if (required
                 && user.getRequiredActionsStream().noneMatch(TotpSetupRequiredAction.PROVIDER_ID::equals)) {
             user.addRequiredAction(TotpSetupRequiredAction.PROVIDER_ID);
         }

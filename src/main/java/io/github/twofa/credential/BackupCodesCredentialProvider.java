@@ -37,6 +37,7 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
      * transaction ends; the lifespan only bounds a lock whose holder died.
      */
     private static final long SET_LOCK_SECONDS = 30;
+    private static final long SET_LOCK_WAIT_MILLIS = 1500;
 
     private final KeycloakSession session;
 
@@ -50,14 +51,19 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
         this.session = session;
     }
 
-    /**
-     * Makes and stores a new set, then removes the older ones in the same transaction, so old codes stop working
-     * only once the new set is stored. Returns the new codes in canonical form: the only time they exist in clear.
-     */
+    /** Makes and stores a new set under {@code policy}; see {@link #storeCodes}. */
     public NewCodes replaceCodes(RealmModel realm, UserModel user, BackupCodePolicy policy) {
+        return storeCodes(realm, user, BackupCodeFormat.generate(policy.count()), policy.iterations());
+    }
+
+    /**
+     * Stores {@code codes} (canonical form) as the user's set, then removes the older ones in the same transaction,
+     * so old codes stop working only once the new set is stored. The returned object holds the codes in clear: apart
+     * from the page that shows them, the only place they exist.
+     */
+    public NewCodes storeCodes(RealmModel realm, UserModel user, List<String> codes, int iterations) {
         List<CredentialModel> old = user.credentialManager().getStoredCredentialsByTypeStream(BackupCodesCredentialModel.TYPE).toList();
-        List<String> codes = BackupCodeFormat.generate(policy.count());
-        CredentialModel created = createCredential(realm, user, BackupCodesCredentialModel.create(codes, policy.iterations()));
+        CredentialModel created = createCredential(realm, user, BackupCodesCredentialModel.create(codes, iterations));
         old.forEach(credential -> user.credentialManager().removeStoredCredentialById(credential.getId()));
         LOG.debugf("New set %s of %d backup codes for user %s replaces %d older", created.getId(), codes.size(), user.getId(), old.size());
         return new NewCodes(created.getId(), codes, !old.isEmpty());
@@ -85,45 +91,66 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
     }
 
     /**
+     * What became of a backup code: used (with how many are left), refused, or not checked because another request
+     * is using a code of the same set and did not finish within a moment ({@link #BUSY}: "try again", not "wrong").
+     */
+    public record Use(boolean accepted, int remaining, boolean busy) {
+
+        static final Use REFUSED = new Use(false, 0, false);
+        static final Use BUSY = new Use(false, 0, true);
+    }
+
+    /**
      * Uses up the code if it is one of the user's unused codes. One PBKDF2 derivation, then a cluster-wide claim
      * of that code, so concurrent requests with the same code cannot both succeed.
-     *
-     * @return how many codes are left, or empty if the code was not valid
      */
-    public OptionalInt consume(UserModel user, String input) {
+    public Use consume(UserModel user, String input) {
         Optional<BackupCodesCredentialModel> stored = current(user);
-        return stored.isEmpty() ? OptionalInt.empty() : consume(user, stored.get(), input);
+        return stored.isEmpty() ? Use.REFUSED : consume(user, stored.get(), input);
     }
 
     /** {@link #consume(UserModel, String)} for the user's current set, already read. */
-    public OptionalInt consume(UserModel user, BackupCodesCredentialModel set, String input) {
+    public Use consume(UserModel user, BackupCodesCredentialModel set, String input) {
         Optional<String> code = BackupCodeFormat.normalise(input);
         if (code.isEmpty()) {
-            return OptionalInt.empty();
+            return Use.REFUSED;
         }
         if (!lockUntilTransactionEnds("twofa-backup-code-set:" + set.getId())) {
-            return OptionalInt.empty();
+            return Use.BUSY;
         }
         byte[] derived = BackupCodeHasher.hash(code.get(), set.salt(), set.getBackupCodesData().getIterations());
         OptionalInt index = BackupCodeHasher.indexOf(derived, set.hashes());
         if (index.isEmpty() || !session.singleUseObjects().putIfAbsent(claimKey(set, set.storedHash(index.getAsInt())), CLAIM_LIFESPAN_SECONDS)) {
-            return OptionalInt.empty();
+            return Use.REFUSED;
         }
         // Every claimed code goes, not only this one: a request that read the set before another one's use was
         // stored would otherwise write that code back.
         BackupCodesCredentialModel left = set.withoutCodes(hash -> session.singleUseObjects().contains(claimKey(set, hash)));
         user.credentialManager().updateStoredCredential(left);
         LOG.debugf("Backup code %d of set %s of user %s used; %d left", index.getAsInt() + 1, set.getId(), user.getId(), left.remaining());
-        return OptionalInt.of(left.remaining());
+        return new Use(true, left.remaining(), false);
     }
 
     private static String claimKey(BackupCodesCredentialModel set, String storedHash) {
         return "twofa-backup-code:" + set.getId() + ":" + storedHash;
     }
 
+    /**
+     * Takes the set's lock, waiting up to {@link #SET_LOCK_WAIT_MILLIS} for another request's use of the set to finish
+     * (a use takes one PBKDF2 derivation and a write), and releases it when this request's transaction ends.
+     */
     private boolean lockUntilTransactionEnds(String lockKey) {
-        if (!session.singleUseObjects().putIfAbsent(lockKey, SET_LOCK_SECONDS)) {
-            return false;
+        long deadline = System.nanoTime() + SET_LOCK_WAIT_MILLIS * 1_000_000L;
+        while (!session.singleUseObjects().putIfAbsent(lockKey, SET_LOCK_SECONDS)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
         session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
@@ -146,7 +173,7 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
 
     @Override
     public boolean isValid(RealmModel realm, UserModel user, CredentialInput input) {
-        return supportsCredentialType(input.getType()) && consume(user, input.getChallengeResponse()).isPresent();
+        return supportsCredentialType(input.getType()) && consume(user, input.getChallengeResponse()).accepted();
     }
 
     @Override

@@ -26,7 +26,8 @@ import org.keycloak.models.UserModel;
  */
 public final class SecondFactor {
 
-    public enum Outcome { ACCEPTED, REFUSED, MALFORMED }
+    /** BUSY: another request is using the same credential this instant; nothing was checked, "try again". */
+    public enum Outcome { ACCEPTED, REFUSED, MALFORMED, BUSY }
 
     /**
      * The outcome of one check: which credential was checked, whether the code was accepted, and for an accepted
@@ -40,6 +41,10 @@ public final class SecondFactor {
 
         public boolean malformed() {
             return outcome == Outcome.MALFORMED;
+        }
+
+        public boolean busy() {
+            return outcome == Outcome.BUSY;
         }
 
         /** Adds the outcome to an audit event: the kind and id of the credential, never the code. */
@@ -80,7 +85,8 @@ public final class SecondFactor {
             return Optional.empty();
         }
         Check check = checker.get();
-        if (check.malformed()) {
+        if (check.malformed() || check.busy()) {
+            // Nothing was guessed: the attempt is given back.
             attempt.get().withdrawn();
             return Optional.of(new Limited(check, OptionalLong.empty()));
         }
@@ -92,7 +98,7 @@ public final class SecondFactor {
     }
 
     public static Check check(KeycloakSession session, UserModel user, String input) {
-        return looksLikeAppCode(input) ? checkAppCode(user, input) : checkBackupCode(session, user, input);
+        return looksLikeAppCode(input) ? checkAppCode(session, user, input) : checkBackupCode(session, user, input);
     }
 
     /** Whether {@code input} could be one of the user's codes, app or backup; checks the form only, uses nothing. */
@@ -104,16 +110,21 @@ public final class SecondFactor {
         return BackupCodeFormat.normalise(input).isPresent();
     }
 
-    public static Check checkAppCode(UserModel user, String input) {
+    public static Check checkAppCode(KeycloakSession session, UserModel user, String input) {
         Optional<CredentialModel> stored = appCredential(user);
         String credentialId = stored.map(CredentialModel::getId).orElse(null);
         String code = TotpVerifier.normalise(input);
         if (stored.isPresent() && !isWellFormedAppCode(stored.get(), code)) {
             return new Check(TotpCredentialModel.TYPE, credentialId, Outcome.MALFORMED, OptionalInt.empty());
         }
-        boolean valid = credentialId != null
-                && user.credentialManager().isValid(new UserCredentialModel(credentialId, TotpCredentialModel.TYPE, code));
-        return new Check(TotpCredentialModel.TYPE, credentialId, valid ? Outcome.ACCEPTED : Outcome.REFUSED, OptionalInt.empty());
+        TotpCredentialProvider.Verification verification = credentialId == null ? TotpCredentialProvider.Verification.REFUSED
+                : TotpCredentialProvider.of(session).verify(session.getContext().getRealm(), user, credentialId, code);
+        Outcome outcome = switch (verification) {
+            case ACCEPTED -> Outcome.ACCEPTED;
+            case REFUSED -> Outcome.REFUSED;
+            case BUSY -> Outcome.BUSY;
+        };
+        return new Check(TotpCredentialModel.TYPE, credentialId, outcome, OptionalInt.empty());
     }
 
     /** App codes have 6 to 8 digits; backup codes have 10 characters, so the length tells them apart. */
@@ -138,8 +149,15 @@ public final class SecondFactor {
         if (BackupCodeFormat.normalise(input).isEmpty()) {
             return new Check(BackupCodesCredentialModel.TYPE, credentialId, Outcome.MALFORMED, OptionalInt.empty());
         }
-        OptionalInt remaining = set.isEmpty() ? OptionalInt.empty() : provider.consume(user, set.get(), input);
-        return new Check(BackupCodesCredentialModel.TYPE, credentialId,
-                remaining.isPresent() ? Outcome.ACCEPTED : Outcome.REFUSED, remaining);
+        if (set.isEmpty()) {
+            return new Check(BackupCodesCredentialModel.TYPE, null, Outcome.REFUSED, OptionalInt.empty());
+        }
+        BackupCodesCredentialProvider.Use use = provider.consume(user, set.get(), input);
+        if (use.busy()) {
+            return new Check(BackupCodesCredentialModel.TYPE, credentialId, Outcome.BUSY, OptionalInt.empty());
+        }
+        return use.accepted()
+                ? new Check(BackupCodesCredentialModel.TYPE, credentialId, Outcome.ACCEPTED, OptionalInt.of(use.remaining()))
+                : new Check(BackupCodesCredentialModel.TYPE, credentialId, Outcome.REFUSED, OptionalInt.empty());
     }
 }

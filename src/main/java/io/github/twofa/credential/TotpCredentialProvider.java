@@ -54,47 +54,67 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         return createCredential(realm, user, model);
     }
 
+    /** How a code fared against a stored TOTP credential. */
+    public enum Verification { ACCEPTED, REFUSED, BUSY }
+
     /**
      * True when the code matches the user's TOTP credential within +-1 step and that step (or a later one) has
      * not been accepted before.
      */
     @Override
     public boolean isValid(RealmModel realm, UserModel user, CredentialInput input) {
-        if (!supportsCredentialType(input.getType()) || input.getChallengeResponse() == null) {
-            return false;
+        return supportsCredentialType(input.getType())
+                && verify(realm, user, input.getCredentialId(), input.getChallengeResponse()) == Verification.ACCEPTED;
+    }
+
+    /**
+     * Checks {@code input} against the credential {@code credentialId} (or the user's first TOTP credential when
+     * null) and, if it matches, claims its time step: {@link Verification#BUSY} when another check of the same
+     * credential is claiming a step this instant.
+     */
+    public Verification verify(RealmModel realm, UserModel user, String credentialId, String input) {
+        if (input == null) {
+            return Verification.REFUSED;
         }
-        CredentialModel stored = input.getCredentialId() == null
+        CredentialModel stored = credentialId == null
                 ? user.credentialManager().getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE).findFirst().orElse(null)
-                : user.credentialManager().getStoredCredentialById(input.getCredentialId());
+                : user.credentialManager().getStoredCredentialById(credentialId);
         if (stored == null || !TotpCredentialModel.TYPE.equals(stored.getType())) {
-            return false;
+            return Verification.REFUSED;
         }
         TotpCredentialModel credential = TotpCredentialModel.createFromCredentialModel(stored);
         TotpVerifier verifier = new TotpVerifier(credential.parameters());
-        String code = TotpVerifier.normalise(input.getChallengeResponse());
+        String code = TotpVerifier.normalise(input);
         if (!verifier.isWellFormed(code)) {
-            return false;
+            return Verification.REFUSED;
         }
         TotpSecret secret;
         try {
             secret = TotpSecret.fromBytes(protector.open(session, realm, user, credential.protectedSecret()));
         } catch (SecretDecryptionException e) {
             LOG.errorf("TOTP credential %s of user %s cannot be read: %s", stored.getId(), user.getId(), e.getMessage());
-            return false;
+            return Verification.REFUSED;
         }
         long now = Time.currentTime();
         OptionalLong step = verifier.matchingStep(secret, code, now);
         if (step.isEmpty()) {
             LOG.debugf("TOTP credential %s of user %s: no match within +-%d steps", stored.getId(), user.getId(), TotpVerifier.WINDOW);
-            return false;
+            return Verification.REFUSED;
         }
-        TotpParameters parameters = credential.parameters();
-        long lastAcceptable = parameters.stepAt(now) + TotpVerifier.WINDOW;
-        boolean claimed = new UsedStepRegistry(session.singleUseObjects()).claim(stored.getId(), step.getAsLong(), lastAcceptable,
-                UsedStepRegistry.lifespanSeconds(parameters));
+        UsedStepRegistry.Claim claim = claimStep(stored.getId(), credential.parameters(), step.getAsLong(), now);
         LOG.debugf("TOTP credential %s of user %s: matched step offset %d, %s", stored.getId(), user.getId(),
-                step.getAsLong() - parameters.stepAt(now), claimed ? "accepted" : "refused as a replay");
-        return claimed;
+                step.getAsLong() - credential.parameters().stepAt(now), claim);
+        return switch (claim) {
+            case CLAIMED -> Verification.ACCEPTED;
+            case REPLAYED -> Verification.REFUSED;
+            case BUSY -> Verification.BUSY;
+        };
+    }
+
+    /** Marks {@code step} used for the credential, unless it or a later step was used already. */
+    public UsedStepRegistry.Claim claimStep(String credentialId, TotpParameters parameters, long step, long now) {
+        return new UsedStepRegistry(session.singleUseObjects()).claim(credentialId, step,
+                parameters.stepAt(now) + TotpVerifier.WINDOW, UsedStepRegistry.lifespanSeconds(parameters.period(), TotpVerifier.WINDOW));
     }
 
     @Override
@@ -106,7 +126,19 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                 .helpText("twofa-totp-help-text")
                 .iconCssClass("kcAuthenticatorOTPClass")
                 .createAction(TotpSetupRequiredAction.PROVIDER_ID)
-                .removeable(true)
+                .removeable(!isAccountApiDeletion())
                 .build(session);
+    }
+
+    /**
+     * Keycloak removes a credential through its account REST API ({@code DELETE /account/credentials/{id}}, with
+     * nothing but an access token) and through the {@code delete_credential} action of the login pages (after a
+     * re-authentication once the action's maximum age has passed); both ask whether the type is removable. Only the
+     * login pages' way is allowed, so a leaked token cannot take the user's authenticator away. The account console
+     * still shows "Delete": it uses the login pages' way.
+     */
+    private boolean isAccountApiDeletion() {
+        var request = session.getContext().getHttpRequest();
+        return request != null && "DELETE".equals(request.getHttpMethod());
     }
 }

@@ -4,7 +4,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 import io.github.twofa.credential.TotpCredentialProvider;
-import io.github.twofa.security.UsedStepRegistry;
 import io.github.twofa.totp.OtpAuthUri;
 import io.github.twofa.totp.TotpParameters;
 import io.github.twofa.totp.TotpSecret;
@@ -56,8 +55,7 @@ public final class TotpEnrolment {
         }
         TotpCredentialProvider provider = TotpCredentialProvider.of(session);
         CredentialModel credential = provider.enrol(realm, user, secret, parameters, null);
-        new UsedStepRegistry(session.singleUseObjects()).claim(credential.getId(), step.getAsLong(),
-                parameters.stepAt(now) + TotpVerifier.WINDOW, UsedStepRegistry.lifespanSeconds(parameters));
+        provider.claimStep(credential.getId(), parameters, step.getAsLong(), now);
         return Optional.of(credential);
     }
 }

@@ -34,9 +34,11 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
- * Shows a new set of backup codes once, with copy, download and print, until the user confirms they saved them.
- * After a login with a backup code it first says how many are left and, when few are, offers a new set; with none
- * left (or right after enrolment) the new set is required.
+ * Shows a new set of backup codes once, with copy, download and print, and stores it only when the user confirms
+ * they saved it; until then the old set keeps working, and leaving the page (or Cancel) changes nothing. A user who
+ * still has codes gets a new set only by asking for it on this action's own page (a POST), so a link that merely
+ * opens the action ({@code kc_action}) cannot replace them. After a login with a backup code it first says how many
+ * are left and, when few are, offers a new set; with none left (or right after enrolment) the new set is required.
  */
 public class BackupCodesRequiredAction implements RequiredActionProvider, RequiredActionFactory, CredentialRegistrator {
 
@@ -54,11 +56,16 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
             context.success();
             return;
         }
-        AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        if (authSession.getAuthNote(CODES_NOTE) == null && remainingAfterLogin(authSession) > 0) {
-            context.challenge(noticeForm(context));
+        Optional<List<String>> pending = pendingCodes(context);
+        if (pending.isPresent()) {
+            context.challenge(codesForm(context, pending.get(), null));
+        } else if (remainingAfterLogin(context.getAuthenticationSession()) > 0) {
+            context.challenge(noticeForm(context, remainingAfterLogin(context.getAuthenticationSession()), false));
+        } else if (storedRemaining(context) > 0) {
+            context.challenge(noticeForm(context, storedRemaining(context), true));
         } else {
-            context.challenge(codesForm(context, null));
+            // No usable codes to lose: the new set is shown at once, and still stored only when confirmed.
+            context.challenge(codesForm(context, newPendingCodes(context), null));
         }
     }
 
@@ -67,21 +74,22 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         String action = form.getFirst("action");
-        boolean showingCodes = authSession.getAuthNote(CODES_NOTE) != null;
-        if (!showingCodes && "generate".equals(action)) {
-            authSession.removeAuthNote(REMAINING_NOTE);
-            context.challenge(codesForm(context, null));
-        } else if (!showingCodes && "continue".equals(action) && remainingAfterLogin(authSession) > 0) {
-            authSession.removeAuthNote(REMAINING_NOTE);
-            context.success();
-        } else if (showingCodes && "on".equals(form.getFirst("saved"))) {
-            authSession.removeAuthNote(CODES_NOTE);
+        Optional<List<String>> pending = pendingCodes(context);
+        if (pending.isPresent() && "confirm".equals(action) && "on".equals(form.getFirst("saved"))) {
+            store(context, pending.get());
+            sealedNotes(context).remove(CODES_NOTE);
             authSession.removeAuthNote(REMAINING_NOTE);
             context.success();
-        } else if (showingCodes) {
-            context.challenge(codesForm(context, "twofaBackupCodesConfirmSaved"));
+        } else if (pending.isPresent()) {
+            context.challenge(codesForm(context, pending.get(), "twofaBackupCodesConfirmSaved"));
+        } else if ("generate".equals(action)) {
+            authSession.removeAuthNote(REMAINING_NOTE);
+            context.challenge(codesForm(context, newPendingCodes(context), null));
+        } else if ("continue".equals(action) && storedRemaining(context) > 0) {
+            authSession.removeAuthNote(REMAINING_NOTE);
+            context.success();
         } else {
-            context.challenge(noticeForm(context));
+            requiredActionChallenge(context);
         }
     }
 
@@ -90,34 +98,52 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
         return remaining == null ? -1 : Integer.parseInt(remaining);
     }
 
-    private Response noticeForm(RequiredActionContext context) {
-        int remaining = remainingAfterLogin(context.getAuthenticationSession());
+    private static int storedRemaining(RequiredActionContext context) {
+        return BackupCodesCredentialProvider.of(context.getSession()).current(context.getUser())
+                .map(BackupCodesCredentialModel::remaining).orElse(0);
+    }
+
+    /**
+     * @param replacing true when the user came to replace codes they still have (e.g. from the account console),
+     *                  false after a login with a backup code
+     */
+    private Response noticeForm(RequiredActionContext context, int remaining, boolean replacing) {
         return context.form()
                 .setAttribute("twofaRemaining", remaining)
                 .setAttribute("twofaLow", policyOf(context.getRealm()).isLow(remaining))
+                .setAttribute("twofaReplacing", replacing)
                 .createForm(NOTICE_TEMPLATE);
     }
 
-    /** Makes the set on first display; shows the same set again until the user confirms (e.g. after a reload). */
-    private Response codesForm(RequiredActionContext context, String errorKey) {
-        AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        SealedNotes notes = new SealedNotes(context.getSession(), TotpCredentialProviderFactory.protector(context.getSession()), authSession, context.getUser());
-        Optional<byte[]> pending = notes.get(CODES_NOTE);
-        List<String> codes;
-        if (pending.isEmpty()) {
-            BackupCodesCredentialProvider.NewCodes issued = BackupCodesCredentialProvider.of(context.getSession())
-                    .replaceCodes(context.getRealm(), context.getUser(), policyOf(context.getRealm()));
-            codes = issued.codes();
-            notes.put(CODES_NOTE, String.join(",", codes).getBytes(StandardCharsets.UTF_8));
-            context.getEvent().clone().event(EventType.UPDATE_CREDENTIAL).user(context.getUser())
-                    .detail(Details.CREDENTIAL_TYPE, BackupCodesCredentialModel.TYPE)
-                    .detail(Details.CREDENTIAL_ID, issued.credentialId())
-                    .detail(AuditEvents.ACTION, issued.auditAction().value()).success();
-        } else {
-            codes = List.of(new String(pending.get(), StandardCharsets.UTF_8).split(","));
-        }
-        List<String> display = new ArrayList<>(codes.size());
-        codes.forEach(code -> display.add(BackupCodeFormat.display(code)));
+    /** The set shown but not yet confirmed, kept sealed in the authentication session (the same across reloads). */
+    private static Optional<List<String>> pendingCodes(RequiredActionContext context) {
+        return sealedNotes(context).get(CODES_NOTE)
+                .map(codes -> List.of(new String(codes, StandardCharsets.UTF_8).split(",")));
+    }
+
+    private static List<String> newPendingCodes(RequiredActionContext context) {
+        List<String> codes = BackupCodeFormat.generate(policyOf(context.getRealm()).count());
+        sealedNotes(context).put(CODES_NOTE, String.join(",", codes).getBytes(StandardCharsets.UTF_8));
+        return codes;
+    }
+
+    /** The user confirmed: the shown set becomes theirs, replacing the old one. */
+    private static void store(RequiredActionContext context, List<String> codes) {
+        BackupCodesCredentialProvider.NewCodes issued = BackupCodesCredentialProvider.of(context.getSession())
+                .storeCodes(context.getRealm(), context.getUser(), codes, policyOf(context.getRealm()).iterations());
+        context.getEvent().clone().event(EventType.UPDATE_CREDENTIAL).user(context.getUser())
+                .detail(Details.CREDENTIAL_TYPE, BackupCodesCredentialModel.TYPE)
+                .detail(Details.CREDENTIAL_ID, issued.credentialId())
+                .detail(AuditEvents.ACTION, issued.auditAction().value()).success();
+    }
+
+    private static SealedNotes sealedNotes(RequiredActionContext context) {
+        return new SealedNotes(context.getSession(), TotpCredentialProviderFactory.protector(context.getSession()),
+                context.getAuthenticationSession(), context.getUser());
+    }
+
+    private Response codesForm(RequiredActionContext context, List<String> codes, String errorKey) {
+        List<String> display = codes.stream().map(BackupCodeFormat::display).toList();
         var form = context.form()
                 .setAttribute("twofaBackupCodes", display)
                 .setAttribute("twofaBackupCodesFileName", fileName(context));

@@ -20,15 +20,15 @@ import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 import org.keycloak.services.resources.admin.AdminAuth;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
-import org.keycloak.services.resources.admin.fgap.AdminPermissions;
 
 /**
- * {@code /realms/{realm}/two-factor/admin}: for holders of realm-management {@code view-users} (read) or
- * {@code manage-users} (reset), checked by Keycloak's own admin permission evaluator.
+ * {@code /admin/realms/{realm}/two-factor}: part of Keycloak's admin REST API, so it is authenticated like the rest
+ * of it (tokens of the realm's or the master realm's administrators) and hidden with it by a proxy that hides
+ * {@code /admin}. Reading needs {@code view-users}, resetting {@code manage-users}, as Keycloak's permission evaluator
+ * decides (fine-grained admin permissions included).
  */
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminTwoFactorResource {
@@ -38,11 +38,15 @@ public class AdminTwoFactorResource {
     private final AdminAuth adminAuth;
     private final AdminPermissionEvaluator permissions;
 
-    AdminTwoFactorResource(KeycloakSession session, AuthResult auth) {
+    private final AdminEventBuilder adminEvent;
+
+    AdminTwoFactorResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator permissions,
+                           AdminEventBuilder adminEvent) {
         this.session = session;
-        this.realm = session.getContext().getRealm();
-        this.adminAuth = new AdminAuth(realm, auth.getToken(), auth.getUser(), auth.getClient());
-        this.permissions = AdminPermissions.evaluator(session, realm, adminAuth);
+        this.realm = realm;
+        this.permissions = permissions;
+        this.adminAuth = permissions.adminAuth();
+        this.adminEvent = adminEvent;
     }
 
     @GET
@@ -50,7 +54,7 @@ public class AdminTwoFactorResource {
     public TwoFactorStatus userStatus(@PathParam("userId") String userId) {
         UserModel user = findUser(userId);
         if (!permissions.users().canView(user)) {
-            throw ApiException.forbidden("Viewing this user needs the realm-management role view-users.");
+            throw forbidden();
         }
         return TwoFactorStatus.of(user);
     }
@@ -61,7 +65,7 @@ public class AdminTwoFactorResource {
     public Map<String, Object> reset(@PathParam("userId") String userId) {
         UserModel user = findUser(userId);
         if (!permissions.users().canManage(user)) {
-            throw ApiException.forbidden("Resetting 2FA needs the realm-management role manage-users.");
+            throw forbidden();
         }
         if (!user.credentialManager().isConfiguredFor(TotpCredentialModel.TYPE)) {
             throw new ApiException(409, "not_enabled", "Two-factor authentication is not enabled for this user.");
@@ -69,8 +73,7 @@ public class AdminTwoFactorResource {
         String credentialId = TwoFactorResource.removeTwoFactor(session, user);
         // The user starts over with a new authenticator, so a lockout earned with the old one ends too.
         TotpCredentialProviderFactory.attemptLimiter(session).clear(realm.getId(), user.getId());
-        new AdminEventBuilder(realm, adminAuth, session, session.getContext().getConnection())
-                .operation(OperationType.ACTION).resource(ResourceType.USER)
+        adminEvent.operation(OperationType.ACTION).resource(ResourceType.USER)
                 .resourcePath("users", user.getId(), "two-factor", "reset")
                 .detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
                 .detail(AuditEvents.ACTION, AuditEvents.Action.ADMIN_RESET.value())
@@ -91,22 +94,28 @@ public class AdminTwoFactorResource {
     public CoverageReport coverage(@QueryParam("first") String first, @QueryParam("max") String max,
                                    @QueryParam("filter") String filter) {
         if (!permissions.users().canView()) {
-            throw ApiException.forbidden("The coverage report needs the realm-management role view-users.");
+            throw forbidden();
         }
         return CoverageReport.query(session, realm, CoverageReport.Filter.parse(filter),
                 intParameter(first, "first", 0, 0, Integer.MAX_VALUE), intParameter(max, "max", 100, 1, 1000),
                 BackupCodesRequiredAction.policyOf(realm).lowThreshold());
     }
 
+    /** As Keycloak's own users resource: an unknown id is 404 only for callers who may look users up at all. */
     private UserModel findUser(String userId) {
         UserModel user = userId == null || userId.length() > 64 ? null : session.users().getUserById(realm, userId);
         if (user == null) {
             if (!permissions.users().canQuery()) {
-                throw ApiException.forbidden("Looking up users needs the realm-management role view-users.");
+                throw forbidden();
             }
             throw new ApiException(404, "user_not_found", "No user with this id in this realm.");
         }
         return user;
+    }
+
+    /** One answer for every refusal, so it tells nothing about which users exist. */
+    private static ApiException forbidden() {
+        return ApiException.forbidden("This needs the realm-management role view-users (to read) or manage-users (to reset).");
     }
 
     private static int intParameter(String value, String name, int fallback, int min, int max) {

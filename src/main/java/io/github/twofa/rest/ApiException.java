@@ -21,6 +21,22 @@ public class ApiException extends WebApplicationException {
                 .entity(Map.of("error", error, "message", message)).build());
     }
 
+    /**
+     * RFC 9470's step-up challenge: the token is valid, but its login is older than the action allows; a client sends
+     * the user through a login with {@code max_age} (or {@code prompt=login}) and retries with the new token.
+     */
+    public static ApiException reauthenticationRequired(int maxAgeSeconds) {
+        String message = "This change needs a login within the last " + maxAgeSeconds + " seconds: log in again and retry.";
+        return new ApiException(message, Response.status(401).type(MediaType.APPLICATION_JSON_TYPE)
+                .header("WWW-Authenticate", "Bearer error=\"insufficient_user_authentication\", error_description=\""
+                        + message + "\", max_age=" + maxAgeSeconds)
+                .entity(Map.of("error", "insufficient_user_authentication", "message", message, "maxAge", maxAgeSeconds)).build());
+    }
+
+    private ApiException(String message, Response response) {
+        super(message, response);
+    }
+
     public static ApiException badRequest(String message) {
         return new ApiException(400, "invalid_request", message);
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.twofa.authenticator.FlowCoverage;
 import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.TotpCredentialModel;
 import jakarta.persistence.EntityManager;
@@ -19,10 +20,12 @@ import org.keycloak.util.JsonSerialization;
 
 /**
  * The realm's 2FA coverage, computed with a few queries over Keycloak's user and credential tables (not by loading
- * every user), so it stays fast on large realms. Service-account users are not counted.
+ * every user), so it stays fast on large realms. Service-account users are not counted. It also lists the ways into
+ * the realm that do not ask for the second factor ({@link FlowCoverage}).
  */
 public record CoverageReport(long totalUsers, long withTwoFactor, long withoutTwoFactor, long withFewBackupCodes,
-                             int fewBackupCodesThreshold, String filter, int first, int max, List<UserCoverage> users) {
+                             int fewBackupCodesThreshold, List<FlowCoverage.Gap> unprotectedFlows, String filter,
+                             int first, int max, List<UserCoverage> users) {
 
     public record UserCoverage(String id, String username, boolean twoFactorEnabled, Integer backupCodesRemaining) {
     }
@@ -69,7 +72,7 @@ public record CoverageReport(long totalUsers, long withTwoFactor, long withoutTw
         List<UserCoverage> users = rows.stream().map(r -> new UserCoverage((String) r[0], (String) r[1],
                 enabledOnPage.contains((String) r[0]), remainingByUser.get((String) r[0]))).toList();
         return new CoverageReport(total, enabled, total - enabled, few.size(), threshold,
-                filter.value, first, max, users);
+                FlowCoverage.gaps(session, realm), filter.value, first, max, users);
     }
 
     private static List<Object[]> usersPage(EntityManager em, RealmModel realm, Filter filter, int first, int max) {

@@ -30,6 +30,14 @@ final class JsonBodies {
         }
     }
 
+    /** {"password": "..."} */
+    record PasswordRequest(String password) {
+        @Override
+        public String toString() {
+            return "PasswordRequest[password=***]";
+        }
+    }
+
     /** {"password": "...", "code": "..."} */
     record DisableRequest(String password, String code) {
         @Override

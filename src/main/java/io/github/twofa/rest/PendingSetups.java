@@ -10,10 +10,12 @@ import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
 
 /**
  * Setups started over REST and not yet verified, kept for {@link #LIFESPAN_SECONDS} in Keycloak's single-use
- * store (shared by the cluster), with the secret sealed like a stored credential.
+ * store (shared by the cluster), with the secret sealed like a stored credential. Each belongs to the login session
+ * that started it (with the password): another session's token cannot finish it.
  */
 final class PendingSetups {
 
@@ -27,10 +29,10 @@ final class PendingSetups {
         this.protector = protector;
     }
 
-    void put(RealmModel realm, UserModel user, byte[] secret) {
+    void put(RealmModel realm, UserModel user, UserSessionModel owner, byte[] secret) {
         ProtectedSecret sealed = protector.seal(session, realm, user, secret);
-        session.singleUseObjects().remove(key(realm, user));
-        session.singleUseObjects().put(key(realm, user), LIFESPAN_SECONDS, Map.of("keyRef", sealed.keyRef(),
+        session.singleUseObjects().remove(key(realm, user, owner));
+        session.singleUseObjects().put(key(realm, user, owner), LIFESPAN_SECONDS, Map.of("keyRef", sealed.keyRef(),
                 "ciphertext", sealed.ciphertext(), "expiresAt", String.valueOf(Time.currentTime() + LIFESPAN_SECONDS)));
     }
 
@@ -39,8 +41,8 @@ final class PendingSetups {
     }
 
     /** Removes and returns the pending setup; atomic across the cluster, so only one caller can have it. */
-    Optional<Pending> take(RealmModel realm, UserModel user) {
-        Map<String, String> notes = session.singleUseObjects().remove(key(realm, user));
+    Optional<Pending> take(RealmModel realm, UserModel user, UserSessionModel owner) {
+        Map<String, String> notes = session.singleUseObjects().remove(key(realm, user, owner));
         if (notes == null || notes.get("ciphertext") == null) {
             return Optional.empty();
         }
@@ -53,14 +55,14 @@ final class PendingSetups {
     }
 
     /** After a wrong code: the same setup stays pending until it would have expired anyway. */
-    void putBack(RealmModel realm, UserModel user, Pending pending) {
+    void putBack(RealmModel realm, UserModel user, UserSessionModel owner, Pending pending) {
         long left = Long.parseLong(pending.notes().get("expiresAt")) - Time.currentTime();
         if (left > 0) {
-            session.singleUseObjects().put(key(realm, user), left, pending.notes());
+            session.singleUseObjects().put(key(realm, user, owner), left, pending.notes());
         }
     }
 
-    private static String key(RealmModel realm, UserModel user) {
-        return "twofa-pending-setup:" + realm.getId() + ":" + user.getId();
+    private static String key(RealmModel realm, UserModel user, UserSessionModel owner) {
+        return "twofa-pending-setup:" + realm.getId() + ":" + user.getId() + ":" + owner.getId();
     }
 }

@@ -1,10 +1,12 @@
 package io.github.twofa.rest;
 
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 import io.github.twofa.backupcodes.BackupCodeFormat;
@@ -17,6 +19,7 @@ import io.github.twofa.credential.TotpCredentialProviderFactory;
 import io.github.twofa.enrolment.TotpEnrolment;
 import io.github.twofa.events.AuditEvents;
 import io.github.twofa.requiredaction.BackupCodesRequiredAction;
+import io.github.twofa.requiredaction.TotpSetupRequiredAction;
 import io.github.twofa.security.AttemptLimiter;
 import io.github.twofa.security.AttemptPolicy;
 import io.github.twofa.totp.QrCodeImage;
@@ -48,8 +51,9 @@ import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
 /**
- * {@code /realms/{realm}/two-factor}: a user's own 2FA over JSON, authorised by the user's bearer access token;
- * {@code admin/...} for administrators (see {@link AdminTwoFactorResource}).
+ * {@code /realms/{realm}/two-factor}: a user's own 2FA over JSON, authorised by the user's bearer access token. What
+ * changes 2FA also needs a recent login and proof (password, code); administrators have {@link AdminTwoFactorResource}
+ * under Keycloak's admin API.
  */
 @Produces(MediaType.APPLICATION_JSON)
 public class TwoFactorResource {
@@ -70,22 +74,30 @@ public class TwoFactorResource {
         return noStore(TwoFactorStatus.of(authenticateAccountOwner().getUser()));
     }
 
-    /** Starts (or restarts) a setup: a new secret, valid for 10 minutes, shown only in this response. */
+    /**
+     * Starts (or restarts) a setup: a new secret, valid for 10 minutes, shown only in this response. Needs the password
+     * and a recent login, so a token that leaked from some app cannot put an authenticator of its holder's on the account.
+     */
     @POST
     @Path("setup")
-    public Response setup() {
-        UserModel user = authenticateAccountOwner().getUser();
+    public Response setup(InputStream body) {
+        AuthResult auth = authenticateAccountOwner();
+        UserModel user = auth.getUser();
+        String password = JsonBodies.required(JsonBodies.read(body, JsonBodies.PasswordRequest.class).password(), "password");
         requireEnabled(user, false);
+        requireRecentLogin(auth, TotpSetupRequiredAction.PROVIDER_ID);
+        requireNotLockedOut(auth);
+        requireAccepted(auth, EventType.UPDATE_CREDENTIAL, () -> checkPassword(user, password));
         TotpSecret secret = TotpSecret.generate();
-        pendingSetups.put(realm, user, secret.bytes());
+        pendingSetups.put(realm, user, auth.getSession(), secret.bytes());
         String uri = TotpEnrolment.otpauthUri(realm, user, secret);
         TotpParameters parameters = TotpEnrolment.parametersOf(realm);
         return noStore(Map.of("otpauthUri", uri, "qrCode", QrCodeImage.pngDataUri(uri), "manualKey", secret.base32Grouped(),
                 "algorithm", parameters.otpauthAlgorithm(), "digits", parameters.digits(), "period", parameters.period(),
-                "expiresAt", java.time.Instant.ofEpochSecond(Time.currentTime() + PendingSetups.LIFESPAN_SECONDS).toString()));
+                "expiresAt", Instant.ofEpochSecond(Time.currentTime() + PendingSetups.LIFESPAN_SECONDS).toString()));
     }
 
-    /** Enables 2FA with the first code of the pending setup; answers the backup codes, this once. */
+    /** Enables 2FA with the first code of the setup this session started; answers the backup codes, this once. */
     @POST
     @Path("verify")
     public Response verify(InputStream body) {
@@ -93,13 +105,14 @@ public class TwoFactorResource {
         UserModel user = auth.getUser();
         String code = JsonBodies.required(JsonBodies.read(body, JsonBodies.CodeRequest.class).code(), "code");
         requireEnabled(user, false);
-        requireNotLockedOut(user);
+        requireRecentLogin(auth, TotpSetupRequiredAction.PROVIDER_ID);
+        requireNotLockedOut(auth);
         if (!new TotpVerifier(TotpEnrolment.parametersOf(realm)).isWellFormed(TotpVerifier.normalise(code))) {
             throw malformedCode();
         }
         // Taken, not read: of two concurrent verifications only one finds the pending setup.
-        PendingSetups.Pending pending = pendingSetups.take(realm, user)
-                .orElseThrow(() -> new ApiException(404, "no_pending_setup", "Start a setup first (POST setup); it expires after 10 minutes."));
+        PendingSetups.Pending pending = pendingSetups.take(realm, user, auth.getSession())
+                .orElseThrow(() -> new ApiException(404, "no_pending_setup", "Start a setup first (POST setup) in this login session; it expires after 10 minutes."));
         SecondFactor.Check enrolled;
         try {
             enrolled = requireAccepted(auth, EventType.UPDATE_CREDENTIAL, () -> {
@@ -109,7 +122,7 @@ public class TwoFactorResource {
                         credential.isPresent() ? SecondFactor.Outcome.ACCEPTED : SecondFactor.Outcome.REFUSED, OptionalInt.empty());
             });
         } catch (ApiException refused) {
-            pendingSetups.putBack(realm, user, pending);
+            pendingSetups.putBack(realm, user, auth.getSession(), pending);
             throw refused;
         }
         enrolled.describe(event(auth, EventType.UPDATE_CREDENTIAL))
@@ -117,19 +130,20 @@ public class TwoFactorResource {
         return noStore(Map.of("enabled", true, "backupCodes", newBackupCodes(auth)));
     }
 
-    /** Replaces all backup codes; needs a current code (app or backup). */
+    /** Replaces all backup codes; needs a current code (app or backup) and a recent login. */
     @POST
     @Path("backup-codes/regenerate")
     public Response regenerateBackupCodes(InputStream body) {
         AuthResult auth = authenticateAccountOwner();
         String code = JsonBodies.required(JsonBodies.read(body, JsonBodies.CodeRequest.class).code(), "code");
         requireEnabled(auth.getUser(), true);
-        requireNotLockedOut(auth.getUser());
+        requireRecentLogin(auth, BackupCodesRequiredAction.PROVIDER_ID);
+        requireNotLockedOut(auth);
         requireAccepted(auth, EventType.UPDATE_CREDENTIAL, () -> SecondFactor.check(session, auth.getUser(), code));
         return noStore(Map.of("backupCodes", newBackupCodes(auth)));
     }
 
-    /** Turns 2FA off; needs the password and a current code (app or backup). */
+    /** Turns 2FA off; needs the password, a current code (app or backup) and a recent login. */
     @POST
     @Path("disable")
     public Response disable(InputStream body) {
@@ -139,24 +153,21 @@ public class TwoFactorResource {
         String password = JsonBodies.required(request.password(), "password");
         String code = JsonBodies.required(request.code(), "code");
         requireEnabled(user, true);
-        requireNotLockedOut(user);
+        requireRecentLogin(auth, TotpSetupRequiredAction.PROVIDER_ID);
+        requireNotLockedOut(auth);
         if (!SecondFactor.isWellFormed(user, code)) {
             throw malformedCode();
         }
         // One attempt for both: the password first, so a wrong password does not use up the code.
-        requireAccepted(auth, EventType.REMOVE_CREDENTIAL, () -> user.credentialManager().isValid(UserCredentialModel.password(password))
-                ? SecondFactor.check(session, user, code)
-                : new SecondFactor.Check(PasswordCredentialModel.TYPE, null, SecondFactor.Outcome.REFUSED, OptionalInt.empty()));
+        requireAccepted(auth, EventType.REMOVE_CREDENTIAL, () -> {
+            SecondFactor.Check passwordCheck = checkPassword(user, password);
+            return passwordCheck.accepted() ? SecondFactor.check(session, user, code) : passwordCheck;
+        });
         String credentialId = removeTwoFactor(session, user);
         event(auth, EventType.REMOVE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
                 .detail(Details.CREDENTIAL_ID, credentialId)
                 .detail(AuditEvents.ACTION, AuditEvents.Action.DISABLED.value()).success();
         return noStore(Map.of("enabled", false));
-    }
-
-    @Path("admin")
-    public AdminTwoFactorResource admin() {
-        return new AdminTwoFactorResource(session, authenticate());
     }
 
     /** Removes the authenticator and the backup codes; returns the id of the authenticator's credential. */
@@ -178,20 +189,26 @@ public class TwoFactorResource {
     }
 
     /**
-     * Runs a check under the attempt limit and answers every outcome but acceptance: 429 when no attempt is allowed
-     * now, 400 for input that cannot be a code, 403 (recorded and counted) for a wrong password or code.
+     * Runs a check under the attempt limit of this login session's API calls and answers every outcome but
+     * acceptance: 429 when no attempt is allowed now, 400 for input that cannot be a code, 403 (recorded and counted)
+     * for a wrong password or code. The budget is the session's own, so whoever holds a token cannot use it up for
+     * the user's logins.
      */
     private SecondFactor.Check requireAccepted(AuthResult auth, EventType operation, Supplier<SecondFactor.Check> checker) {
         UserModel user = auth.getUser();
-        Optional<SecondFactor.Limited> outcome = SecondFactor.underLimit(limiter(), realm, user, checker);
+        AttemptLimiter limiter = sessionLimiter(auth);
+        Optional<SecondFactor.Limited> outcome = SecondFactor.underLimit(limiter, realm, user, checker);
         if (outcome.isEmpty()) {
-            throw tooManyAttempts(limiter().secondsToWait(realm.getId(), user.getId()));
+            throw tooManyAttempts(limiter.secondsToWait(realm.getId(), user.getId()));
         }
         SecondFactor.Check check = outcome.get().check();
         outcome.get().lockout().ifPresent(seconds -> AuditEvents.lockedOut(
                 event(auth, EventType.USER_DISABLED_BY_TEMPORARY_LOCKOUT), check.credentialType(), seconds));
         if (check.malformed()) {
             throw malformedCode();
+        }
+        if (check.busy()) {
+            throw new ApiException(409, "try_again", "Another request is using this user's codes right now; try again in a moment.", 1);
         }
         if (!check.accepted()) {
             check.describe(event(auth, operation)).error(Errors.INVALID_USER_CREDENTIALS);
@@ -201,6 +218,12 @@ public class TwoFactorResource {
         }
         check.sendBackupCodeUse(event(auth, operation));
         return check;
+    }
+
+    private static SecondFactor.Check checkPassword(UserModel user, String password) {
+        boolean valid = user.credentialManager().isValid(UserCredentialModel.password(password));
+        return new SecondFactor.Check(PasswordCredentialModel.TYPE, null,
+                valid ? SecondFactor.Outcome.ACCEPTED : SecondFactor.Outcome.REFUSED, OptionalInt.empty());
     }
 
     /** Input that cannot be a code: refused without spending one of the user's attempts. */
@@ -213,15 +236,36 @@ public class TwoFactorResource {
                 + AttemptPolicy.minutesText(seconds) + ".", seconds);
     }
 
-    /** The extension's attempt limit covers the API too: a locked-out user gets 429 and when to retry. */
-    private void requireNotLockedOut(UserModel user) {
-        limiter().lockedForSeconds(realm.getId(), user.getId()).ifPresent(seconds -> {
+    /** A user locked out of logging in, or this session locked out of its API budget, gets 429 and when to retry. */
+    private void requireNotLockedOut(AuthResult auth) {
+        String userId = auth.getUser().getId();
+        OptionalLong login = loginLimiter().lockedForSeconds(realm.getId(), userId);
+        OptionalLong api = sessionLimiter(auth).lockedForSeconds(realm.getId(), userId);
+        long seconds = Math.max(login.orElse(0), api.orElse(0));
+        if (seconds > 0) {
             throw tooManyAttempts(seconds);
-        });
+        }
     }
 
-    private AttemptLimiter limiter() {
+    private AttemptLimiter loginLimiter() {
         return TotpCredentialProviderFactory.attemptLimiter(session);
+    }
+
+    private AttemptLimiter sessionLimiter(AuthResult auth) {
+        return loginLimiter().separateBudget("api:" + auth.getSession().getId());
+    }
+
+    /**
+     * Keycloak's own rule for actions started from the account console (kc_action): the session's last
+     * authentication must be within the action's "Maximum Age of Authentication" (5 minutes unless configured). A
+     * session made by a token request (direct grant) authenticated when it started. Answered as RFC 9470's step-up
+     * challenge, so a client knows to send the user through a login with {@code max_age}.
+     */
+    private void requireRecentLogin(AuthResult auth, String requiredActionId) {
+        int maxAge = RecentLogin.maxAgeOf(realm, requiredActionId);
+        if (!RecentLogin.isWithin(auth.getSession(), maxAge)) {
+            throw ApiException.reauthenticationRequired(maxAge);
+        }
     }
 
     private static void requireEnabled(UserModel user, boolean enabled) {
@@ -258,6 +302,7 @@ public class TwoFactorResource {
         return auth;
     }
 
+    /** Every call acts for the user of a login session (a token without one, e.g. a service account's, is refused). */
     private AuthResult authenticate() {
         AuthResult auth;
         try {
@@ -265,7 +310,7 @@ public class TwoFactorResource {
         } catch (RuntimeException invalidToken) {
             throw ApiException.unauthorized();
         }
-        if (auth == null || auth.getUser() == null) {
+        if (auth == null || auth.getUser() == null || auth.getSession() == null) {
             throw ApiException.unauthorized();
         }
         return auth;

@@ -30,10 +30,25 @@ public final class AttemptLimiter {
 
     private final SingleUseObjectProvider store;
     private final AttemptPolicy policy;
+    /** Empty for the login budget; a budget of its own (e.g. one user session's API calls) has its own prefix. */
+    private final String budget;
 
     public AttemptLimiter(SingleUseObjectProvider store, AttemptPolicy policy) {
+        this(store, policy, "");
+    }
+
+    private AttemptLimiter(SingleUseObjectProvider store, AttemptPolicy policy, String budget) {
         this.store = store;
         this.policy = policy;
+        this.budget = budget;
+    }
+
+    /**
+     * The same limit over a separate count, named by {@code budgetId} (e.g. a user session): its failures and lockouts
+     * never touch the login budget, so whoever holds one session cannot lock the user out of logging in.
+     */
+    public AttemptLimiter separateBudget(String budgetId) {
+        return new AttemptLimiter(store, policy, budget + budgetId + "/");
     }
 
     /** Seconds until the user may try again, or empty if not locked out. */
@@ -172,19 +187,19 @@ public final class AttemptLimiter {
         }
     }
 
-    private static String failureKey(String realmId, String userId, int slot) {
-        return "twofa-failure:" + realmId + ":" + userId + ":" + slot;
+    private String failureKey(String realmId, String userId, int slot) {
+        return "twofa-failure:" + budget + realmId + ":" + userId + ":" + slot;
     }
 
-    private static String lockoutKey(String realmId, String userId, int n) {
-        return "twofa-lockout:" + realmId + ":" + userId + ":" + n;
+    private String lockoutKey(String realmId, String userId, int n) {
+        return "twofa-lockout:" + budget + realmId + ":" + userId + ":" + n;
     }
 
-    private static String lockKey(String realmId, String userId) {
-        return "twofa-locked:" + realmId + ":" + userId;
+    private String lockKey(String realmId, String userId) {
+        return "twofa-locked:" + budget + realmId + ":" + userId;
     }
 
-    private static String lockEndKey(String realmId, String userId) {
-        return "twofa-locked-until:" + realmId + ":" + userId;
+    private String lockEndKey(String realmId, String userId) {
+        return "twofa-locked-until:" + budget + realmId + ":" + userId;
     }
 }

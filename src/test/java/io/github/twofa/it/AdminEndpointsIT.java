@@ -20,7 +20,10 @@ import io.github.twofa.it.support.RealServerTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The administrators' endpoints: a user's status, reset, and the coverage report, each behind its role. */
+/**
+ * The administrators' endpoints under Keycloak's admin API ({@code /admin/realms/{realm}/two-factor}): a user's
+ * status, reset, and the coverage report, each behind Keycloak's own admin permissions.
+ */
 class AdminEndpointsIT extends RealServerTest {
 
     private static String realm;
@@ -33,6 +36,9 @@ class AdminEndpointsIT extends RealServerTest {
     static void realmWithAdminsOfEachKind() throws Exception {
         ObjectNode copy = AdminApi.demoRealmCopy();
         copy.put("adminEventsEnabled", true);
+        // "Forgot password" on, with Keycloak's own reset flow (no 2FA step): a gap the report must name.
+        copy.put("resetPasswordAllowed", true);
+        copy.remove("resetCredentialsFlow");
         for (JsonNode config : copy.withArray("authenticatorConfig")) {
             ((ObjectNode) config.get("config")).put("twofa.users-without-2fa", "skip");
         }
@@ -59,22 +65,39 @@ class AdminEndpointsIT extends RealServerTest {
     void givenViewUsersRole_whenReadingAUsersStatus_thenAnsweredWithoutAnySecret() {
         EnrolledKey user = enrolled();
 
-        HttpResponse<String> status = api.call("GET", "two-factor/admin/users/" + idOf(user.username()), viewerToken, null);
+        HttpResponse<String> status = api.adminCall("GET", "two-factor/users/" + idOf(user.username()), viewerToken, null);
 
         assertEquals(200, status.statusCode(), status.body());
         assertTrue(ApiClient.json(status).get("enabled").asBoolean());
         assertEquals(10, ApiClient.json(status).get("backupCodesRemaining").asInt());
-        assertEquals(404, api.call("GET", "two-factor/admin/users/no-such-user", viewerToken, null).statusCode());
-        assertEquals(403, api.call("GET", "two-factor/admin/users/" + idOf(user.username()), plainToken, null).statusCode());
+        assertEquals(404, api.adminCall("GET", "two-factor/users/no-such-user", viewerToken, null).statusCode());
+        HttpResponse<String> masterAdmin = api.adminCall("GET", "two-factor/users/" + idOf(user.username()), admin.token(), null);
+        assertEquals(200, masterAdmin.statusCode(), "a master-realm administrator reads it too: " + masterAdmin.body());
+    }
+
+    @Test
+    void givenAnOrdinaryUser_whenCallingTheAdminEndpoints_thenTheSame403WhetherTheUserExistsOrNot() {
+        String existing = idOf(enrolled().username());
+
+        HttpResponse<String> known = api.adminCall("GET", "two-factor/users/" + existing, plainToken, null);
+        HttpResponse<String> unknown = api.adminCall("GET", "two-factor/users/" + UUID.randomUUID(), plainToken, null);
+
+        assertEquals(403, known.statusCode(), known.body());
+        assertEquals(403, unknown.statusCode(), unknown.body());
+        assertEquals(known.body(), unknown.body(), "the answer must not tell which user ids exist");
+        assertEquals(403, api.adminCall("POST", "two-factor/users/" + existing + "/reset", plainToken, null).statusCode());
+        assertEquals(403, api.adminCall("GET", "two-factor/coverage", plainToken, null).statusCode());
+        assertEquals(404, api.call("GET", "two-factor/admin/coverage", viewerToken, null).statusCode(),
+                "the old public path is gone");
     }
 
     @Test
     void givenManageUsersRole_whenResetting_then2faIsGoneAndAnAdminEventIsRecorded() {
         EnrolledKey user = enrolled();
         String userId = idOf(user.username());
-        assertEquals(403, api.call("POST", "two-factor/admin/users/" + userId + "/reset", viewerToken, null).statusCode());
+        assertEquals(403, api.adminCall("POST", "two-factor/users/" + userId + "/reset", viewerToken, null).statusCode());
 
-        HttpResponse<String> reset = api.call("POST", "two-factor/admin/users/" + userId + "/reset", managerToken, null);
+        HttpResponse<String> reset = api.adminCall("POST", "two-factor/users/" + userId + "/reset", managerToken, null);
 
         assertEquals(200, reset.statusCode(), reset.body());
         assertEquals(1, admin.credentials(realm, userId).size(), "only the password may be left");
@@ -86,18 +109,27 @@ class AdminEndpointsIT extends RealServerTest {
     @Test
     void givenUsersWithAndWithout2fa_whenReadingCoverage_thenCountsAndFilteredPagesAddUp() {
         enrolled();
-        JsonNode all = ApiClient.json(api.call("GET", "two-factor/admin/coverage?max=1000", viewerToken, null));
-        JsonNode enabled = ApiClient.json(api.call("GET", "two-factor/admin/coverage?filter=enabled&max=1000", viewerToken, null));
-        JsonNode disabled = ApiClient.json(api.call("GET", "two-factor/admin/coverage?filter=disabled&max=1000", viewerToken, null));
+        JsonNode all = ApiClient.json(api.adminCall("GET", "two-factor/coverage?max=1000", viewerToken, null));
+        JsonNode enabled = ApiClient.json(api.adminCall("GET", "two-factor/coverage?filter=enabled&max=1000", viewerToken, null));
+        JsonNode disabled = ApiClient.json(api.adminCall("GET", "two-factor/coverage?filter=disabled&max=1000", viewerToken, null));
 
         assertEquals(all.get("totalUsers").asLong(), all.get("withTwoFactor").asLong() + all.get("withoutTwoFactor").asLong());
         assertEquals(all.get("withTwoFactor").asLong(), enabled.get("users").size());
         assertEquals(all.get("withoutTwoFactor").asLong(), disabled.get("users").size());
         assertTrue(StreamSupport.stream(enabled.get("users").spliterator(), false).allMatch(u -> u.get("twoFactorEnabled").asBoolean()));
         assertFalse(StreamSupport.stream(disabled.get("users").spliterator(), false).anyMatch(u -> u.get("twoFactorEnabled").asBoolean()));
-        assertEquals(1, ApiClient.json(api.call("GET", "two-factor/admin/coverage?max=1", viewerToken, null)).get("users").size());
+        assertEquals(1, ApiClient.json(api.adminCall("GET", "two-factor/coverage?max=1", viewerToken, null)).get("users").size());
         for (String bad : List.of("max=0", "max=5000", "first=-1", "first=abc", "filter=everyone")) {
-            assertEquals(400, api.call("GET", "two-factor/admin/coverage?" + bad, viewerToken, null).statusCode(), bad);
+            assertEquals(400, api.adminCall("GET", "two-factor/coverage?" + bad, viewerToken, null).statusCode(), bad);
         }
+    }
+
+    @Test
+    void givenForgotPasswordWithoutThe2faStep_whenReadingCoverage_thenTheReportNamesTheFlow() {
+        JsonNode gaps = ApiClient.json(api.adminCall("GET", "two-factor/coverage?max=1", viewerToken, null)).get("unprotectedFlows");
+
+        assertEquals(1, gaps.size(), gaps.toString());
+        assertEquals("reset credentials", gaps.get(0).get("flow").asText());
+        assertEquals("forgot password", gaps.get(0).get("boundTo").asText());
     }
 }

@@ -145,7 +145,7 @@ class AuditEventsIT extends RealServerTest {
         admin.grantRealmManagementRoles(realm, helpdeskId, List.of("manage-users", "view-users"));
         ApiClient api = new ApiClient(server, realm);
         String token = api.accessToken(helpdesk.username(), helpdesk.password(), helpdesk.backupCodes().get(0));
-        assertEquals(200, api.call("POST", "two-factor/admin/users/" + userId + "/reset", token, null).statusCode());
+        assertEquals(200, api.adminCall("POST", "two-factor/users/" + userId + "/reset", token, null).statusCode());
 
         JsonNode adminEvent = StreamSupport.stream(admin.get("/" + realm + "/admin-events?resourcePath=users/" + userId + "/two-factor/reset").spliterator(), false)
                 .findFirst().orElse(null);
@@ -160,7 +160,7 @@ class AuditEventsIT extends RealServerTest {
         assertEquals(helpdeskId, userEvent.at("/details/admin_user_id").asText());
         assertEquals(1, mails.size(), mails.toString());
         assertEquals("Two-factor authentication was reset by an administrator", mails.get(0).subject());
-        HttpResponse<String> again = api.call("POST", "two-factor/admin/users/" + userId + "/reset", token, null);
+        HttpResponse<String> again = api.adminCall("POST", "two-factor/users/" + userId + "/reset", token, null);
         assertEquals(409, again.statusCode(), "nothing to reset: " + again.body());
     }
 

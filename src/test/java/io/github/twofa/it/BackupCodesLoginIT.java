@@ -164,8 +164,10 @@ class BackupCodesLoginIT extends RealServerTest {
         Document codePage = browser.submit("#kc-form-login", Map.of("username", user.username(), "password", user.password()));
         assertNotNull(codePage.selectFirst("#twofa-login-form"), "new codes must need a fresh second factor");
 
-        Document codes = browser.submit("#twofa-login-form",
+        Document replacePage = browser.submit("#twofa-login-form",
                 Map.of("code", io.github.twofa.it.support.IndependentTotp.code(user.key(), user.enrolmentStep() + 1)));
+        assertNotNull(replacePage.selectFirst("#twofa-backup-codes-replace"), "a new set only when asked for: " + replacePage.text());
+        Document codes = browser.submit("#twofa-backup-codes-notice-form", Map.of("action", "generate"));
         List<String> fresh = Enrolment.readBackupCodes(codes);
         Enrolment.confirmBackupCodesSaved(browser);
 

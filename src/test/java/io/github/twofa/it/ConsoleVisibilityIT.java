@@ -75,17 +75,21 @@ class ConsoleVisibilityIT extends RealServerTest {
         assertEquals(Set.of("password"), adminConsoleTypes(userId));
     }
 
+    /** The account console's "Delete" opens Keycloak's delete_credential action on the login pages. */
     @Test
     void givenEnrolledUser_whenTheUserRemovesTheTotpCredentialInTheAccountConsole_thenTheBackupCodesGoToo() {
         EnrolledKey user = enrolled();
         String userId = userId(user);
         String totpId = StreamSupport.stream(admin.credentials("demo", userId).spliterator(), false)
                 .filter(c -> c.get("type").asText().equals("twofa-totp")).findFirst().orElseThrow().get("id").asText();
-        ApiClient account = new ApiClient(server, "demo");
+        BrowserSession browser = new BrowserSession(server, "demo");
+        browser.startLogin(Map.of("kc_action", "delete_credential:" + totpId));
+        browser.submit("#kc-form-login", Map.of("username", user.username(), "password", user.password()));
+        browser.submit("#twofa-login-form", Map.of("code", IndependentTotp.code(user.key(), user.enrolmentStep() + 1)));
 
-        var removed = account.call("DELETE", "account/credentials/" + totpId, accountToken(user, 1), null);
+        browser.submit("form:has(#kc-accept)", Map.of("accept", "Delete"));
 
-        assertTrue(removed.statusCode() == 204, removed.body());
+        assertTrue(browser.isRedirectedToClient(), "deleted: " + browser.page());
         assertEquals(Set.of("password"), adminConsoleTypes(userId));
     }
 

@@ -92,7 +92,7 @@ class LeakScanIT extends RealServerTest {
         // User B enrols through the API; an administrator resets it.
         String userB = admin.createUser(realm, "leak-api", "pw-leak-api", List.of());
         String tokenB = api.accessToken("leak-api", "pw-leak-api", null);
-        HttpResponse<String> setup = api.call("POST", "two-factor/setup", tokenB, null);
+        HttpResponse<String> setup = api.call("POST", "two-factor/setup", tokenB, "{\"password\":\"pw-leak-api\"}");
         oneTimeDisplays.add(setup.body());
         byte[] keyB = IndependentTotp.base32Decode(ApiClient.json(setup).get("manualKey").asText());
         addKey(keyB);
@@ -107,9 +107,9 @@ class LeakScanIT extends RealServerTest {
         response("status after verify", api.call("GET", "two-factor/status", tokenB, null));
         admin.grantRealmManagementRoles(realm, admin.userId(realm, "leak-pages"), List.of("view-users", "manage-users"));
         String adminToken = api.accessToken("leak-pages", "pw-leak-pages", null);
-        response("admin status", api.call("GET", "two-factor/admin/users/" + userB, adminToken, null));
-        response("coverage", api.call("GET", "two-factor/admin/coverage", adminToken, null));
-        response("admin reset", api.call("POST", "two-factor/admin/users/" + userB + "/reset", adminToken, null));
+        response("admin status", api.adminCall("GET", "two-factor/users/" + userB, adminToken, null));
+        response("coverage", api.adminCall("GET", "two-factor/coverage", adminToken, null));
+        response("admin reset", api.adminCall("POST", "two-factor/users/" + userB + "/reset", adminToken, null));
 
         scanned.put("user events", admin.get("/" + realm + "/events?max=10000").toString());
         scanned.put("admin events", admin.get("/" + realm + "/admin-events?max=10000").toString());

@@ -87,7 +87,8 @@ class MalformedInputIT extends RealServerTest {
     void givenBadCodesAndBodiesToVerify_thenEachIsA4xxAndThePendingSetupStillCompletes() {
         admin.createUser(realm, "sweep-verify", "pw-sweep-verify", List.of());
         String token = api.accessToken("sweep-verify", "pw-sweep-verify", null);
-        HttpResponse<String> setup = api.call("POST", "two-factor/setup", token, null);
+        HttpResponse<String> setup = api.call("POST", "two-factor/setup", token, json("password", "pw-sweep-verify"));
+        assertAllBodiesRefused("setup body", body -> api.call("POST", "two-factor/setup", token, body).statusCode());
         byte[] key = IndependentTotp.base32Decode(ApiClient.json(setup).get("manualKey").asText());
 
         assertAllRefused("verify code", input -> api.call("POST", "two-factor/verify", token, json("code", input)).statusCode(), 400);
@@ -122,12 +123,12 @@ class MalformedInputIT extends RealServerTest {
         admin.grantRealmManagementRoles(realm, admin.userId(realm, helpdesk.username()), List.of("view-users", "manage-users"));
         String token = api.accessToken(helpdesk.username(), helpdesk.password(), helpdesk.backupCodes().get(0));
 
-        assertAllRefused("user status", input -> api.call("GET", "two-factor/admin/users/" + urlPart(input), token, null).statusCode(), -1);
-        assertAllRefused("user reset", input -> api.call("POST", "two-factor/admin/users/" + urlPart(input) + "/reset", token, null).statusCode(), -1);
+        assertAllRefused("user status", input -> api.adminCall("GET", "two-factor/users/" + urlPart(input), token, null).statusCode(), -1);
+        assertAllRefused("user reset", input -> api.adminCall("POST", "two-factor/users/" + urlPart(input) + "/reset", token, null).statusCode(), -1);
         for (String parameter : List.of("first", "max", "filter")) {
             // Plain numbers are fine paging (first=12345); everything else must be refused.
             assertAllRefused("coverage " + parameter, input -> input.matches("[0-9]+") ? 400
-                    : api.call("GET", "two-factor/admin/coverage?" + parameter + "=" + urlPart(input),
+                    : api.adminCall("GET", "two-factor/coverage?" + parameter + "=" + urlPart(input),
                     token, null).statusCode(), 400);
         }
     }

@@ -58,8 +58,12 @@ class RestApiIT extends RealServerTest {
     private record Enabled(byte[] key, long step, List<String> backupCodes) {
     }
 
-    private static Enabled enable(String token) {
-        JsonNode setup = ApiClient.json(post("setup", token, null));
+    private static String passwordBody(User user) {
+        return "{\"password\":\"" + user.password() + "\"}";
+    }
+
+    private static Enabled enable(User user, String token) {
+        JsonNode setup = ApiClient.json(post("setup", token, passwordBody(user)));
         byte[] key = IndependentTotp.base32Decode(Enrolment.secretOf(URI.create(QrCodes.decodeDataUri(setup.get("qrCode").asText()))));
         long step = IndependentTotp.currentStep();
         HttpResponse<String> verified = post("verify", token, "{\"code\":\"" + IndependentTotp.code(key, step) + "\"}");
@@ -77,7 +81,7 @@ class RestApiIT extends RealServerTest {
         String token = token(user);
         assertFalse(ApiClient.json(api.call("GET", "two-factor/status", token, null)).get("enabled").asBoolean());
 
-        JsonNode setup = ApiClient.json(post("setup", token, null));
+        JsonNode setup = ApiClient.json(post("setup", token, passwordBody(user)));
         String uri = QrCodes.decodeDataUri(setup.get("qrCode").asText());
         assertEquals(setup.get("otpauthUri").asText(), uri);
         assertEquals(Enrolment.secretOf(URI.create(uri)), setup.get("manualKey").asText().replace(" ", ""));
@@ -108,9 +112,9 @@ class RestApiIT extends RealServerTest {
         assertError(409, "not_enabled", post("backup-codes/regenerate", token, "{\"code\":\"123456\"}"));
         assertError(409, "not_enabled", post("disable", token, "{\"password\":\"" + user.password() + "\",\"code\":\"123456\"}"));
 
-        enable(token);
+        enable(user, token);
 
-        assertError(409, "already_enabled", post("setup", token, null));
+        assertError(409, "already_enabled", post("setup", token, passwordBody(user)));
         assertError(409, "already_enabled", post("verify", token, "{\"code\":\"123456\"}"));
     }
 
@@ -118,7 +122,7 @@ class RestApiIT extends RealServerTest {
     void givenEnabledUser_whenRegeneratingWithACurrentCode_thenANewSetReplacesTheOldOne() {
         User user = newUser();
         String token = token(user);
-        Enabled enabled = enable(token);
+        Enabled enabled = enable(user, token);
 
         assertError(403, "invalid_code", post("backup-codes/regenerate", token, "{\"code\":\"000000\"}"));
         HttpResponse<String> regenerated = post("backup-codes/regenerate", token,
@@ -135,7 +139,7 @@ class RestApiIT extends RealServerTest {
     void givenEnabledUser_whenDisabling_thenPasswordAndACurrentCodeAreBothNeeded() {
         User user = newUser();
         String token = token(user);
-        Enabled enabled = enable(token);
+        Enabled enabled = enable(user, token);
         String code = enabled.backupCodes().get(3);
 
         assertError(403, "invalid_password", post("disable", token, "{\"password\":\"wrong\",\"code\":\"" + code + "\"}"));
@@ -149,8 +153,8 @@ class RestApiIT extends RealServerTest {
 
     @Test
     void givenNoOrABadToken_whenCallingAnyEndpoint_then401() {
-        for (String path : List.of("status", "setup", "verify", "backup-codes/regenerate", "disable", "admin/coverage")) {
-            String method = path.equals("status") || path.equals("admin/coverage") ? "GET" : "POST";
+        for (String path : List.of("status", "setup", "verify", "backup-codes/regenerate", "disable")) {
+            String method = path.equals("status") ? "GET" : "POST";
             assertError(401, "not_authenticated", api.call(method, "two-factor/" + path, null, "{}"));
             assertError(401, "not_authenticated", api.call(method, "two-factor/" + path, "not.a.token", "{}"));
         }
@@ -160,7 +164,7 @@ class RestApiIT extends RealServerTest {
     void givenMalformedBodies_whenPosting_thenClear400sOr413() {
         User user = newUser();
         String token = token(user);
-        post("setup", token, null);
+        post("setup", token, passwordBody(user));
         for (String body : List.of("", "not json", "[]", "null", "{\"code\": 123456}", "{\"code\": null}", "{}",
                 "{\"code\":\"123456\",\"extra\":1}", "{\"code\": {\"a\": 1}}", "{\"code\":\"" + "9".repeat(300) + "\"}")) {
             assertError(400, "invalid_request", post("verify", token, body));
@@ -173,14 +177,44 @@ class RestApiIT extends RealServerTest {
         User alice = newUser();
         User bob = newUser();
         String bobToken = token(bob);
-        enable(token(alice));
+        enable(alice, token(alice));
 
         assertFalse(ApiClient.json(api.call("GET", "two-factor/status", bobToken, null)).get("enabled").asBoolean());
         assertError(409, "not_enabled", post("disable", bobToken, "{\"password\":\"" + bob.password() + "\",\"code\":\"123456\"}"));
-        assertError(403, "forbidden", api.call("GET", "two-factor/admin/users/" + alice.id(), bobToken, null));
-        assertError(403, "forbidden", api.call("POST", "two-factor/admin/users/" + alice.id() + "/reset", bobToken, null));
-        assertError(403, "forbidden", api.call("GET", "two-factor/admin/coverage", bobToken, null));
-        assertTrue(ApiClient.json(api.call("GET", "two-factor/admin/users/" + alice.id(),
+        assertEquals(403, api.adminCall("GET", "two-factor/users/" + alice.id(), bobToken, null).statusCode());
+        assertEquals(403, api.adminCall("POST", "two-factor/users/" + alice.id() + "/reset", bobToken, null).statusCode());
+        assertEquals(403, api.adminCall("GET", "two-factor/coverage", bobToken, null).statusCode());
+        assertTrue(ApiClient.json(api.adminCall("GET", "two-factor/users/" + alice.id(),
                 api.accessToken("helpdesk", "helpdesk", null), null)).get("enabled").asBoolean());
+    }
+
+    @Test
+    void givenATokenWithoutThePassword_whenStartingASetup_thenRefusedAndAWrongPasswordDoesNotTouchTheLoginBudget() {
+        User user = newUser();
+        String token = token(user);
+
+        assertError(400, "invalid_request", post("setup", token, null));
+        assertError(400, "invalid_request", post("setup", token, "{}"));
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> wrong = post("setup", token, "{\"password\":\"guess-" + i + "\"}");
+            assertTrue(wrong.statusCode() == 403 || wrong.statusCode() == 429, wrong.body());
+        }
+
+        assertError(429, "too_many_attempts", post("setup", token, passwordBody(user)));
+        assertEquals(200, api.passwordGrant(user.name(), user.password(), null).statusCode(),
+                "wrong passwords on the API must not lock the user out of logging in");
+        assertEquals(200, post("setup", token(user), passwordBody(user)).statusCode(), "another login session has a budget of its own");
+    }
+
+    @Test
+    void givenASetupStartedInOneSession_whenVerifyingWithAnotherSessionsToken_thenThereIsNoSetupToFinish() {
+        User user = newUser();
+        String first = token(user);
+        JsonNode setup = ApiClient.json(post("setup", first, passwordBody(user)));
+        byte[] key = IndependentTotp.base32Decode(setup.get("manualKey").asText().replace(" ", ""));
+        String code = IndependentTotp.code(key, IndependentTotp.currentStep());
+
+        assertError(404, "no_pending_setup", post("verify", token(user), "{\"code\":\"" + code + "\"}"));
+        assertEquals(200, post("verify", first, "{\"code\":\"" + code + "\"}").statusCode());
     }
 }

@@ -25,7 +25,8 @@ public final class AdminApi {
         this.baseUrl = server.baseUrl();
     }
 
-    private String token() {
+    /** An access token of the master realm's administrator. */
+    public String token() {
         HttpResponse<String> response = Http.send(http, HttpRequest.newBuilder(
                         URI.create(baseUrl + "/realms/master/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")

@@ -16,9 +16,11 @@ public final class ApiClient {
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final String realmUrl;
+    private final String adminRealmUrl;
 
     public ApiClient(KeycloakServer server, String realm) {
         this.realmUrl = server.baseUrl() + "/realms/" + realm;
+        this.adminRealmUrl = server.baseUrl() + "/admin/realms/" + realm;
     }
 
     /** A direct-grant token request; {@code otp} may be null to send none. */
@@ -44,7 +46,16 @@ public final class ApiClient {
 
     /** A call to {@code /realms/{realm}/{path}} with a raw body (null for none) and content type JSON. */
     public HttpResponse<String> call(String method, String path, String token, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(realmUrl + "/" + path))
+        return send(method, realmUrl + "/" + path, token, body);
+    }
+
+    /** A call to Keycloak's admin API for this realm, {@code /admin/realms/{realm}/{path}}. */
+    public HttpResponse<String> adminCall(String method, String path, String token, String body) {
+        return send(method, adminRealmUrl + "/" + path, token, body);
+    }
+
+    private HttpResponse<String> send(String method, String url, String token, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .header("Accept", "application/json");
         if (token != null) {
             request.header("Authorization", "Bearer " + token);

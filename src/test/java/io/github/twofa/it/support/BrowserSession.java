@@ -75,6 +75,20 @@ public final class BrowserSession {
         return page;
     }
 
+    /** Opens {@code url} (e.g. a link from an e-mail) in this browser, following redirects to the page it ends on. */
+    public Document open(String url) {
+        follow(Http.send(http, HttpRequest.newBuilder(URI.create(url)).GET().build()));
+        return page;
+    }
+
+    /** Follows the link matched by {@code selector} on the current page. */
+    public Document openLink(String selector) {
+        assertNotNull(page, "no page is open");
+        Element link = page.selectFirst(selector);
+        assertNotNull(link, "no link " + selector + " on page:\n" + page.text());
+        return open(link.attr("abs:href"));
+    }
+
     public Document loginWithPassword(String username, String password) {
         startLogin();
         return submit("#kc-form-login", Map.of("username", username, "password", password));

@@ -10,19 +10,31 @@ import java.util.stream.Collectors;
 /**
  * A cookie jar for a single test host. Keycloak marks its cookies {@code Secure}; browsers send those to
  * http://localhost (a secure context), but java.net.CookieManager does not, so this jar keeps them like a browser.
+ * Cookies are kept per path, as a browser does: two realms of one server each have their own login cookies of the
+ * same names (a login through another realm as identity provider needs both).
  */
 public final class LocalhostCookies extends CookieHandler {
 
-    private final Map<String, String> cookies = new ConcurrentHashMap<>();
+    private record Key(String path, String name) {
+    }
+
+    private final Map<Key, String> cookies = new ConcurrentHashMap<>();
 
     @Override
     public Map<String, List<String>> get(URI uri, Map<String, List<String>> requestHeaders) {
-        if (cookies.isEmpty()) {
-            return Map.of();
-        }
-        return Map.of("Cookie", List.of(cookies.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining("; "))));
+        String requestPath = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
+        String header = cookies.entrySet().stream()
+                .filter(e -> pathMatches(requestPath, e.getKey().path()))
+                .sorted((a, b) -> b.getKey().path().length() - a.getKey().path().length())
+                .map(e -> e.getKey().name() + "=" + e.getValue())
+                .collect(Collectors.joining("; "));
+        return header.isEmpty() ? Map.of() : Map.of("Cookie", List.of(header));
+    }
+
+    /** RFC 6265 section 5.1.4. */
+    private static boolean pathMatches(String requestPath, String cookiePath) {
+        return requestPath.equals(cookiePath) || requestPath.startsWith(cookiePath)
+                && (cookiePath.endsWith("/") || requestPath.charAt(cookiePath.length()) == '/');
     }
 
     @Override
@@ -38,16 +50,21 @@ public final class LocalhostCookies extends CookieHandler {
         String[] attributes = setCookie.split(";");
         String[] nameValue = attributes[0].trim().split("=", 2);
         boolean expired = false;
+        String path = "/";
         for (String attribute : attributes) {
             String a = attribute.trim().toLowerCase(java.util.Locale.ROOT);
             if (a.equals("max-age=0") || a.startsWith("expires=thu, 01 jan 1970") || a.startsWith("expires=thu, 01-jan-1970")) {
                 expired = true;
             }
+            if (a.startsWith("path=") && a.length() > 5) {
+                path = attribute.trim().substring(5);
+            }
         }
+        Key key = new Key(path, nameValue[0]);
         if (expired || nameValue.length < 2 || nameValue[1].isEmpty()) {
-            cookies.remove(nameValue[0]);
+            cookies.remove(key);
         } else {
-            cookies.put(nameValue[0], nameValue[1]);
+            cookies.put(key, nameValue[1]);
         }
     }
 }
