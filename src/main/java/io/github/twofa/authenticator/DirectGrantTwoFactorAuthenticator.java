@@ -58,6 +58,12 @@ public class DirectGrantTwoFactorAuthenticator extends TwoFactorStep {
                     "Another sign-in with this user's codes is under way; try again in a moment."));
             return;
         }
+        if (check.unreadable()) {
+            unreadable(context);
+            context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, oauthError("invalid_grant",
+                    "The authenticator app can no longer be checked: log in with a backup code and set the app up again."));
+            return;
+        }
         if (!check.accepted()) {
             refuse(context, check);
             context.failure(AuthenticationFlowError.INVALID_CREDENTIALS,

@@ -43,9 +43,9 @@ public final class FlowCoverage {
             }
             List<Gap> gaps = gaps(session, realm);
             if (!gaps.isEmpty()) {
-                LOG.warnf("Realm %s: users with 2FA can log in without their second factor through %s. Add the step "
-                        + "%s to these flows (see the README's setup).", realm.getName(),
-                        String.join("; ", gaps.stream().map(Gap::toString).toList()), TotpAuthenticatorFactory.PROVIDER_ID);
+                LOG.warnf("Realm %s: users with 2FA can log in without their second factor through %s. Add the 2FA step "
+                        + "to these flows (see the README's setup).", realm.getName(),
+                        String.join("; ", gaps.stream().map(Gap::toString).toList()));
             }
         });
     }

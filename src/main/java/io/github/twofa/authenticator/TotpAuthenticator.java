@@ -7,6 +7,8 @@ import java.util.function.Supplier;
 import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.SecondFactor;
+import io.github.twofa.credential.TotpCredentialProvider;
+import io.github.twofa.requiredaction.TotpSetupRequiredAction;
 import io.github.twofa.requiredaction.BackupCodesRequiredAction;
 import io.github.twofa.security.AttemptPolicy;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -90,6 +92,11 @@ public class TotpAuthenticator extends TwoFactorStep {
      * none left, requiring) a new set.
      */
     private static void letIn(AuthenticationFlowContext context, SecondFactor.Check check) {
+        if (check.backupCodesRemaining().isPresent()
+                && !TotpCredentialProvider.of(context.getSession()).isReadable(context.getRealm(), context.getUser())) {
+            // The app's key was refused: with a backup code the user is in, and sets the app up again first.
+            context.getAuthenticationSession().addRequiredAction(TotpSetupRequiredAction.PROVIDER_ID);
+        }
         check.backupCodesRemaining().ifPresent(remaining -> {
             context.getAuthenticationSession().setAuthNote(BackupCodesRequiredAction.REMAINING_NOTE, String.valueOf(remaining));
             if (remaining == 0) {
@@ -123,6 +130,11 @@ public class TotpAuthenticator extends TwoFactorStep {
         }
         if (check.busy()) {
             context.forceChallenge(page(context, field, new FormMessage(field.name, "twofaBusy")));
+            return Optional.empty();
+        }
+        if (check.unreadable()) {
+            unreadable(context);
+            context.forceChallenge(page(context, field, new FormMessage(field.name, "twofaSecretUnreadable")));
             return Optional.empty();
         }
         if (!check.accepted()) {

@@ -128,6 +128,17 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
         context.success(OTPCredentialModel.TYPE);
     }
 
+    /** Event error of a login whose authenticator's stored key was refused. */
+    static final String SECRET_UNREADABLE = "twofa_secret_unreadable";
+
+    /** Records that the user's authenticator cannot be checked: its stored key was refused (see the server log). */
+    static void unreadable(AuthenticationFlowContext context) {
+        context.getEvent().clone().user(context.getUser())
+                .detail(org.keycloak.events.Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
+                .detail(org.keycloak.events.Details.REASON, "stored key refused: moved, restored, sealed with an untrusted key, or its key is gone")
+                .error(SECRET_UNREADABLE);
+    }
+
     private static AttemptLimiter limiter(AuthenticationFlowContext context) {
         return TotpCredentialProviderFactory.attemptLimiter(context.getSession());
     }

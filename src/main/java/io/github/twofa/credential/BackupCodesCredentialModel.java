@@ -70,14 +70,10 @@ public class BackupCodesCredentialModel extends CredentialModel {
     public BackupCodesCredentialModel withoutCodes(java.util.function.Predicate<String> used) {
         List<String> left = new ArrayList<>(secretData.getHashes());
         left.removeIf(used);
-        BackupCodesCredentialModel model = new BackupCodesCredentialModel(
+        BackupCodesCredentialModel model = StoredCredentialProvider.withStoredFields(this, new BackupCodesCredentialModel(
                 new BackupCodesCredentialData(credentialData.getTotal(), left.size(), credentialData.getGeneratedAt(),
                         credentialData.getAlgorithm(), credentialData.getIterations()),
-                new BackupCodesSecretData(secretData.getSalt(), left));
-        model.setId(getId());
-        model.setType(TYPE);
-        model.setUserLabel(getUserLabel());
-        model.setCreatedDate(getCreatedDate());
+                new BackupCodesSecretData(secretData.getSalt(), left)));
         model.writeJson();
         return model;
     }

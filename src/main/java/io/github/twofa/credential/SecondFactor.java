@@ -26,8 +26,11 @@ import org.keycloak.models.UserModel;
  */
 public final class SecondFactor {
 
-    /** BUSY: another request is using the same credential this instant; nothing was checked, "try again". */
-    public enum Outcome { ACCEPTED, REFUSED, MALFORMED, BUSY }
+    /**
+     * BUSY: another request is using the same credential this instant; nothing was checked, "try again".
+     * UNREADABLE: the authenticator's stored key was refused (see {@link TotpCredentialProvider.Verification#UNREADABLE}).
+     */
+    public enum Outcome { ACCEPTED, REFUSED, MALFORMED, BUSY, UNREADABLE }
 
     /**
      * The outcome of one check: which credential was checked, whether the code was accepted, and for an accepted
@@ -45,6 +48,10 @@ public final class SecondFactor {
 
         public boolean busy() {
             return outcome == Outcome.BUSY;
+        }
+
+        public boolean unreadable() {
+            return outcome == Outcome.UNREADABLE;
         }
 
         /** Adds the outcome to an audit event: the kind and id of the credential, never the code. */
@@ -85,7 +92,7 @@ public final class SecondFactor {
             return Optional.empty();
         }
         Check check = checker.get();
-        if (check.malformed() || check.busy()) {
+        if (check.malformed() || check.busy() || check.unreadable()) {
             // Nothing was guessed: the attempt is given back.
             attempt.get().withdrawn();
             return Optional.of(new Limited(check, OptionalLong.empty()));
@@ -123,6 +130,7 @@ public final class SecondFactor {
             case ACCEPTED -> Outcome.ACCEPTED;
             case REFUSED -> Outcome.REFUSED;
             case BUSY -> Outcome.BUSY;
+            case UNREADABLE -> Outcome.UNREADABLE;
         };
         return new Check(TotpCredentialModel.TYPE, credentialId, outcome, OptionalInt.empty());
     }

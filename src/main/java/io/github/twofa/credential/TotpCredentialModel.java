@@ -51,6 +51,23 @@ public class TotpCredentialModel extends CredentialModel {
         return new ProtectedSecret(secretData.getKeyRef(), secretData.getEncryptedSecret());
     }
 
+    /** The same credential with its key sealed anew (same id, label, parameters). */
+    TotpCredentialModel withSecret(ProtectedSecret sealed) {
+        TotpCredentialModel model = StoredCredentialProvider.withStoredFields(this,
+                new TotpCredentialModel(credentialData, new TotpSecretData(sealed.keyRef(), sealed.ciphertext())));
+        model.writeJson();
+        return model;
+    }
+
+    /** Only the sealed key of a credential's stored secret data. */
+    record StoredSecret(ProtectedSecret sealed) {
+
+        static StoredSecret read(String secretData) {
+            TotpSecretData data = CredentialJson.read(secretData, TotpSecretData.class);
+            return new StoredSecret(new ProtectedSecret(data.getKeyRef(), data.getEncryptedSecret()));
+        }
+    }
+
     private void writeJson() {
         setCredentialData(CredentialJson.write(credentialData));
         setSecretData(CredentialJson.write(secretData));

@@ -1,7 +1,9 @@
 package io.github.twofa.credential;
 
+import java.util.Optional;
 import java.util.OptionalLong;
 
+import io.github.twofa.security.SecretBinding;
 import io.github.twofa.security.SecretDecryptionException;
 import io.github.twofa.security.SecretProtector;
 import io.github.twofa.security.UsedStepRegistry;
@@ -18,6 +20,7 @@ import org.keycloak.credential.CredentialTypeMetadataContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 
 import io.github.twofa.requiredaction.TotpSetupRequiredAction;
 
@@ -49,13 +52,21 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
     public CredentialModel enrol(RealmModel realm, UserModel user, TotpSecret secret, TotpParameters parameters,
                                  String userLabel) {
         removeAll(user);
+        // The id is chosen here, not by the store, because the ciphertext is bound to it.
+        String credentialId = KeycloakModelUtils.generateId();
         TotpCredentialModel model = TotpCredentialModel.create(parameters,
-                protector.seal(session, realm, user, secret.bytes()), userLabel == null ? DEFAULT_LABEL : userLabel);
+                protector.seal(session, realm, SecretBinding.totpCredential(realm.getId(), user.getId(), credentialId), secret.bytes()),
+                userLabel == null ? DEFAULT_LABEL : userLabel);
+        model.setId(credentialId);
         return createCredential(realm, user, model);
     }
 
     /** How a code fared against a stored TOTP credential. */
-    public enum Verification { ACCEPTED, REFUSED, BUSY }
+    public enum Verification {
+        ACCEPTED, REFUSED, BUSY,
+        /** The stored key cannot be trusted or read (moved, restored, planted, or its key is gone): enrol again. */
+        UNREADABLE
+    }
 
     /**
      * True when the code matches the user's TOTP credential within +-1 step and that step (or a later one) has
@@ -88,15 +99,12 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         if (!verifier.isWellFormed(code)) {
             return Verification.REFUSED;
         }
-        TotpSecret secret;
-        try {
-            secret = TotpSecret.fromBytes(protector.open(session, realm, user, credential.protectedSecret()));
-        } catch (SecretDecryptionException e) {
-            LOG.errorf("TOTP credential %s of user %s cannot be read: %s", stored.getId(), user.getId(), e.getMessage());
-            return Verification.REFUSED;
+        Optional<TotpSecret> secret = secretOf(realm, user, credential);
+        if (secret.isEmpty()) {
+            return Verification.UNREADABLE;
         }
         long now = Time.currentTime();
-        OptionalLong step = verifier.matchingStep(secret, code, now);
+        OptionalLong step = verifier.matchingStep(secret.get(), code, now);
         if (step.isEmpty()) {
             LOG.debugf("TOTP credential %s of user %s: no match within +-%d steps", stored.getId(), user.getId(), TotpVerifier.WINDOW);
             return Verification.REFUSED;
@@ -109,6 +117,24 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
             case REPLAYED -> Verification.REFUSED;
             case BUSY -> Verification.BUSY;
         };
+    }
+
+    /** The credential's key, or empty (logged with the reason) when it cannot be trusted or read. */
+    private Optional<TotpSecret> secretOf(RealmModel realm, UserModel user, TotpCredentialModel credential) {
+        try {
+            return Optional.of(TotpSecret.fromBytes(protector.open(session, realm,
+                    SecretBinding.totpCredential(realm.getId(), user.getId(), credential.getId()), credential.protectedSecret())));
+        } catch (SecretDecryptionException e) {
+            LOG.errorf("TOTP credential %s of user %s cannot be used: %s", credential.getId(), user.getId(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Whether the user's authenticator can be checked at all (false: its stored key was refused; see {@link Verification#UNREADABLE}). */
+    public boolean isReadable(RealmModel realm, UserModel user) {
+        return user.credentialManager().getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE).findFirst()
+                .map(stored -> secretOf(realm, user, TotpCredentialModel.createFromCredentialModel(stored)).isPresent())
+                .orElse(true);
     }
 
     /** Marks {@code step} used for the credential, unless it or a later step was used already. */

@@ -10,6 +10,9 @@ import org.keycloak.Config;
 import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialProviderFactory;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
@@ -26,13 +29,16 @@ public class TotpCredentialProviderFactory implements CredentialProviderFactory<
     public static final String FAILURE_WINDOW = "failure-window-seconds";
     public static final String LOCKOUT = "lockout-seconds";
     public static final String MAX_LOCKOUT = "max-lockout-seconds";
+    public static final String MIGRATE_SECRETS = "migrate-secrets";
 
     private SecretProtector protector;
     private AttemptPolicy attemptPolicy;
+    private boolean migrateSecrets;
 
     @Override
     public void init(Config.Scope config) {
         protector = new SecretProtector(KeyRing.parse(config.get(ENCRYPTION_KEYS)));
+        migrateSecrets = config.getBoolean(MIGRATE_SECRETS, false);
         AttemptPolicy defaults = AttemptPolicy.DEFAULT;
         attemptPolicy = new AttemptPolicy(config.getInt(MAX_FAILURES, defaults.maxFailures()),
                 config.getLong(FAILURE_WINDOW, defaults.windowSeconds()),
@@ -60,6 +66,16 @@ public class TotpCredentialProviderFactory implements CredentialProviderFactory<
                 .getProviderFactory(CredentialProvider.class, PROVIDER_ID);
     }
 
+    /** Once the database is ready: stored keys the server refuses as they are are counted, and migrated if asked. */
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        factory.register(event -> {
+            if (event instanceof PostMigrationEvent) {
+                KeycloakModelUtils.runJobInTransaction(factory, session -> TotpSecretMigration.run(session, protector, migrateSecrets));
+            }
+        });
+    }
+
     @Override
     public TotpCredentialProvider create(KeycloakSession session) {
         return new TotpCredentialProvider(session, protector);
@@ -77,6 +93,10 @@ public class TotpCredentialProviderFactory implements CredentialProviderFactory<
                 .helpText("AES keys that encrypt TOTP secrets, as id:base64Key pairs separated by commas; the first "
                         + "one encrypts, all decrypt. Without it the realm's AES key is used.")
                 .add()
+                .property().name(MIGRATE_SECRETS).type("boolean").defaultValue(false)
+                .helpText("At start-up, re-seal TOTP secrets that are sealed with a realm key (while a server key is "
+                        + "configured) or in the format before credential binding. Set it once, for one start, when the "
+                        + "database is trusted as it is; such secrets are refused otherwise.").add()
                 .property().name(MAX_FAILURES).type("int").defaultValue(AttemptPolicy.DEFAULT.maxFailures())
                 .helpText("Wrong second factors (app code, backup code, or password on disable) a user may send "
                         + "within the failure window before a lockout.").add()

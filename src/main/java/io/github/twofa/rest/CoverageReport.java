@@ -10,12 +10,13 @@ import java.util.Set;
 
 import io.github.twofa.authenticator.FlowCoverage;
 import io.github.twofa.credential.BackupCodesCredentialModel;
+import io.github.twofa.credential.JpaConnection;
 import io.github.twofa.credential.TotpCredentialModel;
+import io.github.twofa.credential.dto.BackupCodesCredentialData;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.provider.Provider;
 import org.keycloak.util.JsonSerialization;
 
 /**
@@ -52,7 +53,7 @@ public record CoverageReport(long totalUsers, long withTwoFactor, long withoutTw
     private static final String HAS_TOTP = "exists (select c.id from CredentialEntity c where c.user = u and c.type = :totp)";
 
     static CoverageReport query(KeycloakSession session, RealmModel realm, Filter filter, int first, int max, int threshold) {
-        EntityManager em = entityManager(session);
+        EntityManager em = JpaConnection.entityManager(session);
         long total = em.createQuery("select count(u) " + REALM_USERS, Long.class)
                 .setParameter("realm", realm.getId()).getSingleResult();
         long enabled = em.createQuery("select count(u) " + REALM_USERS + " and " + HAS_TOTP, Long.class)
@@ -112,7 +113,7 @@ public record CoverageReport(long totalUsers, long withTwoFactor, long withoutTw
 
     private static int remainingIn(String credentialData) {
         try {
-            return JsonSerialization.readValue(credentialData, io.github.twofa.credential.dto.BackupCodesCredentialData.class).getRemaining();
+            return JsonSerialization.readValue(credentialData, BackupCodesCredentialData.class).getRemaining();
         } catch (IOException e) {
             return 0;
         }
@@ -124,20 +125,5 @@ public record CoverageReport(long totalUsers, long withTwoFactor, long withoutTw
         }
         return new HashSet<>(em.createQuery("select distinct c.user.id from CredentialEntity c where c.user.id in :ids and c.type = :totp", String.class)
                 .setParameter("ids", userIds).setParameter("totp", TotpCredentialModel.TYPE).getResultList());
-    }
-
-    /**
-     * Keycloak's JPA connection. Its interface lives in keycloak-model-jpa, whose Maven pom cannot be resolved for
-     * 26.7.3 (a missing parent), so it is looked up by name; the server always has it.
-     */
-    @SuppressWarnings("unchecked")
-    private static EntityManager entityManager(KeycloakSession session) {
-        try {
-            Class<? extends Provider> type = (Class<? extends Provider>) Class.forName("org.keycloak.connections.jpa.JpaConnectionProvider");
-            Object provider = session.getProvider(type);
-            return (EntityManager) type.getMethod("getEntityManager").invoke(provider);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("The coverage report needs Keycloak's JPA storage", e);
-        }
     }
 }

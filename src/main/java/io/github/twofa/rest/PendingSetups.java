@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.github.twofa.security.ProtectedSecret;
+import io.github.twofa.security.SecretBinding;
 import io.github.twofa.security.SecretDecryptionException;
 import io.github.twofa.security.SecretProtector;
 import org.keycloak.common.util.Time;
@@ -30,7 +31,7 @@ final class PendingSetups {
     }
 
     void put(RealmModel realm, UserModel user, UserSessionModel owner, byte[] secret) {
-        ProtectedSecret sealed = protector.seal(session, realm, user, secret);
+        ProtectedSecret sealed = protector.seal(session, realm, SecretBinding.pendingSetup(realm.getId(), user.getId(), owner.getId()), secret);
         session.singleUseObjects().remove(key(realm, user, owner));
         session.singleUseObjects().put(key(realm, user, owner), LIFESPAN_SECONDS, Map.of("keyRef", sealed.keyRef(),
                 "ciphertext", sealed.ciphertext(), "expiresAt", String.valueOf(Time.currentTime() + LIFESPAN_SECONDS)));
@@ -47,7 +48,7 @@ final class PendingSetups {
             return Optional.empty();
         }
         try {
-            return Optional.of(new Pending(protector.open(session, realm, user,
+            return Optional.of(new Pending(protector.open(session, realm, SecretBinding.pendingSetup(realm.getId(), user.getId(), owner.getId()),
                     new ProtectedSecret(notes.get("keyRef"), notes.get("ciphertext"))), notes));
         } catch (SecretDecryptionException keyGone) {
             return Optional.empty();

@@ -207,6 +207,10 @@ public class TwoFactorResource {
         if (check.malformed()) {
             throw malformedCode();
         }
+        if (check.unreadable()) {
+            throw new ApiException(409, "authenticator_unreadable", "The authenticator app can no longer be checked: "
+                    + "use a backup code, or ask an administrator to reset 2FA, and set the app up again.");
+        }
         if (check.busy()) {
             throw new ApiException(409, "try_again", "Another request is using this user's codes right now; try again in a moment.", 1);
         }

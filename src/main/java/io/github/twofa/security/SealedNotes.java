@@ -18,7 +18,7 @@ public final class SealedNotes {
     private final AuthenticationSessionModel authSession;
     private final UserModel user;
 
-    /** Notes of {@code authSession}, sealed for {@code user} (the realm and user id are bound into each ciphertext). */
+    /** Notes of {@code authSession}, sealed for {@code user}; realm, user, this tab of the login and the note name are bound into each ciphertext. */
     public SealedNotes(KeycloakSession session, SecretProtector protector, AuthenticationSessionModel authSession, UserModel user) {
         this.session = session;
         this.protector = protector;
@@ -27,7 +27,13 @@ public final class SealedNotes {
     }
 
     public void put(String name, byte[] secret) {
-        authSession.setAuthNote(name, protector.seal(session, authSession.getRealm(), user, secret).toText());
+        authSession.setAuthNote(name, protector.seal(session, authSession.getRealm(), binding(name), secret).toText());
+    }
+
+    /** Bound to this tab of this login and to the note's name: a note copied elsewhere does not open. */
+    private SecretBinding binding(String name) {
+        return SecretBinding.loginNote(authSession.getRealm().getId(), user.getId(),
+                authSession.getParentSession().getId() + "/" + authSession.getTabId(), name);
     }
 
     /** The secret, or empty if there is none or it can no longer be opened (e.g. its key was rotated away). */
@@ -37,7 +43,7 @@ public final class SealedNotes {
             return Optional.empty();
         }
         try {
-            return Optional.of(protector.open(session, authSession.getRealm(), user, ProtectedSecret.fromText(sealed)));
+            return Optional.of(protector.open(session, authSession.getRealm(), binding(name), ProtectedSecret.fromText(sealed)));
         } catch (SecretDecryptionException unreadable) {
             authSession.removeAuthNote(name);
             return Optional.empty();

@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.backupcodes.BackupCodePolicy;
@@ -14,12 +15,12 @@ import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.security.KeyRing;
 import io.github.twofa.security.ProtectedSecret;
+import io.github.twofa.security.SecretBinding;
 import io.github.twofa.security.SecretProtector;
 import io.github.twofa.totp.TotpParameters;
 import io.github.twofa.totp.TotpSecret;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
 
 /**
  * The second-factor credentials the benchmark imports, as the servers store them: Keycloak's {@code otp}, and ours
@@ -73,8 +74,12 @@ final class SecondFactorCredentials {
 
     /** Our TOTP credential of the user with {@code userId} in the realm with {@code realmId}. */
     Map<String, Object> ourTotp(String realmId, String userId, byte[] key) {
-        ProtectedSecret sealed = protector.seal(null, withId(RealmModel.class, realmId), withId(UserModel.class, userId), key);
-        return representation(TotpCredentialModel.create(TotpParameters.DEFAULT, sealed, TotpCredentialProvider.DEFAULT_LABEL));
+        String credentialId = UUID.randomUUID().toString();
+        ProtectedSecret sealed = protector.seal(null, withId(RealmModel.class, realmId),
+                SecretBinding.totpCredential(realmId, userId, credentialId), key);
+        Map<String, Object> credential = new LinkedHashMap<>(Map.of("id", credentialId));
+        credential.putAll(representation(TotpCredentialModel.create(TotpParameters.DEFAULT, sealed, TotpCredentialProvider.DEFAULT_LABEL)));
+        return credential;
     }
 
     Map<String, Object> ourBackupCodes() {

@@ -24,7 +24,7 @@ final class ContainerServer implements KeycloakServer {
                 .withAdminUsername(ADMIN_USER)
                 .withAdminPassword(ADMIN_PASSWORD)
                 .withProviderLibsFrom(List.of(new File(System.getProperty("kc.test.providerJar"))))
-                .withRealmImportFile("/realm-export.json")
+                .withRealmImportFiles("/realm-export.json", DistributionServer.GAP_CHECK_REALM)
                 .withEnv("KC_SPI_CREDENTIAL__TWOFA_TOTP__ENCRYPTION_KEYS", ENCRYPTION_KEYS)
                 .withEnv("KC_LOG_LEVEL", "INFO,io.github.twofa:DEBUG");
         container.start();

@@ -74,6 +74,12 @@ public final class DistributionServer implements KeycloakServer {
      */
     public static DistributionServer start(Path home, String encryptionKeys, boolean freshDatabase, String logLevel,
                                            String javaOptions) {
+        return start(home, encryptionKeys, freshDatabase, logLevel, javaOptions, List.of());
+    }
+
+    /** The same, with further server options (e.g. {@code --spi-credential--twofa-totp--migrate-secrets=true}). */
+    public static DistributionServer start(Path home, String encryptionKeys, boolean freshDatabase, String logLevel,
+                                           String javaOptions, List<String> serverOptions) {
         Path jar = Path.of(required("kc.test.providerJar"));
         Path realm = Path.of(required("kc.test.realmFile"));
         try {
@@ -84,6 +90,7 @@ public final class DistributionServer implements KeycloakServer {
             }
             Path importDir = Files.createDirectories(home.resolve("data/import"));
             Files.copy(realm, importDir.resolve("realm-export.json"), StandardCopyOption.REPLACE_EXISTING);
+            copyResource(GAP_CHECK_REALM, importDir.resolve("gap-check-realm.json"));
             int httpPort = Processes.freePort();
             int managementPort = Processes.freePort();
             Path log = home.getParent().resolve(home.getFileName() + "-it.log");
@@ -98,6 +105,7 @@ public final class DistributionServer implements KeycloakServer {
             if (encryptionKeys != null) {
                 command.add("--spi-credential--twofa-totp--encryption-keys=" + encryptionKeys);
             }
+            command.addAll(serverOptions);
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -129,6 +137,15 @@ public final class DistributionServer implements KeycloakServer {
     @Override
     public java.util.Optional<Path> databaseFile() {
         return java.util.Optional.of(databaseFile);
+    }
+
+    /** A realm present at start whose "forgot password" skips the second factor: the start-up warning must name it. */
+    static final String GAP_CHECK_REALM = "/import/gap-check-realm.json";
+
+    private static void copyResource(String resource, Path target) throws IOException {
+        try (var in = DistributionServer.class.getResourceAsStream(resource)) {
+            Files.copy(java.util.Objects.requireNonNull(in, resource), target, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     static String required(String property) {
