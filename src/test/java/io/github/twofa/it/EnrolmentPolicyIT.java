@@ -55,4 +55,20 @@ class EnrolmentPolicyIT extends RealServerTest {
         assertNotNull(holderPage.selectFirst("#twofa-setup-form"), "role holder was not asked to enrol");
         assertTrue(other.isRedirectedToClient(), "user without the role was not let through");
     }
+
+    @Test
+    void givenPolicyRequireForARoleThatDoesNotExist_whenAUserWithout2faLogsIn_thenEnrolmentIsRequiredAndTheLogSaysWhy() throws Exception {
+        String realm = admin.importDemoRealmCopy(Map.of(
+                "twofa.users-without-2fa", "require-for-role", "twofa.enrolment-role", "needs-2fa-typo"));
+        admin.createUser(realm, "anyone", "pw", List.of());
+        admin.createUser(realm, "someone", "pw", List.of());
+
+        Document page = new BrowserSession(server, realm).loginWithPassword("anyone", "pw");
+        new BrowserSession(server, realm).loginWithPassword("someone", "pw");
+
+        assertNotNull(page.selectFirst("#twofa-setup-form"), "an unknown role must fail closed: " + page.text());
+        String warning = "the 2FA step's setting require-for-role names the role 'needs-2fa-typo', which does not exist";
+        assertEquals(1, server.consoleLog().lines().filter(line -> line.contains("Realm " + realm + ": " + warning)).count(),
+                "warned once per realm and role");
+    }
 }
