@@ -3,6 +3,7 @@ package io.github.twofa.authenticator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.jboss.logging.Logger;
 import org.keycloak.models.AuthenticationFlowBindings;
@@ -87,9 +88,9 @@ public final class FlowCoverage {
         return gaps;
     }
 
-    private static java.util.Optional<AuthenticationFlowModel> flowOverride(RealmModel realm, ClientModel client, String binding) {
+    private static Optional<AuthenticationFlowModel> flowOverride(RealmModel realm, ClientModel client, String binding) {
         String id = client.getAuthenticationFlowBindingOverride(binding);
-        return java.util.Optional.ofNullable(id == null ? null : realm.getAuthenticationFlowById(id));
+        return Optional.ofNullable(id == null ? null : realm.getAuthenticationFlowById(id));
     }
 
     private static void check(RealmModel realm, AuthenticationFlowModel flow, String stepId, String boundTo, List<Gap> gaps) {

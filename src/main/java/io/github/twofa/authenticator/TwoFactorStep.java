@@ -20,6 +20,7 @@ import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
 import org.keycloak.authentication.CredentialValidator;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -134,8 +135,8 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
     /** Records that the user's authenticator cannot be checked: its stored key was refused (see the server log). */
     static void unreadable(AuthenticationFlowContext context) {
         context.getEvent().clone().user(context.getUser())
-                .detail(org.keycloak.events.Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
-                .detail(org.keycloak.events.Details.REASON, "stored key refused: moved, restored, sealed with an untrusted key, or its key is gone")
+                .detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
+                .detail(Details.REASON, "stored key refused: moved, restored, sealed with an untrusted key, or its key is gone")
                 .error(SECRET_UNREADABLE);
     }
 
