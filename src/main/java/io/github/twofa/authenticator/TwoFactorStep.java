@@ -26,6 +26,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.services.resources.LoginActionsService;
 
 /**
  * What the browser step and the direct-grant step share: who counts as having 2FA, and what happens to users
@@ -111,11 +112,14 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
         return limiter(context).secondsToWait(context.getRealm().getId(), context.getUser().getId());
     }
 
-    /** Records a wrong code in the login event, and reports it to Keycloak's brute-force detection where it is on. */
+    /**
+     * Records a wrong code in the login event, and reports it to Keycloak's brute-force detection where it is on;
+     * not on the "forgot password" path, whose wrong codes must not lock the user out of logging in.
+     */
     static void refuse(AuthenticationFlowContext context, SecondFactor.Check check) {
         check.describe(context.getEvent().user(context.getUser())).error(Errors.INVALID_USER_CREDENTIALS);
         RealmModel realm = context.getRealm();
-        if (realm.isBruteForceProtected()) {
+        if (realm.isBruteForceProtected() && !isPasswordReset(context)) {
             context.getProtector().failedLogin(realm, context.getUser(), context.getConnection(),
                     context.getSession().getContext().getUri(), Set.of(OTPCredentialModel.TYPE));
         }
@@ -140,8 +144,20 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
                 .error(SECRET_UNREADABLE);
     }
 
+    /**
+     * The user's login budget, or on the "forgot password" path a budget of its own: whoever reads the user's
+     * mailbox gets as many guesses there as at the login, but cannot use them up to lock the user out of logging in.
+     */
     private static AttemptLimiter limiter(AuthenticationFlowContext context) {
-        return TotpCredentialProviderFactory.attemptLimiter(context.getSession());
+        AttemptLimiter limiter = TotpCredentialProviderFactory.attemptLimiter(context.getSession());
+        return isPasswordReset(context) ? limiter.separateBudget(PASSWORD_RESET_BUDGET) : limiter;
+    }
+
+    private static final String PASSWORD_RESET_BUDGET = "reset-credentials";
+
+    /** Whether the step runs in the realm's "forgot password" flow (reached by the e-mailed link). */
+    private static boolean isPasswordReset(AuthenticationFlowContext context) {
+        return LoginActionsService.RESET_CREDENTIALS_PATH.equals(context.getFlowPath());
     }
 
 

@@ -15,10 +15,7 @@ import org.keycloak.credential.CredentialMetadata;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialTypeMetadata;
 import org.keycloak.credential.CredentialTypeMetadataContext;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
@@ -32,11 +29,10 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
     /** How long a consumed code stays claimed in the single-use store; far longer than any request. */
     private static final long CLAIM_LIFESPAN_SECONDS = 3600;
     /**
-     * While one request uses a code of a set, others using the same set are refused, so two different codes used
-     * at once cannot each write back a list that still holds the other's hash. Released when the request's
-     * transaction ends; the lifespan only bounds a lock whose holder died.
+     * While one request uses a code of a set, others using the same set wait for it (a derivation and a write), so
+     * two different codes used at once cannot each write back a list that still holds the other's hash; after this
+     * long they are answered "try again".
      */
-    private static final long SET_LOCK_SECONDS = 30;
     private static final long SET_LOCK_WAIT_MILLIS = 1500;
 
     private final KeycloakSession session;
@@ -109,23 +105,31 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
         return stored.isEmpty() ? Use.REFUSED : consume(user, stored.get(), input);
     }
 
-    /** {@link #consume(UserModel, String)} for the user's current set, already read. */
+    /**
+     * {@link #consume(UserModel, String)} for the user's current set, already read. The derivation runs before the
+     * set's lock is taken; under it the set is read again from the database, since another request may have used a
+     * code of it and committed in the meantime, and the write then commits before the lock is let go.
+     */
     public Use consume(UserModel user, BackupCodesCredentialModel set, String input) {
         Optional<String> code = BackupCodeFormat.normalise(input);
         if (code.isEmpty()) {
             return Use.REFUSED;
         }
-        if (!lockUntilTransactionEnds("twofa-backup-code-set:" + set.getId())) {
+        byte[] derived = BackupCodeHasher.hash(code.get(), set.salt(), set.getBackupCodesData().getIterations());
+        if (!RequestLock.holdUntilRequestEnds(session, "twofa-backup-code-set:" + set.getId(), SET_LOCK_WAIT_MILLIS)) {
             return Use.BUSY;
         }
-        byte[] derived = BackupCodeHasher.hash(code.get(), set.salt(), set.getBackupCodesData().getIterations());
-        OptionalInt index = BackupCodeHasher.indexOf(derived, set.hashes());
-        if (index.isEmpty() || !session.singleUseObjects().putIfAbsent(claimKey(set, set.storedHash(index.getAsInt())), CLAIM_LIFESPAN_SECONDS)) {
+        Optional<BackupCodesCredentialModel> fresh = JpaConnection.reread(session, set).map(BackupCodesCredentialModel::createFromCredentialModel);
+        if (fresh.isEmpty()) {
             return Use.REFUSED;
         }
-        // Every claimed code goes, not only this one: a request that read the set before another one's use was
-        // stored would otherwise write that code back.
-        BackupCodesCredentialModel left = set.withoutCodes(hash -> session.singleUseObjects().contains(claimKey(set, hash)));
+        BackupCodesCredentialModel current = fresh.get();
+        OptionalInt index = BackupCodeHasher.indexOf(derived, current.hashes());
+        if (index.isEmpty() || !session.singleUseObjects().putIfAbsent(claimKey(current, current.storedHash(index.getAsInt())), CLAIM_LIFESPAN_SECONDS)) {
+            return Use.REFUSED;
+        }
+        // Every claimed code goes, not only this one: one whose request claimed it and then failed must not come back.
+        BackupCodesCredentialModel left = current.withoutCodes(hash -> session.singleUseObjects().contains(claimKey(current, hash)));
         user.credentialManager().updateStoredCredential(left);
         LOG.debugf("Backup code %d of set %s of user %s used; %d left", index.getAsInt() + 1, set.getId(), user.getId(), left.remaining());
         return new Use(true, left.remaining(), false);
@@ -133,42 +137,6 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
 
     private static String claimKey(BackupCodesCredentialModel set, String storedHash) {
         return "twofa-backup-code:" + set.getId() + ":" + storedHash;
-    }
-
-    /**
-     * Takes the set's lock, waiting up to {@link #SET_LOCK_WAIT_MILLIS} for another request's use of the set to finish
-     * (a use takes one PBKDF2 derivation and a write), and releases it when this request's transaction ends.
-     */
-    private boolean lockUntilTransactionEnds(String lockKey) {
-        long deadline = System.nanoTime() + SET_LOCK_WAIT_MILLIS * 1_000_000L;
-        while (!session.singleUseObjects().putIfAbsent(lockKey, SET_LOCK_SECONDS)) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(25);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                release();
-            }
-
-            @Override
-            protected void rollbackImpl() {
-                release();
-            }
-
-            private void release() {
-                KeycloakModelUtils.runJobInTransaction(factory, other -> other.singleUseObjects().remove(lockKey));
-            }
-        });
-        return true;
     }
 
     @Override

@@ -1,13 +1,18 @@
 package io.github.twofa.credential;
 
+import java.util.Optional;
+
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityNotFoundException;
+import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.provider.Provider;
 
 /**
- * Keycloak's JPA connection, for the few queries over all credentials of a type (a report, a migration) that the
- * user API would answer only by loading every user. Its interface lives in keycloak-model-jpa, whose Maven pom cannot
- * be resolved for 26.7.3 (a missing parent), so it is looked up by name; the server always has it.
+ * Keycloak's JPA connection, for rereading a credential past the caches and for the few queries over all credentials
+ * of a type (a report, a migration) that the user API would answer only by loading every user. Its interface lives in
+ * keycloak-model-jpa, whose Maven pom cannot be resolved for 26.7.3 (a missing parent), so it is looked up by name;
+ * the server always has it.
  */
 public final class JpaConnection {
 
@@ -20,6 +25,35 @@ public final class JpaConnection {
             Class<? extends Provider> type = (Class<? extends Provider>) Class.forName("org.keycloak.connections.jpa.JpaConnectionProvider");
             Object provider = session.getProvider(type);
             return (EntityManager) type.getMethod("getEntityManager").invoke(provider);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("This needs Keycloak's JPA storage", e);
+        }
+    }
+
+    /**
+     * The credential as the database holds it now, read past this session's persistence context and the user cache
+     * (which may still hold what it was before another request's commit); empty if it is gone. The session's
+     * copy is refreshed too, so writing it back does not fail on a stale version.
+     */
+    static Optional<CredentialModel> reread(KeycloakSession session, CredentialModel stored) {
+        EntityManager em = entityManager(session);
+        try {
+            Class<?> entityType = Class.forName("org.keycloak.models.jpa.entities.CredentialEntity");
+            Object entity = em.find(entityType, stored.getId());
+            if (entity == null) {
+                return Optional.empty();
+            }
+            em.refresh(entity);
+            CredentialModel fresh = new CredentialModel();
+            fresh.setId(stored.getId());
+            fresh.setType(stored.getType());
+            fresh.setUserLabel(stored.getUserLabel());
+            fresh.setCreatedDate(stored.getCreatedDate());
+            fresh.setSecretData((String) entityType.getMethod("getSecretData").invoke(entity));
+            fresh.setCredentialData((String) entityType.getMethod("getCredentialData").invoke(entity));
+            return Optional.of(fresh);
+        } catch (EntityNotFoundException e) {
+            return Optional.empty();
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("This needs Keycloak's JPA storage", e);
         }

@@ -137,8 +137,15 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                 .orElse(true);
     }
 
-    /** Marks {@code step} used for the credential, unless it or a later step was used already. */
+    /**
+     * Marks {@code step} used for the credential, unless it or a later step was used already; BUSY, without looking,
+     * while another request holds the credential's claim lock (taken here until this request ends, so a code checked
+     * at the same time as one of another step is never accepted with it).
+     */
     public UsedStepRegistry.Claim claimStep(String credentialId, TotpParameters parameters, long step, long now) {
+        if (!RequestLock.holdUntilRequestEnds(session, UsedStepRegistry.lockKey(credentialId), 0)) {
+            return UsedStepRegistry.Claim.BUSY;
+        }
         return new UsedStepRegistry(session.singleUseObjects()).claim(credentialId, step,
                 parameters.stepAt(now) + TotpVerifier.WINDOW, UsedStepRegistry.lifespanSeconds(parameters.period(), TotpVerifier.WINDOW));
     }

@@ -54,6 +54,7 @@ class DirectGrantIT extends RealServerTest {
         String nextCode = IndependentTotp.code(user.key(), user.enrolmentStep() + 1);
 
         assertOAuthError(400, "invalid_grant", api.passwordGrant(user.username(), "wrong-password", nextCode));
+        admin.awaitLoginFailuresRecorded("demo", admin.userId("demo", user.username()), 1);
         assertEquals(200, api.passwordGrant(user.username(), user.password(), nextCode).statusCode(),
                 "a code sent with a wrong password must not have been used up");
         assertOAuthError(400, "invalid_grant", api.passwordGrant(user.username(), user.password(), nextCode));
@@ -67,6 +68,7 @@ class DirectGrantIT extends RealServerTest {
 
         assertEquals(200, api.passwordGrant(user.username(), user.password(), backupCode).statusCode());
         assertOAuthError(400, "invalid_grant", api.passwordGrant(user.username(), user.password(), backupCode));
+        admin.awaitLoginFailuresRecorded("demo", admin.userId("demo", user.username()), 1);
         assertEquals(9, ApiClient.json(api.call("GET", "two-factor/status",
                 api.accessToken(user.username(), user.password(), user.backupCodes().get(6)), null)).get("backupCodesRemaining").asInt() + 1);
     }

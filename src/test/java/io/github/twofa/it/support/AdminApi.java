@@ -121,6 +121,32 @@ public final class AdminApi {
         return importRealm(copy);
     }
 
+    /**
+     * Waits until Keycloak's brute-force detection has recorded {@code failures} failed logins of the user. It records
+     * them after the request, in the background, and until it has, the node answers the user's next login as
+     * "temporarily disabled" (its blocking protector), so a test that logs in right after a deliberate failure waits.
+     */
+    public void awaitLoginFailuresRecorded(String realm, String userId, int failures) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (get("/" + realm + "/attack-detection/brute-force/users/" + userId).path("numFailures").asInt() < failures) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Keycloak did not record " + failures + " failed logins of " + userId);
+            }
+            pause(50);
+        }
+        // The record is committed; the protector lets go of the user right after that commit.
+        pause(200);
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     public JsonNode credentials(String realm, String userId) {
         return get("/" + realm + "/users/" + userId + "/credentials");
     }
