@@ -3,12 +3,12 @@ package io.github.twofa.authenticator;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-import io.github.twofa.credential.SecondFactor;
-import io.github.twofa.security.AttemptPolicy;
+import io.github.twofa.attemptlimit.AttemptPolicy;
 import io.github.twofa.credential.TotpCredentialModel;
+import io.github.twofa.lifecycle.SecondFactor;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.events.Details;

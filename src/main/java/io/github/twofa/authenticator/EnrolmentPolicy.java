@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jboss.logging.Logger;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
@@ -22,7 +23,7 @@ public enum EnrolmentPolicy {
     /** Only users holding the configured role must set it up; others are skipped. */
     REQUIRE_FOR_ROLE("require-for-role");
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(EnrolmentPolicy.class);
+    private static final Logger LOG = Logger.getLogger(EnrolmentPolicy.class);
 
     public static final String CONFIG_POLICY = "twofa.users-without-2fa";
     public static final String CONFIG_ROLE = "twofa.enrolment-role";

@@ -5,11 +5,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.jboss.logging.Logger;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticationFlowBindings;
-import org.keycloak.models.ClientModel;
 import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.AuthenticatorConfigModel;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.AuthenticationFlowResolver;
@@ -23,7 +24,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  */
 final class ExecutionConfigLookup {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ExecutionConfigLookup.class);
+    private static final Logger LOG = Logger.getLogger(ExecutionConfigLookup.class);
 
     private ExecutionConfigLookup() {
     }

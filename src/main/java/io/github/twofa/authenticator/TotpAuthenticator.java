@@ -4,13 +4,12 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 
+import io.github.twofa.attemptlimit.AttemptPolicy;
 import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
-import io.github.twofa.credential.SecondFactor;
 import io.github.twofa.credential.TotpCredentialProvider;
-import io.github.twofa.requiredaction.TotpSetupRequiredAction;
-import io.github.twofa.requiredaction.BackupCodesRequiredAction;
-import io.github.twofa.security.AttemptPolicy;
+import io.github.twofa.lifecycle.SecondFactor;
+import io.github.twofa.settings.RequiredActionIds;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -95,14 +94,14 @@ public class TotpAuthenticator extends TwoFactorStep {
         if (check.backupCodesRemaining().isPresent()
                 && !TotpCredentialProvider.of(context.getSession()).isReadable(context.getRealm(), context.getUser())) {
             // The app's key was refused: with a backup code the user is in, and sets the app up again first.
-            context.getAuthenticationSession().addRequiredAction(TotpSetupRequiredAction.PROVIDER_ID);
+            context.getAuthenticationSession().addRequiredAction(RequiredActionIds.TOTP_SETUP);
         }
         check.backupCodesRemaining().ifPresent(remaining -> {
-            context.getAuthenticationSession().setAuthNote(BackupCodesRequiredAction.REMAINING_NOTE, String.valueOf(remaining));
+            context.getAuthenticationSession().setAuthNote(RequiredActionIds.BACKUP_CODES_REMAINING_NOTE, String.valueOf(remaining));
             if (remaining == 0) {
-                context.getUser().addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
+                context.getUser().addRequiredAction(RequiredActionIds.BACKUP_CODES);
             } else {
-                context.getAuthenticationSession().addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
+                context.getAuthenticationSession().addRequiredAction(RequiredActionIds.BACKUP_CODES);
             }
         });
         succeed(context, check);

@@ -7,19 +7,20 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
 
-import io.github.twofa.credential.SecondFactor;
+import io.github.twofa.attemptlimit.AttemptLimiter;
+import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
-import io.github.twofa.credential.TotpCredentialProviderFactory;
-import io.github.twofa.events.AuditEvents;
-import io.github.twofa.requiredaction.TotpSetupRequiredAction;
-import io.github.twofa.security.AttemptLimiter;
+import io.github.twofa.lifecycle.SecondFactor;
+import io.github.twofa.lifecycle.TwoFactorService;
+import io.github.twofa.settings.RequiredActionIds;
+import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
 import org.keycloak.authentication.CredentialValidator;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
@@ -34,7 +35,7 @@ import org.keycloak.services.resources.LoginActionsService;
  */
 abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpCredentialProvider> {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(TwoFactorStep.class);
+    private static final Logger LOG = Logger.getLogger(TwoFactorStep.class);
 
     /** The id of the step's factory, to find its execution's configuration. */
     protected abstract String providerId();
@@ -59,8 +60,8 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
         LOG.debugf("User %s has no 2FA; step %s with settings %s: enrolment %s", user.getId(), providerId(), configs,
                 required ? "required" : "skipped");
         if (required
-                && user.getRequiredActionsStream().noneMatch(TotpSetupRequiredAction.PROVIDER_ID::equals)) {
-            user.addRequiredAction(TotpSetupRequiredAction.PROVIDER_ID);
+                && user.getRequiredActionsStream().noneMatch(RequiredActionIds.TOTP_SETUP::equals)) {
+            user.addRequiredAction(RequiredActionIds.TOTP_SETUP);
         }
     }
 
@@ -68,7 +69,7 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
     @Override
     public List<RequiredActionFactory> getRequiredActions(KeycloakSession session) {
         return List.of((RequiredActionFactory) session.getKeycloakSessionFactory()
-                .getProviderFactory(RequiredActionProvider.class, TotpSetupRequiredAction.PROVIDER_ID));
+                .getProviderFactory(RequiredActionProvider.class, RequiredActionIds.TOTP_SETUP));
     }
 
     @Override
@@ -98,10 +99,9 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
      * attempt now (see {@link #secondsToWait}). A lockout this check started is recorded as an event.
      */
     static Optional<SecondFactor.Limited> checkUnderLimit(AuthenticationFlowContext context, Supplier<SecondFactor.Check> checker) {
-        Optional<SecondFactor.Limited> limited = SecondFactor.underLimit(limiter(context), context.getRealm(), context.getUser(), checker);
-        limited.ifPresent(outcome -> outcome.lockout().ifPresent(seconds -> AuditEvents.lockedOut(
-                AuditEvents.event(context.getSession(), context.getRealm(), context.getUser(), context.getAuthenticationSession().getClient()),
-                outcome.check().credentialType(), seconds)));
+        Optional<SecondFactor.Limited> limited = TwoFactorService.of(context.getSession()).checkUnderLimit(limiter(context),
+                context.getRealm(), context.getUser(), checker, () -> AuditEvents.event(context.getSession(),
+                        context.getRealm(), context.getUser(), context.getAuthenticationSession().getClient()));
         if (limited.isEmpty()) {
             context.getEvent().user(context.getUser()).error(Errors.USER_TEMPORARILY_DISABLED);
         }
@@ -149,7 +149,7 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
      * mailbox gets as many guesses there as at the login, but cannot use them up to lock the user out of logging in.
      */
     private static AttemptLimiter limiter(AuthenticationFlowContext context) {
-        AttemptLimiter limiter = TotpCredentialProviderFactory.attemptLimiter(context.getSession());
+        AttemptLimiter limiter = TwoFactorService.of(context.getSession()).loginLimiter();
         return isPasswordReset(context) ? limiter.separateBudget(PASSWORD_RESET_BUDGET) : limiter;
     }
 

@@ -3,9 +3,9 @@ package io.github.twofa.backupcodes;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
-
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
@@ -38,7 +38,7 @@ public final class BackupCodeHasher {
             throw new IllegalStateException("PBKDF2 is not available", e);
         } finally {
             spec.clearPassword();
-            java.util.Arrays.fill(password, '\0');
+            Arrays.fill(password, '\0');
         }
     }
 

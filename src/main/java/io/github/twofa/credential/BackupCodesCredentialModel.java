@@ -3,6 +3,7 @@ package io.github.twofa.credential;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Predicate;
 
 import io.github.twofa.backupcodes.BackupCodeHasher;
 import io.github.twofa.credential.dto.BackupCodesCredentialData;
@@ -67,7 +68,7 @@ public class BackupCodesCredentialModel extends CredentialModel {
     }
 
     /** The set without the codes whose stored hashes {@code used} accepts. */
-    public BackupCodesCredentialModel withoutCodes(java.util.function.Predicate<String> used) {
+    public BackupCodesCredentialModel withoutCodes(Predicate<String> used) {
         List<String> left = new ArrayList<>(secretData.getHashes());
         left.removeIf(used);
         BackupCodesCredentialModel model = StoredCredentialProvider.withStoredFields(this, new BackupCodesCredentialModel(

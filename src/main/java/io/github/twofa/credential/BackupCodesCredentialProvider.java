@@ -6,13 +6,13 @@ import java.util.OptionalInt;
 
 import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.backupcodes.BackupCodeHasher;
-import io.github.twofa.backupcodes.BackupCodePolicy;
-import io.github.twofa.events.AuditEvents;
-import io.github.twofa.requiredaction.BackupCodesRequiredAction;
+import io.github.twofa.settings.RealmSettings;
+import io.github.twofa.settings.RequiredActionIds;
+import org.jboss.logging.Logger;
 import org.keycloak.credential.CredentialInput;
-import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialMetadata;
 import org.keycloak.credential.CredentialModel;
+import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialTypeMetadata;
 import org.keycloak.credential.CredentialTypeMetadataContext;
 import org.keycloak.models.KeycloakSession;
@@ -24,7 +24,7 @@ import org.keycloak.models.UserModel;
  */
 public class BackupCodesCredentialProvider extends StoredCredentialProvider<BackupCodesCredentialModel> {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(BackupCodesCredentialProvider.class);
+    private static final Logger LOG = Logger.getLogger(BackupCodesCredentialProvider.class);
 
     /** How long a consumed code stays claimed in the single-use store; far longer than any request. */
     private static final long CLAIM_LIFESPAN_SECONDS = 3600;
@@ -47,11 +47,6 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
         this.session = session;
     }
 
-    /** Makes and stores a new set under {@code policy}; see {@link #storeCodes}. */
-    public NewCodes replaceCodes(RealmModel realm, UserModel user, BackupCodePolicy policy) {
-        return storeCodes(realm, user, BackupCodeFormat.generate(policy.count()), policy.iterations());
-    }
-
     /**
      * Stores {@code codes} (canonical form) as the user's set, then removes the older ones in the same transaction,
      * so old codes stop working only once the new set is stored. The returned object holds the codes in clear: apart
@@ -70,10 +65,6 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
      * whether it replaced an older set.
      */
     public record NewCodes(String credentialId, List<String> codes, boolean replacedOlderSet) {
-
-        public AuditEvents.Action auditAction() {
-            return replacedOlderSet ? AuditEvents.Action.BACKUP_CODES_REGENERATED : AuditEvents.Action.BACKUP_CODES_CREATED;
-        }
 
         @Override
         public String toString() {
@@ -156,10 +147,10 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
                 .removeable(false);
         UserModel user = metadataContext.getUser();
         if (user != null && current(user).isPresent()) {
-            builder.updateAction(BackupCodesRequiredAction.PROVIDER_ID);
+            builder.updateAction(RequiredActionIds.BACKUP_CODES);
         } else if (user != null && user.credentialManager().isConfiguredFor(TotpCredentialModel.TYPE)) {
             // Codes only back up an authenticator; without one there is nothing to offer.
-            builder.createAction(BackupCodesRequiredAction.PROVIDER_ID);
+            builder.createAction(RequiredActionIds.BACKUP_CODES);
         }
         return builder.build(session);
     }
@@ -171,7 +162,7 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
         int remaining = credential.remaining();
         metadata.setInfoMessage("twofa-backup-codes-remaining", String.valueOf(remaining),
                 String.valueOf(credential.getBackupCodesData().getTotal()));
-        if (BackupCodesRequiredAction.policyOf(session.getContext().getRealm()).isLow(remaining)) {
+        if (RealmSettings.backupCodePolicy(session.getContext().getRealm()).isLow(remaining)) {
             metadata.setWarningMessageTitle("twofa-backup-codes-low-title", String.valueOf(remaining));
             metadata.setWarningMessageDescription("twofa-backup-codes-low-description");
         }

@@ -3,7 +3,7 @@ package io.github.twofa.credential;
 
 import io.github.twofa.credential.dto.TotpCredentialData;
 import io.github.twofa.credential.dto.TotpSecretData;
-import io.github.twofa.security.ProtectedSecret;
+import io.github.twofa.crypto.ProtectedSecret;
 import io.github.twofa.totp.TotpParameters;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialModel;

@@ -3,26 +3,25 @@ package io.github.twofa.credential;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-import io.github.twofa.security.SecretBinding;
-import io.github.twofa.security.SecretDecryptionException;
+import io.github.twofa.credential.UsedStepRegistry;
+import io.github.twofa.crypto.SecretBinding;
+import io.github.twofa.crypto.SecretDecryptionException;
 import io.github.twofa.security.SecretProtector;
-import io.github.twofa.security.UsedStepRegistry;
+import io.github.twofa.settings.RequiredActionIds;
 import io.github.twofa.totp.TotpParameters;
 import io.github.twofa.totp.TotpSecret;
 import io.github.twofa.totp.TotpVerifier;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialInput;
-import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialModel;
+import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialTypeMetadata;
 import org.keycloak.credential.CredentialTypeMetadataContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
-
-import io.github.twofa.requiredaction.TotpSetupRequiredAction;
 
 /**
  * Stores TOTP credentials (secret encrypted) and checks codes against them, each time step at most once.
@@ -158,7 +157,7 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                 .displayName("twofa-totp-display-name")
                 .helpText("twofa-totp-help-text")
                 .iconCssClass("kcAuthenticatorOTPClass")
-                .createAction(TotpSetupRequiredAction.PROVIDER_ID)
+                .createAction(RequiredActionIds.TOTP_SETUP)
                 .removeable(!isAccountApiDeletion())
                 .build(session);
     }

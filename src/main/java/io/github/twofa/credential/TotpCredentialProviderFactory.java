@@ -2,9 +2,7 @@ package io.github.twofa.credential;
 
 import java.util.List;
 
-import io.github.twofa.security.AttemptLimiter;
-import io.github.twofa.security.AttemptPolicy;
-import io.github.twofa.security.KeyRing;
+import io.github.twofa.crypto.KeyRing;
 import io.github.twofa.security.SecretProtector;
 import org.keycloak.Config;
 import org.keycloak.credential.CredentialProvider;
@@ -25,30 +23,15 @@ public class TotpCredentialProviderFactory implements CredentialProviderFactory<
     public static final String PROVIDER_ID = TotpCredentialModel.TYPE;
     public static final String ENCRYPTION_KEYS = "encryption-keys";
 
-    public static final String MAX_FAILURES = "max-failures";
-    public static final String FAILURE_WINDOW = "failure-window-seconds";
-    public static final String LOCKOUT = "lockout-seconds";
-    public static final String MAX_LOCKOUT = "max-lockout-seconds";
     public static final String MIGRATE_SECRETS = "migrate-secrets";
 
     private SecretProtector protector;
-    private AttemptPolicy attemptPolicy;
     private boolean migrateSecrets;
 
     @Override
     public void init(Config.Scope config) {
         protector = new SecretProtector(KeyRing.parse(config.get(ENCRYPTION_KEYS)));
         migrateSecrets = config.getBoolean(MIGRATE_SECRETS, false);
-        AttemptPolicy defaults = AttemptPolicy.DEFAULT;
-        attemptPolicy = new AttemptPolicy(config.getInt(MAX_FAILURES, defaults.maxFailures()),
-                config.getLong(FAILURE_WINDOW, defaults.windowSeconds()),
-                config.getLong(LOCKOUT, defaults.firstLockoutSeconds()),
-                config.getLong(MAX_LOCKOUT, defaults.maxLockoutSeconds()));
-    }
-
-    /** The server's limit on wrong second factors, for every place that checks one. */
-    public static AttemptLimiter attemptLimiter(KeycloakSession session) {
-        return new AttemptLimiter(session.singleUseObjects(), of(session).attemptPolicy);
     }
 
     /** The server's sealing of TOTP secrets, also used for setups pending over REST. */
@@ -97,15 +80,6 @@ public class TotpCredentialProviderFactory implements CredentialProviderFactory<
                 .helpText("At start-up, re-seal TOTP secrets that are sealed with a realm key (while a server key is "
                         + "configured) or in the format before credential binding. Set it once, for one start, when the "
                         + "database is trusted as it is; such secrets are refused otherwise.").add()
-                .property().name(MAX_FAILURES).type("int").defaultValue(AttemptPolicy.DEFAULT.maxFailures())
-                .helpText("Wrong second factors (app code, backup code, or password on disable) a user may send "
-                        + "within the failure window before a lockout.").add()
-                .property().name(FAILURE_WINDOW).type("int").defaultValue(AttemptPolicy.DEFAULT.windowSeconds())
-                .helpText("Seconds a wrong second factor counts towards the limit.").add()
-                .property().name(LOCKOUT).type("int").defaultValue(AttemptPolicy.DEFAULT.firstLockoutSeconds())
-                .helpText("Seconds of the first lockout; each further lockout within a day doubles it.").add()
-                .property().name(MAX_LOCKOUT).type("int").defaultValue(AttemptPolicy.DEFAULT.maxLockoutSeconds())
-                .helpText("Longest lockout, in seconds.").add()
                 .build();
     }
 }

@@ -2,8 +2,8 @@ package io.github.twofa.credential;
 
 import java.util.List;
 
-import io.github.twofa.security.SecretBinding;
-import io.github.twofa.security.SecretDecryptionException;
+import io.github.twofa.crypto.SecretBinding;
+import io.github.twofa.crypto.SecretDecryptionException;
 import io.github.twofa.security.SecretProtector;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;

@@ -1,5 +1,6 @@
 package io.github.twofa.events;
 
+import java.util.Map;
 import java.util.Optional;
 
 import io.github.twofa.credential.BackupCodesCredentialProvider;
@@ -49,7 +50,7 @@ public class CredentialCleanupListener implements EventListenerProvider {
         return Optional.empty();
     }
 
-    private static boolean isTotp(java.util.Map<String, String> details) {
+    private static boolean isTotp(Map<String, String> details) {
         return details != null && TotpCredentialModel.TYPE.equals(details.get(Details.CREDENTIAL_TYPE));
     }
 

@@ -3,6 +3,7 @@ package io.github.twofa.events;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.TotpCredentialModel;
 import org.jboss.logging.Logger;

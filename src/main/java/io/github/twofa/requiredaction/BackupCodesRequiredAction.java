@@ -3,7 +3,6 @@ package io.github.twofa.requiredaction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import io.github.twofa.backupcodes.BackupCodeFormat;
@@ -12,8 +11,10 @@ import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProviderFactory;
-import io.github.twofa.events.AuditEvents;
+import io.github.twofa.lifecycle.TwoFactorService;
 import io.github.twofa.security.SealedNotes;
+import io.github.twofa.settings.RealmSettings;
+import io.github.twofa.settings.RequiredActionIds;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.Config;
@@ -22,12 +23,8 @@ import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
-import org.keycloak.events.Details;
-import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.RequiredActionConfigModel;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
@@ -42,9 +39,8 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  */
 public class BackupCodesRequiredAction implements RequiredActionProvider, RequiredActionFactory, CredentialRegistrator {
 
-    public static final String PROVIDER_ID = "twofa-backup-codes";
-    /** Set by the login step after a backup code was used: how many codes are left. */
-    public static final String REMAINING_NOTE = "twofa.backup-codes.remaining";
+    public static final String PROVIDER_ID = RequiredActionIds.BACKUP_CODES;
+    private static final String REMAINING_NOTE = RequiredActionIds.BACKUP_CODES_REMAINING_NOTE;
     private static final String CODES_NOTE = "twofa.backup-codes.pending-display";
     static final String CODES_TEMPLATE = "twofa-backup-codes.ftl";
     static final String NOTICE_TEMPLATE = "twofa-backup-codes-notice.ftl";
@@ -110,7 +106,7 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
     private Response noticeForm(RequiredActionContext context, int remaining, boolean replacing) {
         return context.form()
                 .setAttribute("twofaRemaining", remaining)
-                .setAttribute("twofaLow", policyOf(context.getRealm()).isLow(remaining))
+                .setAttribute("twofaLow", RealmSettings.backupCodePolicy(context.getRealm()).isLow(remaining))
                 .setAttribute("twofaReplacing", replacing)
                 .createForm(NOTICE_TEMPLATE);
     }
@@ -122,19 +118,15 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
     }
 
     private static List<String> newPendingCodes(RequiredActionContext context) {
-        List<String> codes = BackupCodeFormat.generate(policyOf(context.getRealm()).count());
+        List<String> codes = BackupCodeFormat.generate(RealmSettings.backupCodePolicy(context.getRealm()).count());
         sealedNotes(context).put(CODES_NOTE, String.join(",", codes).getBytes(StandardCharsets.UTF_8));
         return codes;
     }
 
     /** The user confirmed: the shown set becomes theirs, replacing the old one. */
     private static void store(RequiredActionContext context, List<String> codes) {
-        BackupCodesCredentialProvider.NewCodes issued = BackupCodesCredentialProvider.of(context.getSession())
-                .storeCodes(context.getRealm(), context.getUser(), codes, policyOf(context.getRealm()).iterations());
-        context.getEvent().clone().event(EventType.UPDATE_CREDENTIAL).user(context.getUser())
-                .detail(Details.CREDENTIAL_TYPE, BackupCodesCredentialModel.TYPE)
-                .detail(Details.CREDENTIAL_ID, issued.credentialId())
-                .detail(AuditEvents.ACTION, issued.auditAction().value()).success();
+        TwoFactorService.of(context.getSession()).issueBackupCodes(context.getRealm(), context.getUser(), codes,
+                context.getEvent().clone().user(context.getUser()));
     }
 
     private static SealedNotes sealedNotes(RequiredActionContext context) {
@@ -157,13 +149,6 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
         String name = context.getRealm().getName() + "-" + context.getUser().getUsername() + "-backup-codes.txt";
         return name.replaceAll("[^A-Za-z0-9._-]", "_");
     }
-
-    /** The realm's backup-code settings: this action's configuration in the admin console, or the defaults. */
-    public static BackupCodePolicy policyOf(RealmModel realm) {
-        RequiredActionConfigModel config = realm == null ? null : realm.getRequiredActionConfigByAlias(PROVIDER_ID);
-        return BackupCodePolicy.from(config == null ? Map.of() : config.getConfig());
-    }
-
 
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {

@@ -3,11 +3,14 @@ package io.github.twofa.requiredaction;
 import java.util.List;
 import java.util.Optional;
 
+import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProviderFactory;
-import io.github.twofa.enrolment.TotpEnrolment;
-import io.github.twofa.events.AuditEvents;
+import io.github.twofa.lifecycle.SecondFactor;
+import io.github.twofa.lifecycle.TwoFactorService;
 import io.github.twofa.security.SealedNotes;
+import io.github.twofa.settings.RealmSettings;
+import io.github.twofa.settings.RequiredActionIds;
 import io.github.twofa.totp.QrCodeImage;
 import io.github.twofa.totp.TotpParameters;
 import io.github.twofa.totp.TotpSecret;
@@ -19,14 +22,12 @@ import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
-import org.keycloak.credential.CredentialModel;
-import org.keycloak.events.Details;
-import org.keycloak.events.Errors;
-import org.keycloak.events.EventType;
+import org.keycloak.events.EventBuilder;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.FormMessage;
+import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
@@ -35,7 +36,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  */
 public class TotpSetupRequiredAction implements RequiredActionProvider, RequiredActionFactory, CredentialRegistrator {
 
-    public static final String PROVIDER_ID = "twofa-setup-totp";
+    public static final String PROVIDER_ID = RequiredActionIds.TOTP_SETUP;
     static final String TEMPLATE = "twofa-setup-totp.ftl";
     static final String CODE_FIELD = "code";
     private static final String PENDING_SECRET_NOTE = "twofa.pending-secret";
@@ -58,28 +59,25 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
     public void processAction(RequiredActionContext context) {
         TotpSecret secret = pendingSecret(context);
         String code = TotpVerifier.normalise(context.getHttpRequest().getDecodedFormParameters().getFirst(CODE_FIELD));
-        var event = context.getEvent().clone().event(EventType.UPDATE_CREDENTIAL).user(context.getUser())
-                .detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE);
+        EventBuilder event = context.getEvent().clone().user(context.getUser());
         if (code.isEmpty()) {
             context.challenge(setupForm(context, secret, "twofaMissingCode"));
             return;
         }
-        if (!new TotpVerifier(TotpEnrolment.parametersOf(context.getRealm())).isWellFormed(code)) {
+        if (!new TotpVerifier(RealmSettings.totpParameters(context.getRealm())).isWellFormed(code)) {
             context.challenge(setupForm(context, secret, "twofaMalformedCode"));
             return;
         }
-        Optional<CredentialModel> credential = TotpEnrolment.enrolIfCodeMatches(context.getSession(), context.getRealm(),
-                context.getUser(), secret, code);
-        if (credential.isEmpty()) {
-            event.detail(AuditEvents.ACTION, AuditEvents.Action.CHECK_FAILED.value()).error(Errors.INVALID_USER_CREDENTIALS);
+        SecondFactor.Check enrolled = TwoFactorService.of(context.getSession())
+                .enrol(context.getRealm(), context.getUser(), secret, code, event.clone());
+        if (!enrolled.accepted()) {
+            AuditEvents.enrolmentCodeRefused(event);
             context.challenge(setupForm(context, secret, "twofaInvalidSetupCode"));
             return;
         }
         notes(context).remove(PENDING_SECRET_NOTE);
         // The first set of backup codes is shown right after, before the login completes.
         context.getUser().addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
-        event.detail(Details.CREDENTIAL_ID, credential.get().getId())
-                .detail(AuditEvents.ACTION, AuditEvents.Action.ENROLLED.value()).success();
         context.success();
     }
 
@@ -102,12 +100,12 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
 
     private Response setupForm(RequiredActionContext context, TotpSecret secret, String errorKey) {
         RealmModel realm = context.getRealm();
-        TotpParameters parameters = TotpEnrolment.parametersOf(realm);
+        TotpParameters parameters = RealmSettings.totpParameters(realm);
         var form = context.form()
-                .setAttribute("twofaQrCode", QrCodeImage.pngDataUri(TotpEnrolment.otpauthUri(realm, context.getUser(), secret)))
+                .setAttribute("twofaQrCode", QrCodeImage.pngDataUri(RealmSettings.otpauthUri(realm, context.getUser(), secret)))
                 .setAttribute("twofaManualKey", secret.base32Grouped())
                 .setAttribute("twofaAccount", context.getUser().getUsername())
-                .setAttribute("twofaIssuer", TotpEnrolment.issuerOf(realm))
+                .setAttribute("twofaIssuer", RealmSettings.issuer(realm))
                 .setAttribute("twofaParameters", parameters)
                 .setAttribute("twofaDefaultParameters", parameters.isDefault());
         if (errorKey != null) {
@@ -137,7 +135,7 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
     }
 
     @Override
-    public List<org.keycloak.provider.ProviderConfigProperty> getConfigMetadata() {
+    public List<ProviderConfigProperty> getConfigMetadata() {
         return List.copyOf(MAX_AUTH_AGE_CONFIG_PROPERTIES);
     }
 

@@ -2,10 +2,10 @@ package io.github.twofa.rest;
 
 import java.util.Map;
 
+import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.credential.TotpCredentialModel;
-import io.github.twofa.credential.TotpCredentialProviderFactory;
-import io.github.twofa.events.AuditEvents;
-import io.github.twofa.requiredaction.BackupCodesRequiredAction;
+import io.github.twofa.lifecycle.TwoFactorService;
+import io.github.twofa.settings.RealmSettings;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -13,10 +13,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import org.keycloak.events.Details;
-import org.keycloak.events.EventType;
-import org.keycloak.events.admin.OperationType;
-import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -70,21 +66,8 @@ public class AdminTwoFactorResource {
         if (!user.credentialManager().isConfiguredFor(TotpCredentialModel.TYPE)) {
             throw new ApiException(409, "not_enabled", "Two-factor authentication is not enabled for this user.");
         }
-        String credentialId = TwoFactorResource.removeTwoFactor(session, user);
-        // The user starts over with a new authenticator, so a lockout earned with the old one ends too.
-        TotpCredentialProviderFactory.attemptLimiter(session).clear(realm.getId(), user.getId());
-        adminEvent.operation(OperationType.ACTION).resource(ResourceType.USER)
-                .resourcePath("users", user.getId(), "two-factor", "reset")
-                .detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
-                .detail(AuditEvents.ACTION, AuditEvents.Action.ADMIN_RESET.value())
-                .success();
-        // Also in the user's own event history, where the user's other 2FA events are.
-        AuditEvents.event(session, realm, user, adminAuth.getClient()).event(EventType.REMOVE_CREDENTIAL)
-                .detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
-                .detail(Details.CREDENTIAL_ID, credentialId)
-                .detail(AuditEvents.ACTION, AuditEvents.Action.ADMIN_RESET.value())
-                .detail("admin_user_id", adminAuth.getUser().getId())
-                .success();
+        TwoFactorService.of(session).adminReset(realm, user, adminEvent,
+                AuditEvents.event(session, realm, user, adminAuth.getClient()), adminAuth.getUser().getId());
         return Map.of("enabled", false);
     }
 
@@ -98,7 +81,7 @@ public class AdminTwoFactorResource {
         }
         return CoverageReport.query(session, realm, CoverageReport.Filter.parse(filter),
                 intParameter(first, "first", 0, 0, Integer.MAX_VALUE), intParameter(max, "max", 100, 1, 1000),
-                BackupCodesRequiredAction.policyOf(realm).lowThreshold());
+                RealmSettings.backupCodePolicy(realm).lowThreshold());
     }
 
     /** As Keycloak's own users resource: an unknown id is 404 only for callers who may look users up at all. */

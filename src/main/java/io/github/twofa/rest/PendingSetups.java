@@ -3,9 +3,9 @@ package io.github.twofa.rest;
 import java.util.Map;
 import java.util.Optional;
 
-import io.github.twofa.security.ProtectedSecret;
-import io.github.twofa.security.SecretBinding;
-import io.github.twofa.security.SecretDecryptionException;
+import io.github.twofa.crypto.ProtectedSecret;
+import io.github.twofa.crypto.SecretBinding;
+import io.github.twofa.crypto.SecretDecryptionException;
 import io.github.twofa.security.SecretProtector;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;

@@ -9,23 +9,19 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 
+import io.github.twofa.attemptlimit.AttemptLimiter;
+import io.github.twofa.attemptlimit.AttemptPolicy;
+import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.backupcodes.BackupCodeFormat;
-import io.github.twofa.credential.BackupCodesCredentialModel;
-import io.github.twofa.credential.BackupCodesCredentialProvider;
-import io.github.twofa.credential.SecondFactor;
 import io.github.twofa.credential.TotpCredentialModel;
-import io.github.twofa.credential.TotpCredentialProvider;
-import io.github.twofa.credential.TotpCredentialProviderFactory;
-import io.github.twofa.enrolment.TotpEnrolment;
-import io.github.twofa.events.AuditEvents;
-import io.github.twofa.requiredaction.BackupCodesRequiredAction;
-import io.github.twofa.requiredaction.TotpSetupRequiredAction;
-import io.github.twofa.security.AttemptLimiter;
-import io.github.twofa.security.AttemptPolicy;
+import io.github.twofa.lifecycle.SecondFactor;
+import io.github.twofa.lifecycle.TwoFactorService;
+import io.github.twofa.settings.RealmSettings;
+import io.github.twofa.settings.RequiredActionIds;
 import io.github.twofa.totp.QrCodeImage;
 import io.github.twofa.totp.TotpParameters;
-import io.github.twofa.totp.TotpVerifier;
 import io.github.twofa.totp.TotpSecret;
+import io.github.twofa.totp.TotpVerifier;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -34,8 +30,6 @@ import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.common.util.Time;
-import org.keycloak.credential.CredentialModel;
-import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
@@ -85,13 +79,13 @@ public class TwoFactorResource {
         UserModel user = auth.getUser();
         String password = JsonBodies.required(JsonBodies.read(body, JsonBodies.PasswordRequest.class).password(), "password");
         requireEnabled(user, false);
-        requireRecentLogin(auth, TotpSetupRequiredAction.PROVIDER_ID);
+        requireRecentLogin(auth, RequiredActionIds.TOTP_SETUP);
         requireNotLockedOut(auth);
         requireAccepted(auth, EventType.UPDATE_CREDENTIAL, () -> checkPassword(user, password));
         TotpSecret secret = TotpSecret.generate();
         pendingSetups.put(realm, user, auth.getSession(), secret.bytes());
-        String uri = TotpEnrolment.otpauthUri(realm, user, secret);
-        TotpParameters parameters = TotpEnrolment.parametersOf(realm);
+        String uri = RealmSettings.otpauthUri(realm, user, secret);
+        TotpParameters parameters = RealmSettings.totpParameters(realm);
         return noStore(Map.of("otpauthUri", uri, "qrCode", QrCodeImage.pngDataUri(uri), "manualKey", secret.base32Grouped(),
                 "algorithm", parameters.otpauthAlgorithm(), "digits", parameters.digits(), "period", parameters.period(),
                 "expiresAt", Instant.ofEpochSecond(Time.currentTime() + PendingSetups.LIFESPAN_SECONDS).toString()));
@@ -105,28 +99,21 @@ public class TwoFactorResource {
         UserModel user = auth.getUser();
         String code = JsonBodies.required(JsonBodies.read(body, JsonBodies.CodeRequest.class).code(), "code");
         requireEnabled(user, false);
-        requireRecentLogin(auth, TotpSetupRequiredAction.PROVIDER_ID);
+        requireRecentLogin(auth, RequiredActionIds.TOTP_SETUP);
         requireNotLockedOut(auth);
-        if (!new TotpVerifier(TotpEnrolment.parametersOf(realm)).isWellFormed(TotpVerifier.normalise(code))) {
+        if (!new TotpVerifier(RealmSettings.totpParameters(realm)).isWellFormed(TotpVerifier.normalise(code))) {
             throw malformedCode();
         }
         // Taken, not read: of two concurrent verifications only one finds the pending setup.
         PendingSetups.Pending pending = pendingSetups.take(realm, user, auth.getSession())
                 .orElseThrow(() -> new ApiException(404, "no_pending_setup", "Start a setup first (POST setup) in this login session; it expires after 10 minutes."));
-        SecondFactor.Check enrolled;
         try {
-            enrolled = requireAccepted(auth, EventType.UPDATE_CREDENTIAL, () -> {
-                Optional<CredentialModel> credential = TotpEnrolment.enrolIfCodeMatches(session, realm, user,
-                        TotpSecret.fromBytes(pending.secret()), code);
-                return new SecondFactor.Check(TotpCredentialModel.TYPE, credential.map(CredentialModel::getId).orElse(null),
-                        credential.isPresent() ? SecondFactor.Outcome.ACCEPTED : SecondFactor.Outcome.REFUSED, OptionalInt.empty());
-            });
+            requireAccepted(auth, EventType.UPDATE_CREDENTIAL, () -> service().enrol(realm, user,
+                    TotpSecret.fromBytes(pending.secret()), code, event(auth, EventType.UPDATE_CREDENTIAL)));
         } catch (ApiException refused) {
             pendingSetups.putBack(realm, user, auth.getSession(), pending);
             throw refused;
         }
-        enrolled.describe(event(auth, EventType.UPDATE_CREDENTIAL))
-                .detail(AuditEvents.ACTION, AuditEvents.Action.ENROLLED.value()).success();
         return noStore(Map.of("enabled", true, "backupCodes", newBackupCodes(auth)));
     }
 
@@ -137,7 +124,7 @@ public class TwoFactorResource {
         AuthResult auth = authenticateAccountOwner();
         String code = JsonBodies.required(JsonBodies.read(body, JsonBodies.CodeRequest.class).code(), "code");
         requireEnabled(auth.getUser(), true);
-        requireRecentLogin(auth, BackupCodesRequiredAction.PROVIDER_ID);
+        requireRecentLogin(auth, RequiredActionIds.BACKUP_CODES);
         requireNotLockedOut(auth);
         requireAccepted(auth, EventType.UPDATE_CREDENTIAL, () -> SecondFactor.check(session, auth.getUser(), code));
         return noStore(Map.of("backupCodes", newBackupCodes(auth)));
@@ -153,7 +140,7 @@ public class TwoFactorResource {
         String password = JsonBodies.required(request.password(), "password");
         String code = JsonBodies.required(request.code(), "code");
         requireEnabled(user, true);
-        requireRecentLogin(auth, TotpSetupRequiredAction.PROVIDER_ID);
+        requireRecentLogin(auth, RequiredActionIds.TOTP_SETUP);
         requireNotLockedOut(auth);
         if (!SecondFactor.isWellFormed(user, code)) {
             throw malformedCode();
@@ -163,29 +150,13 @@ public class TwoFactorResource {
             SecondFactor.Check passwordCheck = checkPassword(user, password);
             return passwordCheck.accepted() ? SecondFactor.check(session, user, code) : passwordCheck;
         });
-        String credentialId = removeTwoFactor(session, user);
-        event(auth, EventType.REMOVE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
-                .detail(Details.CREDENTIAL_ID, credentialId)
-                .detail(AuditEvents.ACTION, AuditEvents.Action.DISABLED.value()).success();
+        service().disable(user, event(auth, EventType.REMOVE_CREDENTIAL));
         return noStore(Map.of("enabled", false));
     }
 
-    /** Removes the authenticator and the backup codes; returns the id of the authenticator's credential. */
-    static String removeTwoFactor(KeycloakSession session, UserModel user) {
-        String credentialId = user.credentialManager().getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE)
-                .findFirst().map(CredentialModel::getId).orElse(null);
-        TotpCredentialProvider.of(session).removeAll(user);
-        BackupCodesCredentialProvider.of(session).removeAll(user);
-        return credentialId;
-    }
-
     private List<String> newBackupCodes(AuthResult auth) {
-        BackupCodesCredentialProvider.NewCodes issued = BackupCodesCredentialProvider.of(session)
-                .replaceCodes(realm, auth.getUser(), BackupCodesRequiredAction.policyOf(realm));
-        event(auth, EventType.UPDATE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, BackupCodesCredentialModel.TYPE)
-                .detail(Details.CREDENTIAL_ID, issued.credentialId())
-                .detail(AuditEvents.ACTION, issued.auditAction().value()).success();
-        return issued.codes().stream().map(BackupCodeFormat::display).toList();
+        return service().issueBackupCodes(realm, auth.getUser(), event(auth, EventType.UPDATE_CREDENTIAL))
+                .codes().stream().map(BackupCodeFormat::display).toList();
     }
 
     /**
@@ -197,13 +168,12 @@ public class TwoFactorResource {
     private SecondFactor.Check requireAccepted(AuthResult auth, EventType operation, Supplier<SecondFactor.Check> checker) {
         UserModel user = auth.getUser();
         AttemptLimiter limiter = sessionLimiter(auth);
-        Optional<SecondFactor.Limited> outcome = SecondFactor.underLimit(limiter, realm, user, checker);
+        Optional<SecondFactor.Limited> outcome = service().checkUnderLimit(limiter, realm, user, checker,
+                () -> event(auth, EventType.USER_DISABLED_BY_TEMPORARY_LOCKOUT));
         if (outcome.isEmpty()) {
             throw tooManyAttempts(limiter.secondsToWait(realm.getId(), user.getId()));
         }
         SecondFactor.Check check = outcome.get().check();
-        outcome.get().lockout().ifPresent(seconds -> AuditEvents.lockedOut(
-                event(auth, EventType.USER_DISABLED_BY_TEMPORARY_LOCKOUT), check.credentialType(), seconds));
         if (check.malformed()) {
             throw malformedCode();
         }
@@ -252,7 +222,11 @@ public class TwoFactorResource {
     }
 
     private AttemptLimiter loginLimiter() {
-        return TotpCredentialProviderFactory.attemptLimiter(session);
+        return service().loginLimiter();
+    }
+
+    private TwoFactorService service() {
+        return TwoFactorService.of(session);
     }
 
     private AttemptLimiter sessionLimiter(AuthResult auth) {

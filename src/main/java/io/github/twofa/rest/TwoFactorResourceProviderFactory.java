@@ -2,6 +2,7 @@ package io.github.twofa.rest;
 
 import io.github.twofa.credential.TotpCredentialProviderFactory;
 import org.keycloak.Config;
+import org.keycloak.credential.CredentialProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.services.resource.RealmResourceProvider;
@@ -17,7 +18,7 @@ public class TwoFactorResourceProviderFactory implements RealmResourceProviderFa
     @Override
     public RealmResourceProvider create(KeycloakSession session) {
         TotpCredentialProviderFactory credentials = (TotpCredentialProviderFactory) sessionFactory
-                .getProviderFactory(org.keycloak.credential.CredentialProvider.class, TotpCredentialProviderFactory.PROVIDER_ID);
+                .getProviderFactory(CredentialProvider.class, TotpCredentialProviderFactory.PROVIDER_ID);
         return new TwoFactorResourceProvider(session, new PendingSetups(session, credentials.protector()));
     }
 

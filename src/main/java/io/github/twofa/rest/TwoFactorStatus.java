@@ -1,6 +1,7 @@
 package io.github.twofa.rest;
 
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 
 import io.github.twofa.credential.BackupCodesCredentialModel;
@@ -25,7 +26,7 @@ public record TwoFactorStatus(boolean enabled, String verifiedAt, Integer backup
         return new TwoFactorStatus(true, iso(data.getVerifiedAt()),
                 codes.map(BackupCodesCredentialModel::remaining).orElse(0),
                 codes.map(c -> iso(c.getBackupCodesData().getGeneratedAt())).orElse(null),
-                data.getAlgorithm().substring("Hmac".length()).toUpperCase(java.util.Locale.ROOT), data.getDigits(), data.getPeriod());
+                data.getAlgorithm().substring("Hmac".length()).toUpperCase(Locale.ROOT), data.getDigits(), data.getPeriod());
     }
 
     private static String iso(long epochMillis) {

@@ -1,7 +1,11 @@
 package io.github.twofa.security;
 
+import java.util.Objects;
 import java.util.Optional;
 
+import io.github.twofa.crypto.ProtectedSecret;
+import io.github.twofa.crypto.SecretBinding;
+import io.github.twofa.crypto.SecretDecryptionException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
@@ -23,7 +27,7 @@ public final class SealedNotes {
         this.session = session;
         this.protector = protector;
         this.authSession = authSession;
-        this.user = java.util.Objects.requireNonNull(user, "sealed notes need the user they belong to");
+        this.user = Objects.requireNonNull(user, "sealed notes need the user they belong to");
     }
 
     public void put(String name, byte[] secret) {

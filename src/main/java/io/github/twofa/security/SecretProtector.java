@@ -3,6 +3,11 @@ package io.github.twofa.security;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
+import io.github.twofa.crypto.AesGcmCipher;
+import io.github.twofa.crypto.KeyRing;
+import io.github.twofa.crypto.ProtectedSecret;
+import io.github.twofa.crypto.SecretBinding;
+import io.github.twofa.crypto.SecretDecryptionException;
 import org.jboss.logging.Logger;
 import org.keycloak.crypto.Algorithm;
 import org.keycloak.crypto.KeyUse;

@@ -1,7 +1,9 @@
 package io.github.twofa.totp;
 
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Locale;
 
 import org.keycloak.models.utils.Base32;
 
@@ -35,7 +37,7 @@ public final class TotpSecret {
     }
 
     public static TotpSecret fromBase32(String encoded) {
-        return fromBytes(Base32.decode(encoded.replace(" ", "").toUpperCase(java.util.Locale.ROOT)));
+        return fromBytes(Base32.decode(encoded.replace(" ", "").toUpperCase(Locale.ROOT)));
     }
 
     public byte[] bytes() {
@@ -53,7 +55,7 @@ public final class TotpSecret {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof TotpSecret that && java.security.MessageDigest.isEqual(key, that.key);
+        return other instanceof TotpSecret that && MessageDigest.isEqual(key, that.key);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.github.twofa.totp;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Locale;
 import java.util.OptionalLong;
 
 import org.keycloak.models.utils.HmacOTP;
@@ -75,7 +76,7 @@ public final class TotpVerifier {
     }
 
     private static String counterHex(long step) {
-        String hex = Long.toHexString(step).toUpperCase(java.util.Locale.ROOT);
+        String hex = Long.toHexString(step).toUpperCase(Locale.ROOT);
         return "0".repeat(Math.max(0, 16 - hex.length())) + hex;
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalInt;
@@ -27,7 +28,7 @@ class BackupCodeHasherTest {
         byte[] a = BackupCodeHasher.hash("abcdefghjk", BackupCodeHasher.newSalt(), 10_000);
         byte[] b = BackupCodeHasher.hash("abcdefghjk", BackupCodeHasher.newSalt(), 10_000);
 
-        assertFalse(java.util.Arrays.equals(a, b));
+        assertFalse(Arrays.equals(a, b));
     }
 
     @Test
@@ -46,7 +47,7 @@ class BackupCodeHasherTest {
     @Test
     void givenSalt_thenSixteenRandomBytes() {
         assertEquals(16, BackupCodeHasher.newSalt().length);
-        assertFalse(java.util.Arrays.equals(BackupCodeHasher.newSalt(), BackupCodeHasher.newSalt()));
+        assertFalse(Arrays.equals(BackupCodeHasher.newSalt(), BackupCodeHasher.newSalt()));
         assertArrayEquals(BackupCodeHasher.hash("x", new byte[16], 1), BackupCodeHasher.hash("x", new byte[16], 1));
     }
 }

@@ -2,6 +2,7 @@ package io.github.twofa.bench;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The results as an SVG bar chart, drawn without any library: a panel per step with a bar per kind of login, the
@@ -49,7 +50,7 @@ final class BarChart {
     /** Axis, grid and the bars of one step between x = left and x = right. */
     private void panel(double left, double right, Step step) {
         double max = summaries.stream().map(summary -> summary.steps().get(step))
-                .filter(java.util.Objects::nonNull).mapToDouble(KindResults.Stats::p95).max().orElse(1);
+                .filter(Objects::nonNull).mapToDouble(KindResults.Stats::p95).max().orElse(1);
         double tick = niceTick(max / 5);
         double top = Math.ceil(max * 1.15 / tick) * tick;
         for (double value = 0; value <= top + tick / 2; value += tick) {

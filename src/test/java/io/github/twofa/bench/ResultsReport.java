@@ -10,6 +10,7 @@ import java.util.DoubleSummaryStatistics;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -150,7 +151,7 @@ final class ResultsReport {
                     .put("serverCpuMsPerLogin", summary.serverCpuPerLogin())
                     .put("clientCpuMsPerLogin", summary.clientCpuPerLogin());
             ObjectNode steps = kind.putObject("steps");
-            summary.steps().forEach((step, stats) -> steps.putObject(step.name().toLowerCase(java.util.Locale.ROOT))
+            summary.steps().forEach((step, stats) -> steps.putObject(step.name().toLowerCase(Locale.ROOT))
                     .put("count", stats.count()).put("medianMs", stats.median()).put("p95Ms", stats.p95()));
         }
         root.set("targets", Http.JSON.valueToTree(verdicts));

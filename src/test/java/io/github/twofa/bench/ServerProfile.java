@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -74,7 +75,7 @@ final class ServerProfile {
         return profile;
     }
 
-    private static java.util.Optional<LoginKind> kindAt(List<RoundRunner.Round> rounds, Instant time) {
+    private static Optional<LoginKind> kindAt(List<RoundRunner.Round> rounds, Instant time) {
         return rounds.stream().filter(round -> !time.isBefore(round.start()) && time.isBefore(round.end()))
                 .map(RoundRunner.Round::kind).findFirst();
     }

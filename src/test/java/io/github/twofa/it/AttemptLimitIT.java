@@ -9,8 +9,8 @@ import java.util.Map;
 
 import io.github.twofa.it.support.ApiClient;
 import io.github.twofa.it.support.BrowserSession;
-import io.github.twofa.it.support.Enrolment;
 import io.github.twofa.it.support.Enrolment.EnrolledKey;
+import io.github.twofa.it.support.Enrolment;
 import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.RealServerTest;
 import org.jsoup.nodes.Document;

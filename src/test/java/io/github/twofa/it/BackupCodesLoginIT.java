@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.github.twofa.it.support.BrowserSession;
-import io.github.twofa.it.support.Enrolment;
 import io.github.twofa.it.support.Enrolment.EnrolledKey;
+import io.github.twofa.it.support.Enrolment;
+import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.RealServerTest;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
@@ -165,7 +166,7 @@ class BackupCodesLoginIT extends RealServerTest {
         assertNotNull(codePage.selectFirst("#twofa-login-form"), "new codes must need a fresh second factor");
 
         Document replacePage = browser.submit("#twofa-login-form",
-                Map.of("code", io.github.twofa.it.support.IndependentTotp.code(user.key(), user.enrolmentStep() + 1)));
+                Map.of("code", IndependentTotp.code(user.key(), user.enrolmentStep() + 1)));
         assertNotNull(replacePage.selectFirst("#twofa-backup-codes-replace"), "a new set only when asked for: " + replacePage.text());
         Document codes = browser.submit("#twofa-backup-codes-notice-form", Map.of("action", "generate"));
         List<String> fresh = Enrolment.readBackupCodes(codes);

@@ -11,9 +11,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
+import java.util.UUID;
 import javax.imageio.ImageIO;
 
 import io.github.twofa.it.support.ApiClient;
@@ -324,7 +325,7 @@ class BrowserJourneyIT extends RealServerTest {
     }
 
     private String authorizationUrl(Map<String, String> extra) {
-        Map<String, String> parameters = new java.util.LinkedHashMap<>(Map.of("client_id", BrowserSession.CLIENT_ID,
+        Map<String, String> parameters = new LinkedHashMap<>(Map.of("client_id", BrowserSession.CLIENT_ID,
                 "redirect_uri", BrowserSession.REDIRECT_URI, "response_type", "code", "scope", "openid",
                 "code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method", "S256"));
         parameters.putAll(extra);
@@ -337,6 +338,6 @@ class BrowserJourneyIT extends RealServerTest {
     }
 
     private static String uniqueUser(String prefix) {
-        return prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
     }
 }

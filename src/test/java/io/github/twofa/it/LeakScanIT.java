@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class LeakScanIT extends RealServerTest {
 
     private final List<String> secrets = new ArrayList<>();
-    private final Map<String, String> scanned = new java.util.LinkedHashMap<>();
+    private final Map<String, String> scanned = new LinkedHashMap<>();
     private final List<String> oneTimeDisplays = new ArrayList<>();
 
     @Test

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.github.twofa.it.support.AdminApi;
-import io.github.twofa.it.support.Enrolment;
 import io.github.twofa.it.support.Enrolment.EnrolledKey;
+import io.github.twofa.it.support.Enrolment;
 import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.KeycloakServer;
 import io.github.twofa.it.support.TestServer;

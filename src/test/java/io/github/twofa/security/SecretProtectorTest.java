@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
+import io.github.twofa.crypto.AesGcmCipher;
+import io.github.twofa.crypto.KeyRing;
+import io.github.twofa.crypto.ProtectedSecret;
+import io.github.twofa.crypto.SecretBinding;
+import io.github.twofa.crypto.SecretDecryptionException;
 import org.junit.jupiter.api.Test;
 
 /** Sealing with a server key: what a ciphertext is bound to, and which stored forms are refused as they are. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.util.Base64;
-
 import javax.imageio.ImageIO;
 
 import io.github.twofa.it.support.QrCodes;

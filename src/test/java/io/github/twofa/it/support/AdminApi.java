@@ -3,10 +3,12 @@ package io.github.twofa.it.support;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -57,8 +59,8 @@ public final class AdminApi {
     }
 
     /** The demo realm's representation (realm-export.json) under a new, unique realm name. */
-    public static ObjectNode demoRealmCopy() throws java.io.IOException {
-        ObjectNode realm = (ObjectNode) Http.JSON.readTree(java.nio.file.Path.of(
+    public static ObjectNode demoRealmCopy() throws IOException {
+        ObjectNode realm = (ObjectNode) Http.JSON.readTree(Path.of(
                 System.getProperty("kc.test.realmFile")).toFile());
         realm.put("realm", "copy-" + UUID.randomUUID().toString().substring(0, 8));
         return realm;
@@ -72,7 +74,7 @@ public final class AdminApi {
     }
 
     /** Imports the demo realm under a new name, with both 2FA executions (browser, direct grant) configured as given. */
-    public String importDemoRealmCopy(Map<String, String> totpExecutionConfig) throws java.io.IOException {
+    public String importDemoRealmCopy(Map<String, String> totpExecutionConfig) throws IOException {
         ObjectNode realm = demoRealmCopy();
         for (JsonNode config : realm.withArray("authenticatorConfig")) {
             String alias = config.get("alias").asText();
@@ -115,7 +117,7 @@ public final class AdminApi {
     }
 
     /** Imports a copy of the demo realm in which Keycloak's brute-force detection is off. */
-    public String importDemoRealmCopyWithoutBruteForceDetection() throws java.io.IOException {
+    public String importDemoRealmCopyWithoutBruteForceDetection() throws IOException {
         ObjectNode copy = demoRealmCopy();
         copy.put("bruteForceProtected", false);
         return importRealm(copy);

@@ -2,11 +2,15 @@ package io.github.twofa.it.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Keycloak's own distribution (the Maven artifact keycloak-quarkus-dist, unpacked by the build) started as a
@@ -36,7 +40,7 @@ public final class DistributionServer implements KeycloakServer {
     @Override
     public String consoleLog() {
         try {
-            return Files.readString(log, java.nio.charset.StandardCharsets.UTF_8);
+            return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -94,7 +98,7 @@ public final class DistributionServer implements KeycloakServer {
             int httpPort = Processes.freePort();
             int managementPort = Processes.freePort();
             Path log = home.getParent().resolve(home.getFileName() + "-it.log");
-            List<String> command = new java.util.ArrayList<>(List.of(
+            List<String> command = new ArrayList<>(List.of(
                     home.resolve("bin/kc.sh").toString(), "start-dev",
                     "--db=dev-file",
                     "--http-port=" + httpPort,
@@ -135,8 +139,8 @@ public final class DistributionServer implements KeycloakServer {
 
     /** The embedded H2 database file, to look at what a database dump would contain. */
     @Override
-    public java.util.Optional<Path> databaseFile() {
-        return java.util.Optional.of(databaseFile);
+    public Optional<Path> databaseFile() {
+        return Optional.of(databaseFile);
     }
 
     /** A realm present at start whose "forgot password" skips the second factor: the start-up warning must name it. */
@@ -144,7 +148,7 @@ public final class DistributionServer implements KeycloakServer {
 
     private static void copyResource(String resource, Path target) throws IOException {
         try (var in = DistributionServer.class.getResourceAsStream(resource)) {
-            Files.copy(java.util.Objects.requireNonNull(in, resource), target, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(Objects.requireNonNull(in, resource), target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

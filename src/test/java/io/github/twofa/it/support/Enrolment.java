@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,7 +37,7 @@ public final class Enrolment {
         for (String pair : uri.getRawQuery().split("&")) {
             String[] kv = pair.split("=", 2);
             if (kv[0].equals(name)) {
-                return java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8);
+                return URLDecoder.decode(kv[1], StandardCharsets.UTF_8);
             }
         }
         return null;
@@ -70,7 +73,7 @@ public final class Enrolment {
                                            Map<String, String> authorizationParameters, boolean fromAccountConsole) {
         admin.createUser(realm, username, "pw-" + username, List.of());
         BrowserSession browser = new BrowserSession(server, realm);
-        Map<String, String> parameters = new java.util.HashMap<>(authorizationParameters);
+        Map<String, String> parameters = new HashMap<>(authorizationParameters);
         if (fromAccountConsole) {
             parameters.put("kc_action", "twofa-setup-totp");
         }

@@ -3,7 +3,6 @@ package io.github.twofa.it.support;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.Locale;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 

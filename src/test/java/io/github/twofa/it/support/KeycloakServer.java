@@ -1,5 +1,10 @@
 package io.github.twofa.it.support;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Optional;
+
 /** A running Keycloak with our provider jar and the demo realm, however it was started. */
 public interface KeycloakServer extends AutoCloseable {
 
@@ -7,15 +12,15 @@ public interface KeycloakServer extends AutoCloseable {
     String baseUrl();
 
     /** The server key the tests configure for TOTP secret encryption. */
-    String ENCRYPTION_KEYS = "it-key-1:" + java.util.Base64.getEncoder().encodeToString(
-            "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    String ENCRYPTION_KEYS = "it-key-1:" + Base64.getEncoder().encodeToString(
+            "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
 
     String ADMIN_USER = "admin";
     String ADMIN_PASSWORD = "admin";
 
     /** The database file, where the test can read it like a dump; empty where the database is out of reach. */
-    default java.util.Optional<java.nio.file.Path> databaseFile() {
-        return java.util.Optional.empty();
+    default Optional<Path> databaseFile() {
+        return Optional.empty();
     }
 
     /** Everything the server has logged so far (our packages log at DEBUG in tests). */

@@ -3,6 +3,7 @@ package io.github.twofa.it.support;
 import java.net.CookieHandler;
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -52,7 +53,7 @@ public final class LocalhostCookies extends CookieHandler {
         boolean expired = false;
         String path = "/";
         for (String attribute : attributes) {
-            String a = attribute.trim().toLowerCase(java.util.Locale.ROOT);
+            String a = attribute.trim().toLowerCase(Locale.ROOT);
             if (a.equals("max-age=0") || a.startsWith("expires=thu, 01 jan 1970") || a.startsWith("expires=thu, 01-jan-1970")) {
                 expired = true;
             }

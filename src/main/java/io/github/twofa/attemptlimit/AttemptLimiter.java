@@ -1,12 +1,9 @@
-package io.github.twofa.security;
+package io.github.twofa.attemptlimit;
 
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-
-import org.jboss.logging.Logger;
-import org.keycloak.common.util.Time;
-import org.keycloak.models.SingleUseObjectProvider;
+import java.util.function.LongSupplier;
 
 /**
  * The extension's own limit on wrong second factors, per user, on whether or not the realm enables Keycloak's
@@ -24,22 +21,25 @@ import org.keycloak.models.SingleUseObjectProvider;
  */
 public final class AttemptLimiter {
 
-    private static final Logger LOG = Logger.getLogger(AttemptLimiter.class);
+    private static final System.Logger LOG = System.getLogger(AttemptLimiter.class.getName());
     private static final long LOCKOUT_MEMORY_SECONDS = 86_400;
     private static final int MAX_LOCKOUTS_COUNTED = 32;
 
-    private final SingleUseObjectProvider store;
+    private final AttemptStore store;
     private final AttemptPolicy policy;
+    /** Now, in epoch seconds. */
+    private final LongSupplier clock;
     /** Empty for the login budget; a budget of its own (e.g. one user session's API calls) has its own prefix. */
     private final String budget;
 
-    public AttemptLimiter(SingleUseObjectProvider store, AttemptPolicy policy) {
-        this(store, policy, "");
+    public AttemptLimiter(AttemptStore store, AttemptPolicy policy, LongSupplier clock) {
+        this(store, policy, clock, "");
     }
 
-    private AttemptLimiter(SingleUseObjectProvider store, AttemptPolicy policy, String budget) {
+    private AttemptLimiter(AttemptStore store, AttemptPolicy policy, LongSupplier clock, String budget) {
         this.store = store;
         this.policy = policy;
+        this.clock = clock;
         this.budget = budget;
     }
 
@@ -48,7 +48,7 @@ public final class AttemptLimiter {
      * never touch the login budget, so whoever holds one session cannot lock the user out of logging in.
      */
     public AttemptLimiter separateBudget(String budgetId) {
-        return new AttemptLimiter(store, policy, budget + budgetId + "/");
+        return new AttemptLimiter(store, policy, clock, budget + budgetId + "/");
     }
 
     /** Seconds until the user may try again, or empty if not locked out. */
@@ -57,7 +57,7 @@ public final class AttemptLimiter {
             return OptionalLong.empty();
         }
         Map<String, String> end = store.get(lockEndKey(realmId, userId));
-        long left = end == null || end.get("until") == null ? 0 : Long.parseLong(end.get("until")) - Time.currentTime();
+        long left = end == null || end.get("until") == null ? 0 : Long.parseLong(end.get("until")) - clock.getAsLong();
         // No end time yet (the lockout's request has not committed, or rolled back), or an earlier lockout's:
         // the length of the latest lockout is the most that can be left.
         return OptionalLong.of(left > 0 ? left : policy.lockoutSeconds(Math.max(1, nextLockout(realmId, userId) - 1)));
@@ -121,7 +121,8 @@ public final class AttemptLimiter {
                     held++;
                 }
             }
-            LOG.debugf("User %s: wrong second factor, %d of %d allowed", userId, held, policy.maxFailures());
+            int failures = held;
+            LOG.log(System.Logger.Level.DEBUG, () -> "User " + userId + ": wrong second factor, " + failures + " of " + policy.maxFailures() + " allowed");
             if (held < policy.maxFailures()) {
                 return OptionalLong.empty();
             }
@@ -170,8 +171,8 @@ public final class AttemptLimiter {
             store.remove(lock);
             store.putIfAbsent(lock, seconds);
         }
-        store.put(lockEndKey(realmId, userId), seconds, Map.of("until", String.valueOf(Time.currentTime() + seconds)));
-        LOG.debugf("User %s locked out for %d seconds (lockout %d in a row)", userId, seconds, n);
+        store.put(lockEndKey(realmId, userId), seconds, Map.of("until", String.valueOf(clock.getAsLong() + seconds)));
+        LOG.log(System.Logger.Level.DEBUG, () -> "User " + userId + " locked out for " + seconds + " seconds (lockout " + n + " in a row)");
         clearFailures(realmId, userId);
         return seconds;
     }

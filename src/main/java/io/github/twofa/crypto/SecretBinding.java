@@ -1,4 +1,4 @@
-package io.github.twofa.security;
+package io.github.twofa.crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -27,7 +27,7 @@ public record SecretBinding(String purpose, List<String> ids) {
     }
 
     /** Purpose and ids, each preceded by its length, so no two bindings give the same bytes. */
-    byte[] associatedData() {
+    public byte[] associatedData() {
         StringBuilder data = new StringBuilder("twofa-v2");
         data.append('|').append(purpose.length()).append(':').append(purpose);
         for (String id : ids) {
@@ -38,7 +38,7 @@ public record SecretBinding(String purpose, List<String> ids) {
     }
 
     /** The binding of ciphertexts made before 0.2 (realm and user only); read only to migrate them. */
-    byte[] legacyAssociatedData() {
+    public byte[] legacyAssociatedData() {
         return (ids.get(0) + "/" + ids.get(1)).getBytes(StandardCharsets.UTF_8);
     }
 }

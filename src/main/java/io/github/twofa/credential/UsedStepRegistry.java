@@ -1,4 +1,4 @@
-package io.github.twofa.security;
+package io.github.twofa.credential;
 
 import org.keycloak.models.SingleUseObjectProvider;
 

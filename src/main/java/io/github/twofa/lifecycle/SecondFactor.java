@@ -1,18 +1,20 @@
-package io.github.twofa.credential;
+package io.github.twofa.lifecycle;
 
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 
+import io.github.twofa.attemptlimit.AttemptLimiter;
+import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.backupcodes.BackupCodeFormat;
-import io.github.twofa.events.AuditEvents;
-import io.github.twofa.security.AttemptLimiter;
+import io.github.twofa.credential.BackupCodesCredentialModel;
+import io.github.twofa.credential.BackupCodesCredentialProvider;
+import io.github.twofa.credential.TotpCredentialModel;
+import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.totp.TotpVerifier;
 import org.keycloak.credential.CredentialModel;
-import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
-import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -55,22 +57,15 @@ public final class SecondFactor {
 
         /** Adds the outcome to an audit event: the kind and id of the credential, never the code. */
         public EventBuilder describe(EventBuilder event) {
-            event.detail(Details.CREDENTIAL_TYPE, credentialType);
-            if (credentialId != null) {
-                event.detail(Details.CREDENTIAL_ID, credentialId);
-            }
-            return accepted() ? event : event.detail(AuditEvents.ACTION, AuditEvents.Action.CHECK_FAILED.value());
+            return AuditEvents.secondFactorChecked(event, credentialType, credentialId, accepted());
         }
 
         /**
-         * Sends, for an accepted backup code, its own event ({@code UPDATE_CREDENTIAL}: the stored set lost a code)
-         * with how many are left; {@code event} is a fresh builder of the right user, client and address.
+         * Sends, for an accepted backup code, its own event (the stored set lost a code) with how many are left;
+         * {@code event} is a fresh builder of the right user, client and address.
          */
         public void sendBackupCodeUse(EventBuilder event) {
-            backupCodesRemaining.ifPresent(remaining -> describe(event.event(EventType.UPDATE_CREDENTIAL))
-                    .detail(AuditEvents.ACTION, AuditEvents.Action.BACKUP_CODE_USED.value())
-                    .detail(AuditEvents.BACKUP_CODES_REMAINING, String.valueOf(remaining))
-                    .success());
+            backupCodesRemaining.ifPresent(remaining -> AuditEvents.backupCodeUsed(event, credentialId, remaining));
         }
     }
 

@@ -1,4 +1,4 @@
-package io.github.twofa.security;
+package io.github.twofa.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

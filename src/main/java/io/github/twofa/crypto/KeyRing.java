@@ -1,11 +1,10 @@
-package io.github.twofa.security;
+package io.github.twofa.crypto;
 
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 

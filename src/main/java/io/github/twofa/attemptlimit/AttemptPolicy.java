@@ -1,4 +1,4 @@
-package io.github.twofa.security;
+package io.github.twofa.attemptlimit;
 
 /**
  * How many wrong second factors a user may send before a lockout, and how long lockouts last: each lockout within

@@ -1,4 +1,4 @@
-package io.github.twofa.security;
+package io.github.twofa.crypto;
 
 /** An encrypted secret and the reference of the key that sealed it. */
 public record ProtectedSecret(String keyRef, String ciphertext) {

@@ -1,4 +1,4 @@
-package io.github.twofa.security;
+package io.github.twofa.attemptlimit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

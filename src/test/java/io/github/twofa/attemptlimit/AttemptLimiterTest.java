@@ -1,4 +1,4 @@
-package io.github.twofa.security;
+package io.github.twofa.attemptlimit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +12,6 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.common.util.Time;
-import org.keycloak.models.SingleUseObjectProvider;
 
 /**
  * The limiter's bookkeeping over time (Keycloak's clock moved by {@link Time#setOffset}), against an in-memory store
@@ -227,7 +226,7 @@ class AttemptLimiterTest {
         }
 
         /** One request's view of the store, with its puts and after-commit work waiting for {@link #commit}. */
-        final class Request implements SingleUseObjectProvider {
+        final class Request implements AttemptStore {
 
             private final Map<String, Entry> pendingPuts = new HashMap<>();
 
@@ -236,7 +235,7 @@ class AttemptLimiterTest {
             }
 
             AttemptLimiter limiter(AttemptPolicy policy) {
-                return new AttemptLimiter(this, policy);
+                return new AttemptLimiter(this, policy, Time::currentTime);
             }
 
             void commit() {
@@ -256,20 +255,8 @@ class AttemptLimiterTest {
             }
 
             @Override
-            public Map<String, String> remove(String key) {
-                Entry entry = live(key);
+            public void remove(String key) {
                 entries.remove(key);
-                return entry == null ? null : entry.notes();
-            }
-
-            @Override
-            public boolean replace(String key, Map<String, String> notes) {
-                Entry entry = live(key);
-                if (entry == null) {
-                    return false;
-                }
-                entries.put(key, new Entry(entry.expires(), notes));
-                return true;
             }
 
             @Override
@@ -284,10 +271,6 @@ class AttemptLimiterTest {
             @Override
             public boolean contains(String key) {
                 return live(key) != null;
-            }
-
-            @Override
-            public void close() {
             }
         }
     }

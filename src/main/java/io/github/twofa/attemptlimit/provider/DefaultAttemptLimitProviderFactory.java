@@ -1,0 +1,71 @@
+package io.github.twofa.attemptlimit.provider;
+
+import java.util.List;
+
+import io.github.twofa.attemptlimit.AttemptLimiter;
+import io.github.twofa.attemptlimit.AttemptPolicy;
+import org.keycloak.Config;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+/**
+ * The limit kept in Keycloak's single-use object store, so every cluster node counts the same failures. Options:
+ * {@code spi-twofa-attempt-limit--default--max-failures}, {@code --failure-window-seconds}, {@code --lockout-seconds},
+ * {@code --max-lockout-seconds}.
+ */
+public class DefaultAttemptLimitProviderFactory implements AttemptLimitProviderFactory {
+
+    public static final String PROVIDER_ID = "default";
+    public static final String MAX_FAILURES = "max-failures";
+    public static final String FAILURE_WINDOW = "failure-window-seconds";
+    public static final String LOCKOUT = "lockout-seconds";
+    public static final String MAX_LOCKOUT = "max-lockout-seconds";
+
+    private AttemptPolicy policy = AttemptPolicy.DEFAULT;
+
+    @Override
+    public void init(Config.Scope config) {
+        AttemptPolicy defaults = AttemptPolicy.DEFAULT;
+        policy = new AttemptPolicy(config.getInt(MAX_FAILURES, defaults.maxFailures()),
+                config.getLong(FAILURE_WINDOW, defaults.windowSeconds()),
+                config.getLong(LOCKOUT, defaults.firstLockoutSeconds()),
+                config.getLong(MAX_LOCKOUT, defaults.maxLockoutSeconds()));
+    }
+
+    @Override
+    public AttemptLimitProvider create(KeycloakSession session) {
+        AttemptLimiter logins = new AttemptLimiter(new SingleUseAttemptStore(session.singleUseObjects()), policy, Time::currentTime);
+        return () -> logins;
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return ProviderConfigurationBuilder.create()
+                .property().name(MAX_FAILURES).type("int").defaultValue(AttemptPolicy.DEFAULT.maxFailures())
+                .helpText("Wrong second factors (app code, backup code, or password on disable) a user may send "
+                        + "within the failure window before a lockout.").add()
+                .property().name(FAILURE_WINDOW).type("int").defaultValue(AttemptPolicy.DEFAULT.windowSeconds())
+                .helpText("Seconds a wrong second factor counts towards the limit.").add()
+                .property().name(LOCKOUT).type("int").defaultValue(AttemptPolicy.DEFAULT.firstLockoutSeconds())
+                .helpText("Seconds of the first lockout; each further lockout within a day doubles it.").add()
+                .property().name(MAX_LOCKOUT).type("int").defaultValue(AttemptPolicy.DEFAULT.maxLockoutSeconds())
+                .helpText("Longest lockout, in seconds.").add()
+                .build();
+    }
+}

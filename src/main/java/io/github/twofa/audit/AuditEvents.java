@@ -1,0 +1,142 @@
+package io.github.twofa.audit;
+
+import java.time.Instant;
+import java.util.Locale;
+
+import io.github.twofa.credential.BackupCodesCredentialModel;
+import io.github.twofa.credential.TotpCredentialModel;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+
+/**
+ * The audit trail of the extension, in Keycloak's own user events so it shows in the admin console's event list,
+ * reaches every event listener (e.g. a SIEM) and is filtered like Keycloak's events. Every event of ours carries
+ * {@link #ACTION} beside Keycloak's standard event type, and never a code or secret: only ids and counts.
+ */
+public final class AuditEvents {
+
+    /** Event detail naming what happened to the user's 2FA, one of {@link Action}. */
+    public static final String ACTION = "twofa_action";
+    /** Event detail: how many backup codes are left after one was used. */
+    public static final String BACKUP_CODES_REMAINING = "backup_codes_remaining";
+    /** Event detail: how long a lockout lasts. */
+    public static final String LOCKOUT_SECONDS = "lockout_seconds";
+    /** Event detail of an admin reset in the user's events: who reset. */
+    public static final String ADMIN_USER_ID = "admin_user_id";
+    /** {@link Details#REASON} of a lockout by the extension's attempt limit (Keycloak's own says brute_force_attack). */
+    public static final String ATTEMPT_LIMIT_REASON = "twofa_attempt_limit";
+
+    public enum Action {
+        ENROLLED, CHECK_FAILED, LOCKED_OUT, BACKUP_CODE_USED, BACKUP_CODES_CREATED, BACKUP_CODES_REGENERATED,
+        DISABLED, ADMIN_RESET;
+
+        public String value() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private AuditEvents() {
+    }
+
+    /** A new event for {@code user} from the current request's client connection (IP address). */
+    public static EventBuilder event(KeycloakSession session, RealmModel realm, UserModel user, ClientModel client) {
+        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection()).user(user);
+        return client == null ? event : event.client(client);
+    }
+
+    /**
+     * Records that the attempt limit locked the user out. Stored in a transaction of its own, because the request
+     * that triggered it is refused and may roll its own transaction back.
+     */
+    public static void lockedOut(EventBuilder event, String credentialType, long seconds) {
+        event.event(EventType.USER_DISABLED_BY_TEMPORARY_LOCKOUT)
+                .detail(Details.REASON, ATTEMPT_LIMIT_REASON)
+                .detail(Details.CREDENTIAL_TYPE, credentialType)
+                .detail(LOCKOUT_SECONDS, String.valueOf(seconds))
+                .detail(Details.NOT_BEFORE, Instant.ofEpochSecond(Time.currentTime() + seconds).toString())
+                .detail(ACTION, Action.LOCKED_OUT.value())
+                .storeImmediately(true)
+                .success();
+    }
+
+    /** Describes a check of a second factor (or the password of {@code disable}): which credential, never the code. */
+    public static EventBuilder secondFactorChecked(EventBuilder event, String credentialType, String credentialId, boolean accepted) {
+        event.detail(Details.CREDENTIAL_TYPE, credentialType);
+        if (credentialId != null) {
+            event.detail(Details.CREDENTIAL_ID, credentialId);
+        }
+        return accepted ? event : event.detail(ACTION, Action.CHECK_FAILED.value());
+    }
+
+    /** A backup code was used: the stored set lost a code ({@code UPDATE_CREDENTIAL}), with how many are left. */
+    public static void backupCodeUsed(EventBuilder event, String setId, int remaining) {
+        secondFactorChecked(event.event(EventType.UPDATE_CREDENTIAL), BackupCodesCredentialModel.TYPE, setId, true)
+                .detail(ACTION, Action.BACKUP_CODE_USED.value())
+                .detail(BACKUP_CODES_REMAINING, String.valueOf(remaining))
+                .success();
+    }
+
+    /** The user proved the new authenticator app with its code, and 2FA is on. */
+    public static void enrolled(EventBuilder event, String credentialId) {
+        event.event(EventType.UPDATE_CREDENTIAL)
+                .detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
+                .detail(Details.CREDENTIAL_ID, credentialId)
+                .detail(ACTION, Action.ENROLLED.value())
+                .success();
+    }
+
+    /** The code typed while setting up the app was not its current code. */
+    public static void enrolmentCodeRefused(EventBuilder event) {
+        event.event(EventType.UPDATE_CREDENTIAL)
+                .detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
+                .detail(ACTION, Action.CHECK_FAILED.value())
+                .error(Errors.INVALID_USER_CREDENTIALS);
+    }
+
+    /** A set of backup codes was stored: the first one, or one that replaced the older set. */
+    public static void backupCodesIssued(EventBuilder event, String setId, boolean replacedOlderSet) {
+        event.event(EventType.UPDATE_CREDENTIAL)
+                .detail(Details.CREDENTIAL_TYPE, BackupCodesCredentialModel.TYPE)
+                .detail(Details.CREDENTIAL_ID, setId)
+                .detail(ACTION, (replacedOlderSet ? Action.BACKUP_CODES_REGENERATED : Action.BACKUP_CODES_CREATED).value())
+                .success();
+    }
+
+    /** The user turned 2FA off (authenticator and backup codes removed). */
+    public static void disabled(EventBuilder event, String credentialId) {
+        event.event(EventType.REMOVE_CREDENTIAL)
+                .detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
+                .detail(Details.CREDENTIAL_ID, credentialId)
+                .detail(ACTION, Action.DISABLED.value())
+                .success();
+    }
+
+    /**
+     * An administrator removed the user's 2FA: an admin event, and the same in the user's own event history, where
+     * the user's other 2FA events are.
+     */
+    public static void adminReset(AdminEventBuilder adminEvent, EventBuilder userEvent, UserModel user, String credentialId,
+                                  String adminUserId) {
+        adminEvent.operation(OperationType.ACTION).resource(ResourceType.USER)
+                .resourcePath("users", user.getId(), "two-factor", "reset")
+                .detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
+                .detail(ACTION, Action.ADMIN_RESET.value())
+                .success();
+        userEvent.event(EventType.REMOVE_CREDENTIAL)
+                .detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
+                .detail(Details.CREDENTIAL_ID, credentialId)
+                .detail(ACTION, Action.ADMIN_RESET.value())
+                .detail(ADMIN_USER_ID, adminUserId)
+                .success();
+    }
+}

@@ -1,0 +1,119 @@
+package io.github.twofa.lifecycle;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+
+import io.github.twofa.attemptlimit.AttemptLimiter;
+import io.github.twofa.attemptlimit.provider.AttemptLimitProvider;
+import io.github.twofa.audit.AuditEvents;
+import io.github.twofa.backupcodes.BackupCodeFormat;
+import io.github.twofa.credential.BackupCodesCredentialProvider;
+import io.github.twofa.credential.TotpCredentialModel;
+import io.github.twofa.credential.TotpCredentialProvider;
+import io.github.twofa.settings.RealmSettings;
+import io.github.twofa.totp.TotpParameters;
+import io.github.twofa.totp.TotpSecret;
+import io.github.twofa.totp.TotpVerifier;
+import org.keycloak.common.util.Time;
+import org.keycloak.credential.CredentialModel;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+
+/**
+ * The 2FA life cycle of a user, the same whichever way in (login pages, required actions, the REST API, the admin
+ * endpoints): enrol, issue a set of backup codes, check a code under the attempt limit, disable, admin reset. Each
+ * operation records its audit event here; the callers only parse input, authorize and answer.
+ */
+public final class TwoFactorService {
+
+    private final KeycloakSession session;
+
+    private TwoFactorService(KeycloakSession session) {
+        this.session = session;
+    }
+
+    public static TwoFactorService of(KeycloakSession session) {
+        return new TwoFactorService(session);
+    }
+
+    /** The user's login budget of the attempt limit. */
+    public AttemptLimiter loginLimiter() {
+        return AttemptLimitProvider.of(session).logins();
+    }
+
+    /**
+     * Enables 2FA if {@code code} is the pending secret's current code: stores the credential and marks the code's
+     * time step as used, so the code that proved possession cannot log in a second time; records the enrolment.
+     *
+     * @return the check: accepted, with the new credential's id, or refused (a refusal is the caller's to record)
+     */
+    public SecondFactor.Check enrol(RealmModel realm, UserModel user, TotpSecret secret, String code, EventBuilder event) {
+        TotpParameters parameters = RealmSettings.totpParameters(realm);
+        long now = Time.currentTime();
+        OptionalLong step = new TotpVerifier(parameters).matchingStep(secret, TotpVerifier.normalise(code), now);
+        if (step.isEmpty()) {
+            return new SecondFactor.Check(TotpCredentialModel.TYPE, null, SecondFactor.Outcome.REFUSED, OptionalInt.empty());
+        }
+        TotpCredentialProvider provider = TotpCredentialProvider.of(session);
+        CredentialModel credential = provider.enrol(realm, user, secret, parameters, null);
+        provider.claimStep(credential.getId(), parameters, step.getAsLong(), now);
+        AuditEvents.enrolled(event, credential.getId());
+        return new SecondFactor.Check(TotpCredentialModel.TYPE, credential.getId(), SecondFactor.Outcome.ACCEPTED, OptionalInt.empty());
+    }
+
+    /** Makes a new set under the realm's policy, stores and records it; returns the codes in clear, this once. */
+    public BackupCodesCredentialProvider.NewCodes issueBackupCodes(RealmModel realm, UserModel user, EventBuilder event) {
+        return issueBackupCodes(realm, user, BackupCodeFormat.generate(RealmSettings.backupCodePolicy(realm).count()), event);
+    }
+
+    /** Stores {@code codes} (canonical form, already shown to the user) as the user's set, replacing the older one. */
+    public BackupCodesCredentialProvider.NewCodes issueBackupCodes(RealmModel realm, UserModel user, List<String> codes,
+                                                                  EventBuilder event) {
+        BackupCodesCredentialProvider.NewCodes issued = BackupCodesCredentialProvider.of(session)
+                .storeCodes(realm, user, codes, RealmSettings.backupCodePolicy(realm).iterations());
+        AuditEvents.backupCodesIssued(event, issued.credentialId(), issued.replacedOlderSet());
+        return issued;
+    }
+
+    /**
+     * Runs {@code checker} under {@code limiter} (see {@link SecondFactor#underLimit}); a lockout it starts is
+     * recorded with a builder from {@code lockoutEvent}, in a transaction of its own.
+     */
+    public Optional<SecondFactor.Limited> checkUnderLimit(AttemptLimiter limiter, RealmModel realm, UserModel user,
+                                                          Supplier<SecondFactor.Check> checker, Supplier<EventBuilder> lockoutEvent) {
+        Optional<SecondFactor.Limited> limited = SecondFactor.underLimit(limiter, realm, user, checker);
+        limited.ifPresent(outcome -> outcome.lockout().ifPresent(seconds ->
+                AuditEvents.lockedOut(lockoutEvent.get(), outcome.check().credentialType(), seconds)));
+        return limited;
+    }
+
+    /** Turns 2FA off at the user's request (already authorized): the authenticator and the backup codes go. */
+    public void disable(UserModel user, EventBuilder event) {
+        AuditEvents.disabled(event, removeTwoFactor(user));
+    }
+
+    /**
+     * An administrator removes the user's 2FA, e.g. after a lost phone. The user starts over with a new
+     * authenticator, so a lockout earned with the old one ends too.
+     */
+    public void adminReset(RealmModel realm, UserModel user, AdminEventBuilder adminEvent, EventBuilder userEvent, String adminUserId) {
+        String credentialId = removeTwoFactor(user);
+        loginLimiter().clear(realm.getId(), user.getId());
+        AuditEvents.adminReset(adminEvent, userEvent, user, credentialId, adminUserId);
+    }
+
+    /** Removes the authenticator and the backup codes; returns the id of the authenticator's credential. */
+    private String removeTwoFactor(UserModel user) {
+        String credentialId = user.credentialManager().getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE)
+                .findFirst().map(CredentialModel::getId).orElse(null);
+        TotpCredentialProvider.of(session).removeAll(user);
+        BackupCodesCredentialProvider.of(session).removeAll(user);
+        return credentialId;
+    }
+}
