@@ -1,12 +1,13 @@
 package io.github.twofa.authenticator;
 
+import io.github.twofa.settings.ProviderIds;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.models.KeycloakSession;
 
 /** The direct-grant step; the same options as the browser step. */
 public class DirectGrantTwoFactorAuthenticatorFactory extends TotpAuthenticatorFactory {
 
-    public static final String PROVIDER_ID = "twofa-direct-grant";
+    public static final String PROVIDER_ID = ProviderIds.DIRECT_GRANT_STEP;
 
     private static final DirectGrantTwoFactorAuthenticator SINGLETON = new DirectGrantTwoFactorAuthenticator();
 

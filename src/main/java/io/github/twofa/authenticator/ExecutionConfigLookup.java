@@ -50,6 +50,24 @@ final class ExecutionConfigLookup {
         return configs.isEmpty() ? List.of(forCurrentFlow(session, realm, providerId, directGrant)) : configs;
     }
 
+    /**
+     * Whether one of our executions marked "set-up required" in this login sits in a step-up sub-flow (beside
+     * Keycloak's "Condition - Level of Authentication"). Such a sub-flow runs only when the client asked for its
+     * level, and reaching the level must mean a code was typed, so there nobody may skip setting 2FA up.
+     */
+    static boolean isInStepUpFlow(KeycloakSession session, RealmModel realm, String providerId) {
+        AuthenticationSessionModel authSession = session.getContext().getAuthenticationSession();
+        return authSession != null && authSession.getExecutionStatus().entrySet().stream()
+                .filter(status -> status.getValue() == AuthenticationSessionModel.ExecutionStatus.SETUP_REQUIRED)
+                .map(status -> realm.getAuthenticationExecutionById(status.getKey()))
+                .filter(execution -> execution != null && providerId.equals(execution.getAuthenticator()))
+                .anyMatch(execution -> realm.getAuthenticationExecutionsStream(execution.getParentFlow())
+                        .anyMatch(sibling -> LEVEL_CONDITION.equals(sibling.getAuthenticator())));
+    }
+
+    /** The id of Keycloak's "Condition - Level of Authentication". */
+    private static final String LEVEL_CONDITION = "conditional-level-of-authentication";
+
     private static Map<String, String> forCurrentFlow(KeycloakSession session, RealmModel realm, String providerId, boolean directGrant) {
         AuthenticationFlowModel flow = currentFlow(session, realm, directGrant);
         Map<String, String> config = flow == null ? Map.of() : find(realm, flow.getId(), providerId).orElse(Map.of());

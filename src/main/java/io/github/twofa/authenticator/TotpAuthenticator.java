@@ -9,7 +9,7 @@ import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.lifecycle.SecondFactor;
-import io.github.twofa.settings.RequiredActionIds;
+import io.github.twofa.settings.ProviderIds;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -94,14 +94,14 @@ public class TotpAuthenticator extends TwoFactorStep {
         if (check.backupCodesRemaining().isPresent()
                 && !TotpCredentialProvider.of(context.getSession()).isReadable(context.getRealm(), context.getUser())) {
             // The app's key was refused: with a backup code the user is in, and sets the app up again first.
-            context.getAuthenticationSession().addRequiredAction(RequiredActionIds.TOTP_SETUP);
+            context.getAuthenticationSession().addRequiredAction(ProviderIds.TOTP_SETUP);
         }
         check.backupCodesRemaining().ifPresent(remaining -> {
-            context.getAuthenticationSession().setAuthNote(RequiredActionIds.BACKUP_CODES_REMAINING_NOTE, String.valueOf(remaining));
+            context.getAuthenticationSession().setAuthNote(ProviderIds.BACKUP_CODES_REMAINING_NOTE, String.valueOf(remaining));
             if (remaining == 0) {
-                context.getUser().addRequiredAction(RequiredActionIds.BACKUP_CODES);
+                context.getUser().addRequiredAction(ProviderIds.BACKUP_CODES);
             } else {
-                context.getAuthenticationSession().addRequiredAction(RequiredActionIds.BACKUP_CODES);
+                context.getAuthenticationSession().addRequiredAction(ProviderIds.BACKUP_CODES);
             }
         });
         succeed(context, check);

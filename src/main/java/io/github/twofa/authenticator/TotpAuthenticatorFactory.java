@@ -6,6 +6,7 @@ import java.util.Set;
 
 import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.TotpCredentialModel;
+import io.github.twofa.settings.ProviderIds;
 import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.AuthenticatorFactory;
@@ -22,7 +23,7 @@ public class TotpAuthenticatorFactory implements AuthenticatorFactory {
     /** The options both steps offer for users without 2FA. */
     static final List<ProviderConfigProperty> ENROLMENT_CONFIG = enrolmentConfig();
 
-    public static final String PROVIDER_ID = "twofa-totp-authenticator";
+    public static final String PROVIDER_ID = ProviderIds.BROWSER_STEP;
 
     private static final TotpAuthenticator SINGLETON = new TotpAuthenticator();
 

@@ -13,7 +13,7 @@ import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.lifecycle.SecondFactor;
 import io.github.twofa.lifecycle.TwoFactorService;
-import io.github.twofa.settings.RequiredActionIds;
+import io.github.twofa.settings.ProviderIds;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
@@ -56,12 +56,13 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
     @Override
     public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
         List<Map<String, String>> configs = ExecutionConfigLookup.forStepsNeedingSetUp(session, realm, providerId(), isDirectGrant());
-        boolean required = configs.stream().anyMatch(config -> EnrolmentPolicy.fromConfig(config).requiresEnrolment(realm, user, config));
+        boolean required = configs.stream().anyMatch(config -> EnrolmentPolicy.fromConfig(config).requiresEnrolment(realm, user, config))
+                || ExecutionConfigLookup.isInStepUpFlow(session, realm, providerId());
         LOG.debugf("User %s has no 2FA; step %s with settings %s: enrolment %s", user.getId(), providerId(), configs,
                 required ? "required" : "skipped");
         if (required
-                && user.getRequiredActionsStream().noneMatch(RequiredActionIds.TOTP_SETUP::equals)) {
-            user.addRequiredAction(RequiredActionIds.TOTP_SETUP);
+                && user.getRequiredActionsStream().noneMatch(ProviderIds.TOTP_SETUP::equals)) {
+            user.addRequiredAction(ProviderIds.TOTP_SETUP);
         }
     }
 
@@ -69,7 +70,7 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
     @Override
     public List<RequiredActionFactory> getRequiredActions(KeycloakSession session) {
         return List.of((RequiredActionFactory) session.getKeycloakSessionFactory()
-                .getProviderFactory(RequiredActionProvider.class, RequiredActionIds.TOTP_SETUP));
+                .getProviderFactory(RequiredActionProvider.class, ProviderIds.TOTP_SETUP));
     }
 
     @Override

@@ -6,8 +6,8 @@ import java.util.OptionalInt;
 
 import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.backupcodes.BackupCodeHasher;
+import io.github.twofa.settings.ProviderIds;
 import io.github.twofa.settings.RealmSettings;
-import io.github.twofa.settings.RequiredActionIds;
 import org.jboss.logging.Logger;
 import org.keycloak.credential.CredentialInput;
 import org.keycloak.credential.CredentialMetadata;
@@ -147,10 +147,10 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
                 .removeable(false);
         UserModel user = metadataContext.getUser();
         if (user != null && current(user).isPresent()) {
-            builder.updateAction(RequiredActionIds.BACKUP_CODES);
+            builder.updateAction(ProviderIds.BACKUP_CODES);
         } else if (user != null && user.credentialManager().isConfiguredFor(TotpCredentialModel.TYPE)) {
             // Codes only back up an authenticator; without one there is nothing to offer.
-            builder.createAction(RequiredActionIds.BACKUP_CODES);
+            builder.createAction(ProviderIds.BACKUP_CODES);
         }
         return builder.build(session);
     }

@@ -7,7 +7,7 @@ import io.github.twofa.credential.UsedStepRegistry;
 import io.github.twofa.crypto.SecretBinding;
 import io.github.twofa.crypto.SecretDecryptionException;
 import io.github.twofa.security.SecretProtector;
-import io.github.twofa.settings.RequiredActionIds;
+import io.github.twofa.settings.ProviderIds;
 import io.github.twofa.totp.TotpParameters;
 import io.github.twofa.totp.TotpSecret;
 import io.github.twofa.totp.TotpVerifier;
@@ -157,7 +157,7 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                 .displayName("twofa-totp-display-name")
                 .helpText("twofa-totp-help-text")
                 .iconCssClass("kcAuthenticatorOTPClass")
-                .createAction(RequiredActionIds.TOTP_SETUP)
+                .createAction(ProviderIds.TOTP_SETUP)
                 .removeable(!isAccountApiDeletion())
                 .build(session);
     }

@@ -13,8 +13,8 @@ import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProviderFactory;
 import io.github.twofa.lifecycle.TwoFactorService;
 import io.github.twofa.security.SealedNotes;
+import io.github.twofa.settings.ProviderIds;
 import io.github.twofa.settings.RealmSettings;
-import io.github.twofa.settings.RequiredActionIds;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.Config;
@@ -39,8 +39,8 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  */
 public class BackupCodesRequiredAction implements RequiredActionProvider, RequiredActionFactory, CredentialRegistrator {
 
-    public static final String PROVIDER_ID = RequiredActionIds.BACKUP_CODES;
-    private static final String REMAINING_NOTE = RequiredActionIds.BACKUP_CODES_REMAINING_NOTE;
+    public static final String PROVIDER_ID = ProviderIds.BACKUP_CODES;
+    private static final String REMAINING_NOTE = ProviderIds.BACKUP_CODES_REMAINING_NOTE;
     private static final String CODES_NOTE = "twofa.backup-codes.pending-display";
     static final String CODES_TEMPLATE = "twofa-backup-codes.ftl";
     static final String NOTICE_TEMPLATE = "twofa-backup-codes-notice.ftl";

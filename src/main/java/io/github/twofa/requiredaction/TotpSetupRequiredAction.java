@@ -9,8 +9,8 @@ import io.github.twofa.credential.TotpCredentialProviderFactory;
 import io.github.twofa.lifecycle.SecondFactor;
 import io.github.twofa.lifecycle.TwoFactorService;
 import io.github.twofa.security.SealedNotes;
+import io.github.twofa.settings.ProviderIds;
 import io.github.twofa.settings.RealmSettings;
-import io.github.twofa.settings.RequiredActionIds;
 import io.github.twofa.totp.QrCodeImage;
 import io.github.twofa.totp.TotpParameters;
 import io.github.twofa.totp.TotpSecret;
@@ -22,6 +22,7 @@ import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -36,7 +37,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  */
 public class TotpSetupRequiredAction implements RequiredActionProvider, RequiredActionFactory, CredentialRegistrator {
 
-    public static final String PROVIDER_ID = RequiredActionIds.TOTP_SETUP;
+    public static final String PROVIDER_ID = ProviderIds.TOTP_SETUP;
     static final String TEMPLATE = "twofa-setup-totp.ftl";
     static final String CODE_FIELD = "code";
     private static final String PENDING_SECRET_NOTE = "twofa.pending-secret";
@@ -76,9 +77,24 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
             return;
         }
         notes(context).remove(PENDING_SECRET_NOTE);
+        countStepAsDone(context.getRealm(), context.getAuthenticationSession());
         // The first set of backup codes is shown right after, before the login completes.
         context.getUser().addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
         context.success();
+    }
+
+    /**
+     * A code was checked in this login after all, so the login step that sent the user here (marked "set-up
+     * required") counts as done: the tokens' {@code amr} then holds the step's reference value ({@code otp}), as after
+     * any login with a code. Without enrolment the step stays "set-up required" and counts for nothing.
+     */
+    private static void countStepAsDone(RealmModel realm, AuthenticationSessionModel authSession) {
+        authSession.getExecutionStatus().entrySet().stream()
+                .filter(status -> status.getValue() == AuthenticationSessionModel.ExecutionStatus.SETUP_REQUIRED)
+                .map(status -> realm.getAuthenticationExecutionById(status.getKey()))
+                .filter(execution -> execution != null && (ProviderIds.BROWSER_STEP.equals(execution.getAuthenticator())
+                        || ProviderIds.DIRECT_GRANT_STEP.equals(execution.getAuthenticator())))
+                .forEach(execution -> AuthenticatorUtils.updateCompletedExecutions(authSession, null, execution.getId()));
     }
 
     /** The same secret across reloads and wrong codes, so the QR the user already scanned stays valid. */

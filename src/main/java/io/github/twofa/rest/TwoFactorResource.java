@@ -16,8 +16,8 @@ import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.lifecycle.SecondFactor;
 import io.github.twofa.lifecycle.TwoFactorService;
+import io.github.twofa.settings.ProviderIds;
 import io.github.twofa.settings.RealmSettings;
-import io.github.twofa.settings.RequiredActionIds;
 import io.github.twofa.totp.QrCodeImage;
 import io.github.twofa.totp.TotpParameters;
 import io.github.twofa.totp.TotpSecret;
@@ -79,7 +79,7 @@ public class TwoFactorResource {
         UserModel user = auth.getUser();
         String password = JsonBodies.required(JsonBodies.read(body, JsonBodies.PasswordRequest.class).password(), "password");
         requireEnabled(user, false);
-        requireRecentLogin(auth, RequiredActionIds.TOTP_SETUP);
+        requireRecentLogin(auth, ProviderIds.TOTP_SETUP);
         requireNotLockedOut(auth);
         requireAccepted(auth, EventType.UPDATE_CREDENTIAL, () -> checkPassword(user, password));
         TotpSecret secret = TotpSecret.generate();
@@ -99,7 +99,7 @@ public class TwoFactorResource {
         UserModel user = auth.getUser();
         String code = JsonBodies.required(JsonBodies.read(body, JsonBodies.CodeRequest.class).code(), "code");
         requireEnabled(user, false);
-        requireRecentLogin(auth, RequiredActionIds.TOTP_SETUP);
+        requireRecentLogin(auth, ProviderIds.TOTP_SETUP);
         requireNotLockedOut(auth);
         if (!new TotpVerifier(RealmSettings.totpParameters(realm)).isWellFormed(TotpVerifier.normalise(code))) {
             throw malformedCode();
@@ -124,7 +124,7 @@ public class TwoFactorResource {
         AuthResult auth = authenticateAccountOwner();
         String code = JsonBodies.required(JsonBodies.read(body, JsonBodies.CodeRequest.class).code(), "code");
         requireEnabled(auth.getUser(), true);
-        requireRecentLogin(auth, RequiredActionIds.BACKUP_CODES);
+        requireRecentLogin(auth, ProviderIds.BACKUP_CODES);
         requireNotLockedOut(auth);
         requireAccepted(auth, EventType.UPDATE_CREDENTIAL, () -> SecondFactor.check(session, auth.getUser(), code));
         return noStore(Map.of("backupCodes", newBackupCodes(auth)));
@@ -140,7 +140,7 @@ public class TwoFactorResource {
         String password = JsonBodies.required(request.password(), "password");
         String code = JsonBodies.required(request.code(), "code");
         requireEnabled(user, true);
-        requireRecentLogin(auth, RequiredActionIds.TOTP_SETUP);
+        requireRecentLogin(auth, ProviderIds.TOTP_SETUP);
         requireNotLockedOut(auth);
         if (!SecondFactor.isWellFormed(user, code)) {
             throw malformedCode();

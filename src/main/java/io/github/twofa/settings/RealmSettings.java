@@ -40,7 +40,7 @@ public final class RealmSettings {
 
     /** The realm's backup-code settings: the backup-code action's configuration in the admin console, or the defaults. */
     public static BackupCodePolicy backupCodePolicy(RealmModel realm) {
-        RequiredActionConfigModel config = realm == null ? null : realm.getRequiredActionConfigByAlias(RequiredActionIds.BACKUP_CODES);
+        RequiredActionConfigModel config = realm == null ? null : realm.getRequiredActionConfigByAlias(ProviderIds.BACKUP_CODES);
         return BackupCodePolicy.from(config == null ? Map.of() : config.getConfig());
     }
 }

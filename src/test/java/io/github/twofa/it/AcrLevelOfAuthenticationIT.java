@@ -69,6 +69,33 @@ class AcrLevelOfAuthenticationIT extends RealServerTest {
         assertEquals("pwd", pwdToken.get("acr").asText());
     }
 
+    /**
+     * A realm whose step-up step says "skip": a user without 2FA who is asked for "mfa" must set 2FA up there (a code
+     * is typed), and the tokens say so; without the request, no code and no "mfa" (it said "mfa" with no code before).
+     */
+    @Test
+    void givenStepUpStepThatSkipsUsersWithout2fa_whenSuchAUserIsAskedForMfa_thenTheUserEnrolsBeforeTheTokensClaimIt() throws Exception {
+        ObjectNode copy = stepUpRealm();
+        copy.withArray("authenticatorConfig").forEach(config -> {
+            if ("twofa totp".equals(config.path("alias").asText())) {
+                ((ObjectNode) config.get("config")).put("twofa.users-without-2fa", "skip");
+            }
+        });
+        String realm = admin.importRealm(copy);
+        admin.createUser(realm, "no-2fa", "pw-no-2fa", List.of());
+
+        BrowserSession plain = new BrowserSession(server, realm);
+        plain.startLogin();
+        plain.submit("#kc-form-login", Map.of("username", "no-2fa", "password", "pw-no-2fa"));
+        assertTrue(plain.isRedirectedToClient(), "without a request for mfa, the user is not stopped");
+        assertEquals("pwd", BrowserSession.claims(plain.exchangeCodeForTokens().get("id_token").asText()).get("acr").asText());
+
+        Enrolment.EnrolledInBrowser enrolled = Enrolment.enrolInBrowser(server, admin, realm, "no-2fa-mfa", Map.of("acr_values", "mfa"), false);
+        String idToken = enrolled.browser().exchangeCodeForTokens().get("id_token").asText();
+        assertEquals("mfa", BrowserSession.claims(idToken).get("acr").asText());
+        assertEquals(List.of("pwd", "otp"), TotpEnrolmentAndLoginIT.amr(idToken));
+    }
+
     private static ObjectNode stepUpRealm() throws Exception {
         ObjectNode realm = AdminApi.demoRealmCopy();
         realm.putObject("attributes").put("acr.loa.map", "{\"pwd\":1,\"mfa\":2}");

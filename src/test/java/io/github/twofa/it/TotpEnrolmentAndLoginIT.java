@@ -99,6 +99,17 @@ class TotpEnrolmentAndLoginIT extends RealServerTest {
         assertEquals(List.of("pwd", "otp"), amr(tokens.get("access_token").asText()));
     }
 
+    /** The enrolment checked a code, so the login it ends is a login with a code (issue 14: it said only "pwd"). */
+    @Test
+    void givenNewUser_whenEnrollingDuringLogin_thenThatLoginsTokensSayPwdAndOtp() {
+        Enrolment.EnrolledInBrowser enrolled = Enrolment.enrolInBrowser(server, admin, REALM, uniqueUser(), Map.of(), false);
+
+        JsonNode tokens = enrolled.browser().exchangeCodeForTokens();
+
+        assertEquals(List.of("pwd", "otp"), amr(tokens.get("id_token").asText()));
+        assertEquals(List.of("pwd", "otp"), amr(tokens.get("access_token").asText()));
+    }
+
     @Test
     void givenEnrolledUser_whenACodeIsUsedAgainOrAnOlderOneIsTried_thenBothAreRefused() {
         EnrolledKey enrolled = Enrolment.enrolNewUser(server, admin, REALM, uniqueUser());

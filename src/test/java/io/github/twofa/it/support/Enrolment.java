@@ -71,6 +71,16 @@ public final class Enrolment {
      */
     public static EnrolledKey enrolNewUser(KeycloakServer server, AdminApi admin, String realm, String username,
                                            Map<String, String> authorizationParameters, boolean fromAccountConsole) {
+        return enrolInBrowser(server, admin, realm, username, authorizationParameters, fromAccountConsole).key();
+    }
+
+    /** A user who just enrolled, and the browser that did it, back at the client with an authorization code. */
+    public record EnrolledInBrowser(EnrolledKey key, BrowserSession browser) {
+    }
+
+    /** As {@link #enrolNewUser(KeycloakServer, AdminApi, String, String, Map, boolean)}, keeping the browser. */
+    public static EnrolledInBrowser enrolInBrowser(KeycloakServer server, AdminApi admin, String realm, String username,
+                                                   Map<String, String> authorizationParameters, boolean fromAccountConsole) {
         admin.createUser(realm, username, "pw-" + username, List.of());
         BrowserSession browser = new BrowserSession(server, realm);
         Map<String, String> parameters = new HashMap<>(authorizationParameters);
@@ -85,6 +95,6 @@ public final class Enrolment {
         List<String> backupCodes = readBackupCodes(codesPage);
         confirmBackupCodesSaved(browser);
         assertTrue(browser.isRedirectedToClient(), "enrolment did not finish the login");
-        return new EnrolledKey(username, "pw-" + username, key, step, backupCodes);
+        return new EnrolledInBrowser(new EnrolledKey(username, "pw-" + username, key, step, backupCodes), browser);
     }
 }

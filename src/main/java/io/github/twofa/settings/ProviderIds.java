@@ -1,0 +1,24 @@
+package io.github.twofa.settings;
+
+/**
+ * The ids of the extension's required actions and login steps, for the places that refer to one (the login steps
+ * sending a user to an action, the credential types' create and update actions, an action marking the step done)
+ * without depending on it.
+ */
+public final class ProviderIds {
+
+    /** Set up the authenticator app (QR code, key, first code). */
+    public static final String TOTP_SETUP = "twofa-setup-totp";
+    /** Show and confirm a new set of backup codes. */
+    public static final String BACKUP_CODES = "twofa-backup-codes";
+    /** Authentication-session note set by the login step after a backup code was used: how many codes are left. */
+    public static final String BACKUP_CODES_REMAINING_NOTE = "twofa.backup-codes.remaining";
+
+    /** The login step of browser flows. */
+    public static final String BROWSER_STEP = "twofa-totp-authenticator";
+    /** The login step of direct-grant flows. */
+    public static final String DIRECT_GRANT_STEP = "twofa-direct-grant";
+
+    private ProviderIds() {
+    }
+}
