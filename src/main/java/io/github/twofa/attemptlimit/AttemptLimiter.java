@@ -122,13 +122,17 @@ public final class AttemptLimiter {
                 }
             }
             int failures = held;
-            LOG.log(System.Logger.Level.DEBUG, () -> "User " + userId + ": wrong second factor, " + failures + " of " + policy.maxFailures() + " allowed");
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    () -> "User " + userId + ": wrong second factor, " + failures + " of " + policy.maxFailures()
+                            + " allowed");
             if (held < policy.maxFailures()) {
                 return OptionalLong.empty();
             }
             boolean counted = lockout > MAX_LOCKOUTS_COUNTED
                     || store.putIfAbsent(lockoutKey(realmId, userId, lockout), LOCKOUT_MEMORY_SECONDS);
-            return counted ? OptionalLong.of(lockOut(realmId, userId, Math.min(lockout, MAX_LOCKOUTS_COUNTED)))
+            return counted
+                    ? OptionalLong.of(lockOut(realmId, userId, Math.min(lockout, MAX_LOCKOUTS_COUNTED)))
                     : OptionalLong.empty();
         }
 
@@ -172,7 +176,9 @@ public final class AttemptLimiter {
             store.putIfAbsent(lock, seconds);
         }
         store.put(lockEndKey(realmId, userId), seconds, Map.of("until", String.valueOf(clock.getAsLong() + seconds)));
-        LOG.log(System.Logger.Level.DEBUG, () -> "User " + userId + " locked out for " + seconds + " seconds (lockout " + n + " in a row)");
+        LOG.log(
+                System.Logger.Level.DEBUG,
+                () -> "User " + userId + " locked out for " + seconds + " seconds (lockout " + n + " in a row)");
         clearFailures(realmId, userId);
         return seconds;
     }

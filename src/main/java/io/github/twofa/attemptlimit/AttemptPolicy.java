@@ -9,8 +9,12 @@ public record AttemptPolicy(int maxFailures, long windowSeconds, long firstLocko
     public static final AttemptPolicy DEFAULT = new AttemptPolicy(5, 300, 300, 86_400);
 
     public AttemptPolicy {
-        if (maxFailures < 1 || windowSeconds < 1 || firstLockoutSeconds < 1 || maxLockoutSeconds < firstLockoutSeconds) {
-            throw new IllegalArgumentException("attempt limits must be positive, the ceiling at least the first lockout");
+        if (maxFailures < 1
+                || windowSeconds < 1
+                || firstLockoutSeconds < 1
+                || maxLockoutSeconds < firstLockoutSeconds) {
+            throw new IllegalArgumentException(
+                    "attempt limits must be positive, the ceiling at least the first lockout");
         }
     }
 

@@ -37,20 +37,26 @@ public final class AuditEvents {
     public static final String ATTEMPT_LIMIT_REASON = "twofa_attempt_limit";
 
     public enum Action {
-        ENROLLED, CHECK_FAILED, LOCKED_OUT, BACKUP_CODE_USED, BACKUP_CODES_CREATED, BACKUP_CODES_REGENERATED,
-        DISABLED, ADMIN_RESET;
+        ENROLLED,
+        CHECK_FAILED,
+        LOCKED_OUT,
+        BACKUP_CODE_USED,
+        BACKUP_CODES_CREATED,
+        BACKUP_CODES_REGENERATED,
+        DISABLED,
+        ADMIN_RESET;
 
         public String value() {
             return name().toLowerCase(Locale.ROOT);
         }
     }
 
-    private AuditEvents() {
-    }
+    private AuditEvents() {}
 
     /** A new event for {@code user} from the current request's client connection (IP address). */
     public static EventBuilder event(KeycloakSession session, RealmModel realm, UserModel user, ClientModel client) {
-        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection()).user(user);
+        EventBuilder event =
+                new EventBuilder(realm, session, session.getContext().getConnection()).user(user);
         return client == null ? event : event.client(client);
     }
 
@@ -63,14 +69,17 @@ public final class AuditEvents {
                 .detail(Details.REASON, ATTEMPT_LIMIT_REASON)
                 .detail(Details.CREDENTIAL_TYPE, credentialType)
                 .detail(LOCKOUT_SECONDS, String.valueOf(seconds))
-                .detail(Details.NOT_BEFORE, Instant.ofEpochSecond(Time.currentTime() + seconds).toString())
+                .detail(
+                        Details.NOT_BEFORE,
+                        Instant.ofEpochSecond(Time.currentTime() + seconds).toString())
                 .detail(ACTION, Action.LOCKED_OUT.value())
                 .storeImmediately(true)
                 .success();
     }
 
     /** Describes a check of a second factor (or the password of {@code disable}): which credential, never the code. */
-    public static EventBuilder secondFactorChecked(EventBuilder event, String credentialType, String credentialId, boolean accepted) {
+    public static EventBuilder secondFactorChecked(
+            EventBuilder event, String credentialType, String credentialId, boolean accepted) {
         event.detail(Details.CREDENTIAL_TYPE, credentialType);
         if (credentialId != null) {
             event.detail(Details.CREDENTIAL_ID, credentialId);
@@ -108,7 +117,9 @@ public final class AuditEvents {
         event.event(EventType.UPDATE_CREDENTIAL)
                 .detail(Details.CREDENTIAL_TYPE, BackupCodesCredentialModel.TYPE)
                 .detail(Details.CREDENTIAL_ID, setId)
-                .detail(ACTION, (replacedOlderSet ? Action.BACKUP_CODES_REGENERATED : Action.BACKUP_CODES_CREATED).value())
+                .detail(
+                        ACTION,
+                        (replacedOlderSet ? Action.BACKUP_CODES_REGENERATED : Action.BACKUP_CODES_CREATED).value())
                 .success();
     }
 
@@ -125,14 +136,21 @@ public final class AuditEvents {
      * An administrator removed the user's 2FA: an admin event, and the same in the user's own event history, where
      * the user's other 2FA events are.
      */
-    public static void adminReset(AdminEventBuilder adminEvent, EventBuilder userEvent, UserModel user, String credentialId,
-                                  String adminUserId) {
-        adminEvent.operation(OperationType.ACTION).resource(ResourceType.USER)
+    public static void adminReset(
+            AdminEventBuilder adminEvent,
+            EventBuilder userEvent,
+            UserModel user,
+            String credentialId,
+            String adminUserId) {
+        adminEvent
+                .operation(OperationType.ACTION)
+                .resource(ResourceType.USER)
                 .resourcePath("users", user.getId(), "two-factor", "reset")
                 .detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
                 .detail(ACTION, Action.ADMIN_RESET.value())
                 .success();
-        userEvent.event(EventType.REMOVE_CREDENTIAL)
+        userEvent
+                .event(EventType.REMOVE_CREDENTIAL)
                 .detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
                 .detail(Details.CREDENTIAL_ID, credentialId)
                 .detail(ACTION, Action.ADMIN_RESET.value())

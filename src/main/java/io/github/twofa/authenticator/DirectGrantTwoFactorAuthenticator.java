@@ -36,11 +36,14 @@ public class DirectGrantTwoFactorAuthenticator extends TwoFactorStep {
         }
         if (code == null || code.isBlank()) {
             // Not a failed attempt: the client did not know a second factor is needed.
-            context.challenge(oauthError(MFA_REQUIRED, "A second factor is required: repeat the request with the "
-                    + "authenticator app code or a backup code in the 'otp' parameter."));
+            context.challenge(oauthError(
+                    MFA_REQUIRED,
+                    "A second factor is required: repeat the request with the "
+                            + "authenticator app code or a backup code in the 'otp' parameter."));
             return;
         }
-        Optional<SecondFactor.Limited> outcome = checkUnderLimit(context, () -> SecondFactor.check(context.getSession(), context.getUser(), code));
+        Optional<SecondFactor.Limited> outcome =
+                checkUnderLimit(context, () -> SecondFactor.check(context.getSession(), context.getUser(), code));
         if (outcome.isEmpty()) {
             context.failure(AuthenticationFlowError.USER_TEMPORARILY_DISABLED, tooManyAttempts(secondsToWait(context)));
             return;
@@ -48,25 +51,35 @@ public class DirectGrantTwoFactorAuthenticator extends TwoFactorStep {
         SecondFactor.Check check = outcome.get().check();
         if (check.malformed()) {
             // Cannot be anyone's code, so no guess is spent: a client bug to report clearly.
-            context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, oauthError("invalid_request",
-                    "The 'otp' parameter must be the digits the authenticator app shows or a backup code."));
+            context.failure(
+                    AuthenticationFlowError.INVALID_CREDENTIALS,
+                    oauthError(
+                            "invalid_request",
+                            "The 'otp' parameter must be the digits the authenticator app shows or a backup code."));
             return;
         }
         if (check.busy()) {
             // Another request is using the same code this instant: nothing was checked, so nothing is counted.
-            context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, oauthError("invalid_grant",
-                    "Another sign-in with this user's codes is under way; try again in a moment."));
+            context.failure(
+                    AuthenticationFlowError.INVALID_CREDENTIALS,
+                    oauthError(
+                            "invalid_grant",
+                            "Another sign-in with this user's codes is under way; try again in a moment."));
             return;
         }
         if (check.unreadable()) {
             unreadable(context);
-            context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, oauthError("invalid_grant",
-                    "The authenticator app can no longer be checked: log in with a backup code and set the app up again."));
+            context.failure(
+                    AuthenticationFlowError.INVALID_CREDENTIALS,
+                    oauthError(
+                            "invalid_grant",
+                            "The authenticator app can no longer be checked: log in with a backup code and set the app up again."));
             return;
         }
         if (!check.accepted()) {
             refuse(context, check);
-            context.failure(AuthenticationFlowError.INVALID_CREDENTIALS,
+            context.failure(
+                    AuthenticationFlowError.INVALID_CREDENTIALS,
                     oauthError("invalid_grant", "Invalid second factor: the code is wrong or was already used."));
             return;
         }
@@ -74,13 +87,16 @@ public class DirectGrantTwoFactorAuthenticator extends TwoFactorStep {
     }
 
     private static Response tooManyAttempts(long seconds) {
-        return oauthError("invalid_grant", "Too many wrong codes; try again in " + AttemptPolicy.minutesText(seconds) + ".");
+        return oauthError(
+                "invalid_grant", "Too many wrong codes; try again in " + AttemptPolicy.minutesText(seconds) + ".");
     }
 
     /** 400, as RFC 6749 section 5.2 and Keycloak's own direct-grant steps answer a refused grant. */
     private static Response oauthError(String error, String description) {
-        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new OAuth2ErrorRepresentation(error, description)).build();
+        return Response.status(Response.Status.BAD_REQUEST)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new OAuth2ErrorRepresentation(error, description))
+                .build();
     }
 
     @Override

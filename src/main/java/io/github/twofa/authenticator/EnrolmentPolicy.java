@@ -40,7 +40,10 @@ public enum EnrolmentPolicy {
 
     public static EnrolmentPolicy fromConfig(Map<String, String> config) {
         String value = config == null ? null : config.get(CONFIG_POLICY);
-        return Arrays.stream(values()).filter(p -> p.configValue.equals(value)).findFirst().orElse(REQUIRE);
+        return Arrays.stream(values())
+                .filter(p -> p.configValue.equals(value))
+                .findFirst()
+                .orElse(REQUIRE);
     }
 
     /**
@@ -53,7 +56,9 @@ public enum EnrolmentPolicy {
             case SKIP -> false;
             case REQUIRE_FOR_ROLE -> {
                 String roleName = config.get(CONFIG_ROLE);
-                RoleModel role = roleName == null || roleName.isBlank() ? null : KeycloakModelUtils.getRoleFromString(realm, roleName);
+                RoleModel role = roleName == null || roleName.isBlank()
+                        ? null
+                        : KeycloakModelUtils.getRoleFromString(realm, roleName);
                 if (role == null) {
                     warnOnce(realm, roleName);
                     yield true;
@@ -67,8 +72,10 @@ public enum EnrolmentPolicy {
 
     private static void warnOnce(RealmModel realm, String roleName) {
         if (WARNED.add(realm.getId() + "/" + roleName)) {
-            LOG.warnf("Realm %s: the 2FA step's setting require-for-role names the role '%s', which does not exist; "
-                    + "every user without 2FA must set it up until the role is fixed.", realm.getName(), roleName);
+            LOG.warnf(
+                    "Realm %s: the 2FA step's setting require-for-role names the role '%s', which does not exist; "
+                            + "every user without 2FA must set it up until the role is fixed.",
+                    realm.getName(), roleName);
         }
     }
 }

@@ -26,8 +26,7 @@ final class ExecutionConfigLookup {
 
     private static final Logger LOG = Logger.getLogger(ExecutionConfigLookup.class);
 
-    private ExecutionConfigLookup() {
-    }
+    private ExecutionConfigLookup() {}
 
     /**
      * The settings of each of our executions (of {@code providerId}) marked "set-up required" in this login: the one
@@ -37,16 +36,19 @@ final class ExecutionConfigLookup {
      *
      * @param directGrant whether the step runs in a direct-grant flow (token requests) rather than a browser flow
      */
-    static List<Map<String, String>> forStepsNeedingSetUp(KeycloakSession session, RealmModel realm, String providerId,
-                                                          boolean directGrant) {
+    static List<Map<String, String>> forStepsNeedingSetUp(
+            KeycloakSession session, RealmModel realm, String providerId, boolean directGrant) {
         AuthenticationSessionModel authSession = session.getContext().getAuthenticationSession();
-        List<Map<String, String>> configs = authSession == null ? List.of() : authSession.getExecutionStatus().entrySet().stream()
-                .filter(status -> status.getValue() == AuthenticationSessionModel.ExecutionStatus.SETUP_REQUIRED)
-                .map(status -> realm.getAuthenticationExecutionById(status.getKey()))
-                .filter(Objects::nonNull)
-                .map(execution -> configOf(realm, execution, providerId))
-                .flatMap(Optional::stream)
-                .toList();
+        List<Map<String, String>> configs = authSession == null
+                ? List.of()
+                : authSession.getExecutionStatus().entrySet().stream()
+                        .filter(status ->
+                                status.getValue() == AuthenticationSessionModel.ExecutionStatus.SETUP_REQUIRED)
+                        .map(status -> realm.getAuthenticationExecutionById(status.getKey()))
+                        .filter(Objects::nonNull)
+                        .map(execution -> configOf(realm, execution, providerId))
+                        .flatMap(Optional::stream)
+                        .toList();
         return configs.isEmpty() ? List.of(forCurrentFlow(session, realm, providerId, directGrant)) : configs;
     }
 
@@ -57,21 +59,26 @@ final class ExecutionConfigLookup {
      */
     static boolean isInStepUpFlow(KeycloakSession session, RealmModel realm, String providerId) {
         AuthenticationSessionModel authSession = session.getContext().getAuthenticationSession();
-        return authSession != null && authSession.getExecutionStatus().entrySet().stream()
-                .filter(status -> status.getValue() == AuthenticationSessionModel.ExecutionStatus.SETUP_REQUIRED)
-                .map(status -> realm.getAuthenticationExecutionById(status.getKey()))
-                .filter(execution -> execution != null && providerId.equals(execution.getAuthenticator()))
-                .anyMatch(execution -> realm.getAuthenticationExecutionsStream(execution.getParentFlow())
-                        .anyMatch(sibling -> LEVEL_CONDITION.equals(sibling.getAuthenticator())));
+        return authSession != null
+                && authSession.getExecutionStatus().entrySet().stream()
+                        .filter(status ->
+                                status.getValue() == AuthenticationSessionModel.ExecutionStatus.SETUP_REQUIRED)
+                        .map(status -> realm.getAuthenticationExecutionById(status.getKey()))
+                        .filter(execution -> execution != null && providerId.equals(execution.getAuthenticator()))
+                        .anyMatch(execution -> realm.getAuthenticationExecutionsStream(execution.getParentFlow())
+                                .anyMatch(sibling -> LEVEL_CONDITION.equals(sibling.getAuthenticator())));
     }
 
     /** The id of Keycloak's "Condition - Level of Authentication". */
     private static final String LEVEL_CONDITION = "conditional-level-of-authentication";
 
-    private static Map<String, String> forCurrentFlow(KeycloakSession session, RealmModel realm, String providerId, boolean directGrant) {
+    private static Map<String, String> forCurrentFlow(
+            KeycloakSession session, RealmModel realm, String providerId, boolean directGrant) {
         AuthenticationFlowModel flow = currentFlow(session, realm, directGrant);
-        Map<String, String> config = flow == null ? Map.of() : find(realm, flow.getId(), providerId).orElse(Map.of());
-        LOG.debugf("Step %s in flow %s has configuration %s", providerId, flow == null ? null : flow.getAlias(), config);
+        Map<String, String> config =
+                flow == null ? Map.of() : find(realm, flow.getId(), providerId).orElse(Map.of());
+        LOG.debugf(
+                "Step %s in flow %s has configuration %s", providerId, flow == null ? null : flow.getAlias(), config);
         return config;
     }
 
@@ -84,7 +91,9 @@ final class ExecutionConfigLookup {
                     : AuthenticationFlowResolver.resolveBrowserFlow(authSession);
         }
         ClientModel client = session.getContext().getClient();
-        String binding = directGrant ? AuthenticationFlowBindings.DIRECT_GRANT_BINDING : AuthenticationFlowBindings.BROWSER_BINDING;
+        String binding = directGrant
+                ? AuthenticationFlowBindings.DIRECT_GRANT_BINDING
+                : AuthenticationFlowBindings.BROWSER_BINDING;
         String override = client == null ? null : client.getAuthenticationFlowBindingOverride(binding);
         AuthenticationFlowModel realmFlow = directGrant ? realm.getDirectGrantFlow() : realm.getBrowserFlow();
         return override != null ? realm.getAuthenticationFlowById(override) : realmFlow;
@@ -100,13 +109,14 @@ final class ExecutionConfigLookup {
                 .findFirst();
     }
 
-    private static Optional<Map<String, String>> configOf(RealmModel realm, AuthenticationExecutionModel execution,
-                                                          String providerId) {
+    private static Optional<Map<String, String>> configOf(
+            RealmModel realm, AuthenticationExecutionModel execution, String providerId) {
         if (!providerId.equals(execution.getAuthenticator())) {
             return Optional.empty();
         }
         AuthenticatorConfigModel config = execution.getAuthenticatorConfig() == null
-                ? null : realm.getAuthenticatorConfigById(execution.getAuthenticatorConfig());
+                ? null
+                : realm.getAuthenticatorConfigById(execution.getAuthenticatorConfig());
         return Optional.of(config == null || config.getConfig() == null ? Map.of() : config.getConfig());
     }
 }

@@ -32,8 +32,7 @@ public final class FlowCoverage {
 
     private static final Logger LOG = Logger.getLogger(FlowCoverage.class);
 
-    private FlowCoverage() {
-    }
+    private FlowCoverage() {}
 
     /** Logs a warning for each realm with gaps, naming every flow; realms without our step at all are not ours to judge. */
     static void warnAboutGaps(KeycloakSession session) {
@@ -44,8 +43,10 @@ public final class FlowCoverage {
             }
             List<Gap> gaps = gaps(session, realm);
             if (!gaps.isEmpty()) {
-                LOG.warnf("Realm %s: users with 2FA can log in without their second factor through %s. Add the 2FA step "
-                        + "to these flows (see the README's setup).", realm.getName(),
+                LOG.warnf(
+                        "Realm %s: users with 2FA can log in without their second factor through %s. Add the 2FA step "
+                                + "to these flows (see the README's setup).",
+                        realm.getName(),
                         String.join("; ", gaps.stream().map(Gap::toString).toList()));
             }
         });
@@ -53,47 +54,79 @@ public final class FlowCoverage {
 
     /** Whether any flow of the realm has our step: only then can its users have 2FA to skip. */
     private static boolean usesTwoFactor(RealmModel realm) {
-        return realm.getAuthenticationFlowsStream().anyMatch(flow -> realm.getAuthenticationExecutionsStream(flow.getId())
-                .anyMatch(execution -> TotpAuthenticatorFactory.PROVIDER_ID.equals(execution.getAuthenticator())
-                        || DirectGrantTwoFactorAuthenticatorFactory.PROVIDER_ID.equals(execution.getAuthenticator())));
+        return realm.getAuthenticationFlowsStream()
+                .anyMatch(flow -> realm.getAuthenticationExecutionsStream(flow.getId())
+                        .anyMatch(execution -> TotpAuthenticatorFactory.PROVIDER_ID.equals(execution.getAuthenticator())
+                                || DirectGrantTwoFactorAuthenticatorFactory.PROVIDER_ID.equals(
+                                        execution.getAuthenticator())));
     }
 
     /** The realm's gaps; {@code session}'s context must be the realm (identity providers are looked up through it). */
     public static List<Gap> gaps(KeycloakSession session, RealmModel realm) {
         List<Gap> gaps = new ArrayList<>();
         check(realm, realm.getBrowserFlow(), TotpAuthenticatorFactory.PROVIDER_ID, "browser login", gaps);
-        List<ClientModel> clients = realm.getClientsStream().filter(ClientModel::isEnabled).toList();
+        List<ClientModel> clients =
+                realm.getClientsStream().filter(ClientModel::isEnabled).toList();
         for (ClientModel client : clients) {
-            flowOverride(realm, client, AuthenticationFlowBindings.BROWSER_BINDING).ifPresent(flow ->
-                    check(realm, flow, TotpAuthenticatorFactory.PROVIDER_ID, "browser login of client " + client.getClientId(), gaps));
+            flowOverride(realm, client, AuthenticationFlowBindings.BROWSER_BINDING)
+                    .ifPresent(flow -> check(
+                            realm,
+                            flow,
+                            TotpAuthenticatorFactory.PROVIDER_ID,
+                            "browser login of client " + client.getClientId(),
+                            gaps));
         }
-        for (ClientModel client : clients.stream().filter(ClientModel::isDirectAccessGrantsEnabled).toList()) {
+        for (ClientModel client : clients.stream()
+                .filter(ClientModel::isDirectAccessGrantsEnabled)
+                .toList()) {
             AuthenticationFlowModel flow = flowOverride(realm, client, AuthenticationFlowBindings.DIRECT_GRANT_BINDING)
                     .orElse(realm.getDirectGrantFlow());
-            check(realm, flow, DirectGrantTwoFactorAuthenticatorFactory.PROVIDER_ID, "direct grant of client " + client.getClientId(), gaps);
+            check(
+                    realm,
+                    flow,
+                    DirectGrantTwoFactorAuthenticatorFactory.PROVIDER_ID,
+                    "direct grant of client " + client.getClientId(),
+                    gaps);
         }
         if (realm.isResetPasswordAllowed()) {
-            check(realm, realm.getResetCredentialsFlow(), TotpAuthenticatorFactory.PROVIDER_ID, "forgot password", gaps);
+            check(
+                    realm,
+                    realm.getResetCredentialsFlow(),
+                    TotpAuthenticatorFactory.PROVIDER_ID,
+                    "forgot password",
+                    gaps);
         }
-        session.identityProviders().getAllStream().filter(IdentityProviderModel::isEnabled).forEach(provider -> {
-            String flowId = provider.getPostBrokerLoginFlowId();
-            AuthenticationFlowModel flow = flowId == null ? null : realm.getAuthenticationFlowById(flowId);
-            if (flow == null) {
-                gaps.add(new Gap(null, "post login flow of identity provider " + provider.getAlias(),
-                        "a user with 2FA who logs in through it is never asked for a code"));
-            } else {
-                check(realm, flow, TotpAuthenticatorFactory.PROVIDER_ID, "post login flow of identity provider " + provider.getAlias(), gaps);
-            }
-        });
+        session.identityProviders()
+                .getAllStream()
+                .filter(IdentityProviderModel::isEnabled)
+                .forEach(provider -> {
+                    String flowId = provider.getPostBrokerLoginFlowId();
+                    AuthenticationFlowModel flow = flowId == null ? null : realm.getAuthenticationFlowById(flowId);
+                    if (flow == null) {
+                        gaps.add(new Gap(
+                                null,
+                                "post login flow of identity provider " + provider.getAlias(),
+                                "a user with 2FA who logs in through it is never asked for a code"));
+                    } else {
+                        check(
+                                realm,
+                                flow,
+                                TotpAuthenticatorFactory.PROVIDER_ID,
+                                "post login flow of identity provider " + provider.getAlias(),
+                                gaps);
+                    }
+                });
         return gaps;
     }
 
-    private static Optional<AuthenticationFlowModel> flowOverride(RealmModel realm, ClientModel client, String binding) {
+    private static Optional<AuthenticationFlowModel> flowOverride(
+            RealmModel realm, ClientModel client, String binding) {
         String id = client.getAuthenticationFlowBindingOverride(binding);
         return Optional.ofNullable(id == null ? null : realm.getAuthenticationFlowById(id));
     }
 
-    private static void check(RealmModel realm, AuthenticationFlowModel flow, String stepId, String boundTo, List<Gap> gaps) {
+    private static void check(
+            RealmModel realm, AuthenticationFlowModel flow, String stepId, String boundTo, List<Gap> gaps) {
         if (flow != null && !contains(realm, flow.getId(), stepId)) {
             gaps.add(new Gap(flow.getAlias(), boundTo, "it has no enabled step " + stepId));
         }

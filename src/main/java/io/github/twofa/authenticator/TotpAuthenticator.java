@@ -42,8 +42,10 @@ public class TotpAuthenticator extends TwoFactorStep {
         OptionalLong wait = lockedOut(context);
         if (wait.isPresent()) {
             boolean backup = form.containsKey(BACKUP_CODE_FIELD) || form.containsKey("use-backup-code");
-            context.forceChallenge(backup ? backupCodeForm(context, lockedMessage(BACKUP_CODE_FIELD, wait.getAsLong()))
-                    : codeForm(context, lockedMessage(CODE_FIELD, wait.getAsLong())));
+            context.forceChallenge(
+                    backup
+                            ? backupCodeForm(context, lockedMessage(BACKUP_CODE_FIELD, wait.getAsLong()))
+                            : codeForm(context, lockedMessage(CODE_FIELD, wait.getAsLong())));
             return;
         }
         if (form.containsKey("use-backup-code")) {
@@ -82,7 +84,11 @@ public class TotpAuthenticator extends TwoFactorStep {
     }
 
     private void checkBackupCode(AuthenticationFlowContext context, String input) {
-        accepted(context, CodeField.BACKUP, input, () -> SecondFactor.checkBackupCode(context.getSession(), context.getUser(), input))
+        accepted(
+                        context,
+                        CodeField.BACKUP,
+                        input,
+                        () -> SecondFactor.checkBackupCode(context.getSession(), context.getUser(), input))
                 .ifPresent(check -> letIn(context, check));
     }
 
@@ -97,7 +103,8 @@ public class TotpAuthenticator extends TwoFactorStep {
             context.getAuthenticationSession().addRequiredAction(ProviderIds.TOTP_SETUP);
         }
         check.backupCodesRemaining().ifPresent(remaining -> {
-            context.getAuthenticationSession().setAuthNote(ProviderIds.BACKUP_CODES_REMAINING_NOTE, String.valueOf(remaining));
+            context.getAuthenticationSession()
+                    .setAuthNote(ProviderIds.BACKUP_CODES_REMAINING_NOTE, String.valueOf(remaining));
             if (remaining == 0) {
                 context.getUser().addRequiredAction(ProviderIds.BACKUP_CODES);
             } else {
@@ -111,8 +118,8 @@ public class TotpAuthenticator extends TwoFactorStep {
      * Checks what was typed into {@code field} under the attempt limit; answers every outcome but acceptance with
      * the field's page and message (missing, locked out, not a code, wrong), and returns the accepted check.
      */
-    private Optional<SecondFactor.Check> accepted(AuthenticationFlowContext context, CodeField field, String input,
-                                                  Supplier<SecondFactor.Check> checker) {
+    private Optional<SecondFactor.Check> accepted(
+            AuthenticationFlowContext context, CodeField field, String input, Supplier<SecondFactor.Check> checker) {
         if (input == null || input.isBlank()) {
             context.forceChallenge(page(context, field, new FormMessage(field.name, field.missing)));
             return Optional.empty();
@@ -139,8 +146,14 @@ public class TotpAuthenticator extends TwoFactorStep {
         if (!check.accepted()) {
             refuse(context, check);
             OptionalLong lockout = outcome.get().lockout();
-            context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, page(context, field, lockout.isPresent()
-                    ? lockedMessage(field.name, lockout.getAsLong()) : new FormMessage(field.name, invalidMessage(field, check))));
+            context.failureChallenge(
+                    AuthenticationFlowError.INVALID_CREDENTIALS,
+                    page(
+                            context,
+                            field,
+                            lockout.isPresent()
+                                    ? lockedMessage(field.name, lockout.getAsLong())
+                                    : new FormMessage(field.name, invalidMessage(field, check))));
             return Optional.empty();
         }
         return Optional.of(check);
@@ -152,12 +165,16 @@ public class TotpAuthenticator extends TwoFactorStep {
     }
 
     private static boolean hasBackupCodes(AuthenticationFlowContext context) {
-        return BackupCodesCredentialProvider.of(context.getSession()).current(context.getUser()).isPresent();
+        return BackupCodesCredentialProvider.of(context.getSession())
+                .current(context.getUser())
+                .isPresent();
     }
 
     /** A wrong backup code typed into the code page's field is told as one, so the user does not wait for the app. */
     private static String invalidMessage(CodeField field, SecondFactor.Check check) {
-        return BackupCodesCredentialModel.TYPE.equals(check.credentialType()) ? CodeField.BACKUP.invalid : field.invalid;
+        return BackupCodesCredentialModel.TYPE.equals(check.credentialType())
+                ? CodeField.BACKUP.invalid
+                : field.invalid;
     }
 
     private Response page(AuthenticationFlowContext context, CodeField field, FormMessage error) {
@@ -183,8 +200,11 @@ public class TotpAuthenticator extends TwoFactorStep {
         if (error == null) {
             return form;
         }
-        return form.addError(error).setStatus(LOCKED_OUT_KEY.equals(error.getMessage())
-                ? Response.Status.TOO_MANY_REQUESTS : Response.Status.BAD_REQUEST);
+        return form.addError(error)
+                .setStatus(
+                        LOCKED_OUT_KEY.equals(error.getMessage())
+                                ? Response.Status.TOO_MANY_REQUESTS
+                                : Response.Status.BAD_REQUEST);
     }
 
     @Override

@@ -29,21 +29,25 @@ public class TotpAuthenticatorFactory implements AuthenticatorFactory {
 
     private static List<ProviderConfigProperty> enrolmentConfig() {
         return ProviderConfigurationBuilder.create()
-            .property().name(EnrolmentPolicy.CONFIG_POLICY)
-            .label("Users without 2FA")
-            .helpText("require: they must set up 2FA before the login completes. skip: they log in with the "
-                    + "password alone. require-for-role: only users with the role below must set it up.")
-            .type(ProviderConfigProperty.LIST_TYPE)
-            .options(Arrays.stream(EnrolmentPolicy.values()).map(EnrolmentPolicy::configValue).toList())
-            .defaultValue(EnrolmentPolicy.REQUIRE.configValue())
-            .add()
-            .property().name(EnrolmentPolicy.CONFIG_ROLE)
-            .label("Role that requires 2FA")
-            .helpText("With require-for-role: users holding this role (directly, through a group or a composite) "
-                    + "must set up 2FA.")
-            .type(ProviderConfigProperty.ROLE_TYPE)
-            .add()
-            .build();
+                .property()
+                .name(EnrolmentPolicy.CONFIG_POLICY)
+                .label("Users without 2FA")
+                .helpText("require: they must set up 2FA before the login completes. skip: they log in with the "
+                        + "password alone. require-for-role: only users with the role below must set it up.")
+                .type(ProviderConfigProperty.LIST_TYPE)
+                .options(Arrays.stream(EnrolmentPolicy.values())
+                        .map(EnrolmentPolicy::configValue)
+                        .toList())
+                .defaultValue(EnrolmentPolicy.REQUIRE.configValue())
+                .add()
+                .property()
+                .name(EnrolmentPolicy.CONFIG_ROLE)
+                .label("Role that requires 2FA")
+                .helpText("With require-for-role: users holding this role (directly, through a group or a composite) "
+                        + "must set up 2FA.")
+                .type(ProviderConfigProperty.ROLE_TYPE)
+                .add()
+                .build();
     }
 
     @Override
@@ -84,10 +88,11 @@ public class TotpAuthenticatorFactory implements AuthenticatorFactory {
 
     @Override
     public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
-        return new AuthenticationExecutionModel.Requirement[]{
-                AuthenticationExecutionModel.Requirement.REQUIRED,
-                AuthenticationExecutionModel.Requirement.ALTERNATIVE,
-                AuthenticationExecutionModel.Requirement.DISABLED};
+        return new AuthenticationExecutionModel.Requirement[] {
+            AuthenticationExecutionModel.Requirement.REQUIRED,
+            AuthenticationExecutionModel.Requirement.ALTERNATIVE,
+            AuthenticationExecutionModel.Requirement.DISABLED
+        };
     }
 
     @Override
@@ -101,8 +106,7 @@ public class TotpAuthenticatorFactory implements AuthenticatorFactory {
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
+    public void init(Config.Scope config) {}
 
     /** Once the database is ready, every realm whose flows let a user with 2FA in without the code is named in the log. */
     @Override
@@ -117,6 +121,5 @@ public class TotpAuthenticatorFactory implements AuthenticatorFactory {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -55,13 +55,15 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
 
     @Override
     public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-        List<Map<String, String>> configs = ExecutionConfigLookup.forStepsNeedingSetUp(session, realm, providerId(), isDirectGrant());
-        boolean required = configs.stream().anyMatch(config -> EnrolmentPolicy.fromConfig(config).requiresEnrolment(realm, user, config))
+        List<Map<String, String>> configs =
+                ExecutionConfigLookup.forStepsNeedingSetUp(session, realm, providerId(), isDirectGrant());
+        boolean required = configs.stream()
+                        .anyMatch(config -> EnrolmentPolicy.fromConfig(config).requiresEnrolment(realm, user, config))
                 || ExecutionConfigLookup.isInStepUpFlow(session, realm, providerId());
-        LOG.debugf("User %s has no 2FA; step %s with settings %s: enrolment %s", user.getId(), providerId(), configs,
-                required ? "required" : "skipped");
-        if (required
-                && user.getRequiredActionsStream().noneMatch(ProviderIds.TOTP_SETUP::equals)) {
+        LOG.debugf(
+                "User %s has no 2FA; step %s with settings %s: enrolment %s",
+                user.getId(), providerId(), configs, required ? "required" : "skipped");
+        if (required && user.getRequiredActionsStream().noneMatch(ProviderIds.TOTP_SETUP::equals)) {
             user.addRequiredAction(ProviderIds.TOTP_SETUP);
         }
     }
@@ -86,10 +88,13 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
      * (for which the event error is set); empty if the user may try.
      */
     static OptionalLong lockedOut(AuthenticationFlowContext context) {
-        OptionalLong own = limiter(context).lockedForSeconds(context.getRealm().getId(), context.getUser().getId());
+        OptionalLong own = limiter(context)
+                .lockedForSeconds(context.getRealm().getId(), context.getUser().getId());
         String keycloakLockout = AuthenticatorUtils.getDisabledByBruteForceEventError(context, context.getUser());
         if (own.isPresent() || keycloakLockout != null) {
-            context.getEvent().user(context.getUser()).error(keycloakLockout != null ? keycloakLockout : Errors.USER_TEMPORARILY_DISABLED);
+            context.getEvent()
+                    .user(context.getUser())
+                    .error(keycloakLockout != null ? keycloakLockout : Errors.USER_TEMPORARILY_DISABLED);
             return OptionalLong.of(own.orElse(context.getRealm().getWaitIncrementSeconds()));
         }
         return OptionalLong.empty();
@@ -99,10 +104,19 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
      * Checks a second factor under the extension's attempt limit; empty, without checking, when the limit allows no
      * attempt now (see {@link #secondsToWait}). A lockout this check started is recorded as an event.
      */
-    static Optional<SecondFactor.Limited> checkUnderLimit(AuthenticationFlowContext context, Supplier<SecondFactor.Check> checker) {
-        Optional<SecondFactor.Limited> limited = TwoFactorService.of(context.getSession()).checkUnderLimit(limiter(context),
-                context.getRealm(), context.getUser(), checker, () -> AuditEvents.event(context.getSession(),
-                        context.getRealm(), context.getUser(), context.getAuthenticationSession().getClient()));
+    static Optional<SecondFactor.Limited> checkUnderLimit(
+            AuthenticationFlowContext context, Supplier<SecondFactor.Check> checker) {
+        Optional<SecondFactor.Limited> limited = TwoFactorService.of(context.getSession())
+                .checkUnderLimit(
+                        limiter(context),
+                        context.getRealm(),
+                        context.getUser(),
+                        checker,
+                        () -> AuditEvents.event(
+                                context.getSession(),
+                                context.getRealm(),
+                                context.getUser(),
+                                context.getAuthenticationSession().getClient()));
         if (limited.isEmpty()) {
             context.getEvent().user(context.getUser()).error(Errors.USER_TEMPORARILY_DISABLED);
         }
@@ -110,7 +124,8 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
     }
 
     static long secondsToWait(AuthenticationFlowContext context) {
-        return limiter(context).secondsToWait(context.getRealm().getId(), context.getUser().getId());
+        return limiter(context)
+                .secondsToWait(context.getRealm().getId(), context.getUser().getId());
     }
 
     /**
@@ -121,8 +136,13 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
         check.describe(context.getEvent().user(context.getUser())).error(Errors.INVALID_USER_CREDENTIALS);
         RealmModel realm = context.getRealm();
         if (realm.isBruteForceProtected() && !isPasswordReset(context)) {
-            context.getProtector().failedLogin(realm, context.getUser(), context.getConnection(),
-                    context.getSession().getContext().getUri(), Set.of(OTPCredentialModel.TYPE));
+            context.getProtector()
+                    .failedLogin(
+                            realm,
+                            context.getUser(),
+                            context.getConnection(),
+                            context.getSession().getContext().getUri(),
+                            Set.of(OTPCredentialModel.TYPE));
         }
     }
 
@@ -139,9 +159,13 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
 
     /** Records that the user's authenticator cannot be checked: its stored key was refused (see the server log). */
     static void unreadable(AuthenticationFlowContext context) {
-        context.getEvent().clone().user(context.getUser())
+        context.getEvent()
+                .clone()
+                .user(context.getUser())
                 .detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
-                .detail(Details.REASON, "stored key refused: moved, restored, sealed with an untrusted key, or its key is gone")
+                .detail(
+                        Details.REASON,
+                        "stored key refused: moved, restored, sealed with an untrusted key, or its key is gone")
                 .error(SECRET_UNREADABLE);
     }
 
@@ -161,8 +185,6 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
         return LoginActionsService.RESET_CREDENTIALS_PATH.equals(context.getFlowPath());
     }
 
-
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

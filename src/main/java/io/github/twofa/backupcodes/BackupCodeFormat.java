@@ -17,8 +17,7 @@ public final class BackupCodeFormat {
     private static final int MAX_INPUT_LENGTH = 64;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private BackupCodeFormat() {
-    }
+    private BackupCodeFormat() {}
 
     /** {@code count} distinct codes in their canonical form (no dash). */
     public static List<String> generate(int count) {

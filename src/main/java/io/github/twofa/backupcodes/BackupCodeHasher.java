@@ -20,8 +20,7 @@ public final class BackupCodeHasher {
     private static final int HASH_BITS = 256;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private BackupCodeHasher() {
-    }
+    private BackupCodeHasher() {}
 
     public static byte[] newSalt() {
         byte[] salt = new byte[SALT_BYTES];
@@ -52,5 +51,4 @@ public final class BackupCodeHasher {
         }
         return found < 0 ? OptionalInt.empty() : OptionalInt.of(found);
     }
-
 }

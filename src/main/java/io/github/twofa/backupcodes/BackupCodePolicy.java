@@ -15,7 +15,8 @@ public record BackupCodePolicy(int count, int lowThreshold, int iterations) {
     public static final int DEFAULT_COUNT = 10;
     public static final int DEFAULT_LOW_THRESHOLD = 3;
     public static final int DEFAULT_ITERATIONS = 20_000;
-    public static final BackupCodePolicy DEFAULT = new BackupCodePolicy(DEFAULT_COUNT, DEFAULT_LOW_THRESHOLD, DEFAULT_ITERATIONS);
+    public static final BackupCodePolicy DEFAULT =
+            new BackupCodePolicy(DEFAULT_COUNT, DEFAULT_LOW_THRESHOLD, DEFAULT_ITERATIONS);
 
     public BackupCodePolicy {
         if (count < 5 || count > 20) {

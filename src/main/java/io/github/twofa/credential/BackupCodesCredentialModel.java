@@ -32,7 +32,8 @@ public class BackupCodesCredentialModel extends CredentialModel {
                 .toList();
         long now = Time.currentTimeMillis();
         BackupCodesCredentialModel model = new BackupCodesCredentialModel(
-                new BackupCodesCredentialData(hashes.size(), hashes.size(), now, BackupCodeHasher.ALGORITHM, iterations),
+                new BackupCodesCredentialData(
+                        hashes.size(), hashes.size(), now, BackupCodeHasher.ALGORITHM, iterations),
                 new BackupCodesSecretData(Base64.getEncoder().encodeToString(salt), hashes));
         model.setType(TYPE);
         model.setCreatedDate(now);
@@ -41,9 +42,11 @@ public class BackupCodesCredentialModel extends CredentialModel {
     }
 
     public static BackupCodesCredentialModel createFromCredentialModel(CredentialModel stored) {
-        return StoredCredentialProvider.withStoredFields(stored, new BackupCodesCredentialModel(
-                CredentialJson.read(stored.getCredentialData(), BackupCodesCredentialData.class),
-                CredentialJson.read(stored.getSecretData(), BackupCodesSecretData.class)));
+        return StoredCredentialProvider.withStoredFields(
+                stored,
+                new BackupCodesCredentialModel(
+                        CredentialJson.read(stored.getCredentialData(), BackupCodesCredentialData.class),
+                        CredentialJson.read(stored.getSecretData(), BackupCodesSecretData.class)));
     }
 
     public BackupCodesCredentialData getBackupCodesData() {
@@ -51,30 +54,36 @@ public class BackupCodesCredentialModel extends CredentialModel {
     }
 
     public int remaining() {
-        return secretData.getHashes().size();
+        return secretData.hashes().size();
     }
 
     public byte[] salt() {
-        return Base64.getDecoder().decode(secretData.getSalt());
+        return Base64.getDecoder().decode(secretData.salt());
     }
 
     public List<byte[]> hashes() {
-        return secretData.getHashes().stream().map(Base64.getDecoder()::decode).toList();
+        return secretData.hashes().stream().map(Base64.getDecoder()::decode).toList();
     }
 
     /** The stored hash at {@code index}, as it is stored: the key under which its single use is claimed. */
     public String storedHash(int index) {
-        return secretData.getHashes().get(index);
+        return secretData.hashes().get(index);
     }
 
     /** The set without the codes whose stored hashes {@code used} accepts. */
     public BackupCodesCredentialModel withoutCodes(Predicate<String> used) {
-        List<String> left = new ArrayList<>(secretData.getHashes());
+        List<String> left = new ArrayList<>(secretData.hashes());
         left.removeIf(used);
-        BackupCodesCredentialModel model = StoredCredentialProvider.withStoredFields(this, new BackupCodesCredentialModel(
-                new BackupCodesCredentialData(credentialData.getTotal(), left.size(), credentialData.getGeneratedAt(),
-                        credentialData.getAlgorithm(), credentialData.getIterations()),
-                new BackupCodesSecretData(secretData.getSalt(), left)));
+        BackupCodesCredentialModel model = StoredCredentialProvider.withStoredFields(
+                this,
+                new BackupCodesCredentialModel(
+                        new BackupCodesCredentialData(
+                                credentialData.total(),
+                                left.size(),
+                                credentialData.generatedAt(),
+                                credentialData.algorithm(),
+                                credentialData.iterations()),
+                        new BackupCodesSecretData(secretData.salt(), left)));
         model.writeJson();
         return model;
     }

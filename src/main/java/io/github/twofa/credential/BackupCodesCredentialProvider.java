@@ -39,7 +39,8 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
 
     /** The session's instance of this provider. */
     public static BackupCodesCredentialProvider of(KeycloakSession session) {
-        return (BackupCodesCredentialProvider) session.getProvider(CredentialProvider.class, BackupCodesCredentialProviderFactory.PROVIDER_ID);
+        return (BackupCodesCredentialProvider)
+                session.getProvider(CredentialProvider.class, BackupCodesCredentialProviderFactory.PROVIDER_ID);
     }
 
     public BackupCodesCredentialProvider(KeycloakSession session) {
@@ -53,10 +54,14 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
      * from the page that shows them, the only place they exist.
      */
     public NewCodes storeCodes(RealmModel realm, UserModel user, List<String> codes, int iterations) {
-        List<CredentialModel> old = user.credentialManager().getStoredCredentialsByTypeStream(BackupCodesCredentialModel.TYPE).toList();
+        List<CredentialModel> old = user.credentialManager()
+                .getStoredCredentialsByTypeStream(BackupCodesCredentialModel.TYPE)
+                .toList();
         CredentialModel created = createCredential(realm, user, BackupCodesCredentialModel.create(codes, iterations));
         old.forEach(credential -> user.credentialManager().removeStoredCredentialById(credential.getId()));
-        LOG.debugf("New set %s of %d backup codes for user %s replaces %d older", created.getId(), codes.size(), user.getId(), old.size());
+        LOG.debugf(
+                "New set %s of %d backup codes for user %s replaces %d older",
+                created.getId(), codes.size(), user.getId(), old.size());
         return new NewCodes(created.getId(), codes, !old.isEmpty());
     }
 
@@ -68,13 +73,16 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
 
         @Override
         public String toString() {
-            return "NewCodes[credentialId=" + credentialId + ", " + codes.size() + " codes, replacedOlderSet=" + replacedOlderSet + "]";
+            return "NewCodes[credentialId=" + credentialId + ", " + codes.size() + " codes, replacedOlderSet="
+                    + replacedOlderSet + "]";
         }
     }
 
     public Optional<BackupCodesCredentialModel> current(UserModel user) {
-        return user.credentialManager().getStoredCredentialsByTypeStream(BackupCodesCredentialModel.TYPE)
-                .findFirst().map(BackupCodesCredentialModel::createFromCredentialModel);
+        return user.credentialManager()
+                .getStoredCredentialsByTypeStream(BackupCodesCredentialModel.TYPE)
+                .findFirst()
+                .map(BackupCodesCredentialModel::createFromCredentialModel);
     }
 
     /**
@@ -106,23 +114,30 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
         if (code.isEmpty()) {
             return Use.REFUSED;
         }
-        byte[] derived = BackupCodeHasher.hash(code.get(), set.salt(), set.getBackupCodesData().getIterations());
+        byte[] derived = BackupCodeHasher.hash(
+                code.get(), set.salt(), set.getBackupCodesData().iterations());
         if (!RequestLock.holdUntilRequestEnds(session, "twofa-backup-code-set:" + set.getId(), SET_LOCK_WAIT_MILLIS)) {
             return Use.BUSY;
         }
-        Optional<BackupCodesCredentialModel> fresh = JpaConnection.reread(session, set).map(BackupCodesCredentialModel::createFromCredentialModel);
+        Optional<BackupCodesCredentialModel> fresh =
+                JpaConnection.reread(session, set).map(BackupCodesCredentialModel::createFromCredentialModel);
         if (fresh.isEmpty()) {
             return Use.REFUSED;
         }
         BackupCodesCredentialModel current = fresh.get();
         OptionalInt index = BackupCodeHasher.indexOf(derived, current.hashes());
-        if (index.isEmpty() || !session.singleUseObjects().putIfAbsent(claimKey(current, current.storedHash(index.getAsInt())), CLAIM_LIFESPAN_SECONDS)) {
+        if (index.isEmpty()
+                || !session.singleUseObjects()
+                        .putIfAbsent(claimKey(current, current.storedHash(index.getAsInt())), CLAIM_LIFESPAN_SECONDS)) {
             return Use.REFUSED;
         }
         // Every claimed code goes, not only this one: one whose request claimed it and then failed must not come back.
-        BackupCodesCredentialModel left = current.withoutCodes(hash -> session.singleUseObjects().contains(claimKey(current, hash)));
+        BackupCodesCredentialModel left =
+                current.withoutCodes(hash -> session.singleUseObjects().contains(claimKey(current, hash)));
         user.credentialManager().updateStoredCredential(left);
-        LOG.debugf("Backup code %d of set %s of user %s used; %d left", index.getAsInt() + 1, set.getId(), user.getId(), left.remaining());
+        LOG.debugf(
+                "Backup code %d of set %s of user %s used; %d left",
+                index.getAsInt() + 1, set.getId(), user.getId(), left.remaining());
         return new Use(true, left.remaining(), false);
     }
 
@@ -132,7 +147,8 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
 
     @Override
     public boolean isValid(RealmModel realm, UserModel user, CredentialInput input) {
-        return supportsCredentialType(input.getType()) && consume(user, input.getChallengeResponse()).accepted();
+        return supportsCredentialType(input.getType())
+                && consume(user, input.getChallengeResponse()).accepted();
     }
 
     @Override
@@ -157,11 +173,14 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
 
     /** Shown by the account console: how many codes are left, and a warning when few are. */
     @Override
-    public CredentialMetadata getCredentialMetadata(BackupCodesCredentialModel credential, CredentialTypeMetadata typeMetadata) {
+    public CredentialMetadata getCredentialMetadata(
+            BackupCodesCredentialModel credential, CredentialTypeMetadata typeMetadata) {
         CredentialMetadata metadata = new CredentialMetadata();
         int remaining = credential.remaining();
-        metadata.setInfoMessage("twofa-backup-codes-remaining", String.valueOf(remaining),
-                String.valueOf(credential.getBackupCodesData().getTotal()));
+        metadata.setInfoMessage(
+                "twofa-backup-codes-remaining",
+                String.valueOf(remaining),
+                String.valueOf(credential.getBackupCodesData().total()));
         if (RealmSettings.backupCodePolicy(session.getContext().getRealm()).isLow(remaining)) {
             metadata.setWarningMessageTitle("twofa-backup-codes-low-title", String.valueOf(remaining));
             metadata.setWarningMessageDescription("twofa-backup-codes-low-description");

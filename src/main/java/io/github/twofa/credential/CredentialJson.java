@@ -8,8 +8,7 @@ import org.keycloak.util.JsonSerialization;
 /** Reads and writes the JSON of credential and secret data; stored data that does not parse is a server fault. */
 final class CredentialJson {
 
-    private CredentialJson() {
-    }
+    private CredentialJson() {}
 
     static <T> T read(String json, Class<T> type) {
         try {

@@ -16,13 +16,13 @@ import org.keycloak.provider.Provider;
  */
 public final class JpaConnection {
 
-    private JpaConnection() {
-    }
+    private JpaConnection() {}
 
     @SuppressWarnings("unchecked")
     public static EntityManager entityManager(KeycloakSession session) {
         try {
-            Class<? extends Provider> type = (Class<? extends Provider>) Class.forName("org.keycloak.connections.jpa.JpaConnectionProvider");
+            Class<? extends Provider> type =
+                    (Class<? extends Provider>) Class.forName("org.keycloak.connections.jpa.JpaConnectionProvider");
             Object provider = session.getProvider(type);
             return (EntityManager) type.getMethod("getEntityManager").invoke(provider);
         } catch (ReflectiveOperationException e) {
@@ -50,7 +50,8 @@ public final class JpaConnection {
             fresh.setUserLabel(stored.getUserLabel());
             fresh.setCreatedDate(stored.getCreatedDate());
             fresh.setSecretData((String) entityType.getMethod("getSecretData").invoke(entity));
-            fresh.setCredentialData((String) entityType.getMethod("getCredentialData").invoke(entity));
+            fresh.setCredentialData(
+                    (String) entityType.getMethod("getCredentialData").invoke(entity));
             return Optional.of(fresh);
         } catch (EntityNotFoundException e) {
             return Optional.empty();

@@ -18,10 +18,10 @@ final class RequestLock {
     private static final String HELD = RequestLock.class.getName() + ".held";
     /** Bounds a lock whose holder died (a node stopped mid-request); far longer than any request holds one. */
     private static final long LIFESPAN_SECONDS = 30;
+
     private static final long RETRY_MILLIS = 25;
 
-    private RequestLock() {
-    }
+    private RequestLock() {}
 
     /**
      * Takes {@code key}, waiting up to {@code waitMillis} for another request to let go of it.
@@ -60,7 +60,8 @@ final class RequestLock {
 
             private void release() {
                 heldBySession.remove(key);
-                KeycloakModelUtils.runJobInTransaction(factory, other -> other.singleUseObjects().remove(key));
+                KeycloakModelUtils.runJobInTransaction(
+                        factory, other -> other.singleUseObjects().remove(key));
             }
         });
         return true;

@@ -9,7 +9,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 /** What both of our credential types do alike: they live in Keycloak's user credential store, one type each. */
-abstract class StoredCredentialProvider<T extends CredentialModel> implements CredentialProvider<T>, CredentialInputValidator {
+abstract class StoredCredentialProvider<T extends CredentialModel>
+        implements CredentialProvider<T>, CredentialInputValidator {
 
     private final String type;
     private final Function<CredentialModel, T> fromModel;
@@ -21,7 +22,9 @@ abstract class StoredCredentialProvider<T extends CredentialModel> implements Cr
 
     /** Removes every credential of this type the user has. */
     public void removeAll(UserModel user) {
-        user.credentialManager().getStoredCredentialsByTypeStream(type).toList()
+        user.credentialManager()
+                .getStoredCredentialsByTypeStream(type)
+                .toList()
                 .forEach(credential -> user.credentialManager().removeStoredCredentialById(credential.getId()));
     }
 
@@ -53,7 +56,10 @@ abstract class StoredCredentialProvider<T extends CredentialModel> implements Cr
     @Override
     public boolean isConfiguredFor(RealmModel realm, UserModel user, String credentialType) {
         return supportsCredentialType(credentialType)
-                && user.credentialManager().getStoredCredentialsByTypeStream(credentialType).findAny().isPresent();
+                && user.credentialManager()
+                        .getStoredCredentialsByTypeStream(credentialType)
+                        .findAny()
+                        .isPresent();
     }
 
     /** Copies what Keycloak stores for every credential onto a typed model read from it. */

@@ -1,6 +1,5 @@
 package io.github.twofa.credential;
 
-
 import io.github.twofa.credential.dto.TotpCredentialData;
 import io.github.twofa.credential.dto.TotpSecretData;
 import io.github.twofa.crypto.ProtectedSecret;
@@ -34,13 +33,15 @@ public class TotpCredentialModel extends CredentialModel {
     }
 
     public static TotpCredentialModel createFromCredentialModel(CredentialModel stored) {
-        return StoredCredentialProvider.withStoredFields(stored, new TotpCredentialModel(
-                CredentialJson.read(stored.getCredentialData(), TotpCredentialData.class),
-                CredentialJson.read(stored.getSecretData(), TotpSecretData.class)));
+        return StoredCredentialProvider.withStoredFields(
+                stored,
+                new TotpCredentialModel(
+                        CredentialJson.read(stored.getCredentialData(), TotpCredentialData.class),
+                        CredentialJson.read(stored.getSecretData(), TotpSecretData.class)));
     }
 
     public TotpParameters parameters() {
-        return new TotpParameters(credentialData.getAlgorithm(), credentialData.getDigits(), credentialData.getPeriod());
+        return new TotpParameters(credentialData.algorithm(), credentialData.digits(), credentialData.period());
     }
 
     public TotpCredentialData getTotpCredentialData() {
@@ -48,12 +49,13 @@ public class TotpCredentialModel extends CredentialModel {
     }
 
     public ProtectedSecret protectedSecret() {
-        return new ProtectedSecret(secretData.getKeyRef(), secretData.getEncryptedSecret());
+        return new ProtectedSecret(secretData.keyRef(), secretData.encryptedSecret());
     }
 
     /** The same credential with its key sealed anew (same id, label, parameters). */
     TotpCredentialModel withSecret(ProtectedSecret sealed) {
-        TotpCredentialModel model = StoredCredentialProvider.withStoredFields(this,
+        TotpCredentialModel model = StoredCredentialProvider.withStoredFields(
+                this,
                 new TotpCredentialModel(credentialData, new TotpSecretData(sealed.keyRef(), sealed.ciphertext())));
         model.writeJson();
         return model;
@@ -64,7 +66,7 @@ public class TotpCredentialModel extends CredentialModel {
 
         static StoredSecret read(String secretData) {
             TotpSecretData data = CredentialJson.read(secretData, TotpSecretData.class);
-            return new StoredSecret(new ProtectedSecret(data.getKeyRef(), data.getEncryptedSecret()));
+            return new StoredSecret(new ProtectedSecret(data.keyRef(), data.encryptedSecret()));
         }
     }
 

@@ -3,7 +3,6 @@ package io.github.twofa.credential;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-import io.github.twofa.credential.UsedStepRegistry;
 import io.github.twofa.crypto.SecretBinding;
 import io.github.twofa.crypto.SecretDecryptionException;
 import io.github.twofa.security.SecretProtector;
@@ -38,7 +37,8 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
 
     /** The session's instance of this provider. */
     public static TotpCredentialProvider of(KeycloakSession session) {
-        return (TotpCredentialProvider) session.getProvider(CredentialProvider.class, TotpCredentialProviderFactory.PROVIDER_ID);
+        return (TotpCredentialProvider)
+                session.getProvider(CredentialProvider.class, TotpCredentialProviderFactory.PROVIDER_ID);
     }
 
     public TotpCredentialProvider(KeycloakSession session, SecretProtector protector) {
@@ -48,13 +48,18 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
     }
 
     /** Encrypts the secret and stores it as the user's only TOTP credential. */
-    public CredentialModel enrol(RealmModel realm, UserModel user, TotpSecret secret, TotpParameters parameters,
-                                 String userLabel) {
+    public CredentialModel enrol(
+            RealmModel realm, UserModel user, TotpSecret secret, TotpParameters parameters, String userLabel) {
         removeAll(user);
         // The id is chosen here, not by the store, because the ciphertext is bound to it.
         String credentialId = KeycloakModelUtils.generateId();
-        TotpCredentialModel model = TotpCredentialModel.create(parameters,
-                protector.seal(session, realm, SecretBinding.totpCredential(realm.getId(), user.getId(), credentialId), secret.bytes()),
+        TotpCredentialModel model = TotpCredentialModel.create(
+                parameters,
+                protector.seal(
+                        session,
+                        realm,
+                        SecretBinding.totpCredential(realm.getId(), user.getId(), credentialId),
+                        secret.bytes()),
                 userLabel == null ? DEFAULT_LABEL : userLabel);
         model.setId(credentialId);
         return createCredential(realm, user, model);
@@ -62,7 +67,9 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
 
     /** How a code fared against a stored TOTP credential. */
     public enum Verification {
-        ACCEPTED, REFUSED, BUSY,
+        ACCEPTED,
+        REFUSED,
+        BUSY,
         /** The stored key cannot be trusted or read (moved, restored, planted, or its key is gone): enrol again. */
         UNREADABLE
     }
@@ -87,7 +94,10 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
             return Verification.REFUSED;
         }
         CredentialModel stored = credentialId == null
-                ? user.credentialManager().getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE).findFirst().orElse(null)
+                ? user.credentialManager()
+                        .getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE)
+                        .findFirst()
+                        .orElse(null)
                 : user.credentialManager().getStoredCredentialById(credentialId);
         if (stored == null || !TotpCredentialModel.TYPE.equals(stored.getType())) {
             return Verification.REFUSED;
@@ -105,12 +115,18 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         long now = Time.currentTime();
         OptionalLong step = verifier.matchingStep(secret.get(), code, now);
         if (step.isEmpty()) {
-            LOG.debugf("TOTP credential %s of user %s: no match within +-%d steps", stored.getId(), user.getId(), TotpVerifier.WINDOW);
+            LOG.debugf(
+                    "TOTP credential %s of user %s: no match within +-%d steps",
+                    stored.getId(), user.getId(), TotpVerifier.WINDOW);
             return Verification.REFUSED;
         }
         UsedStepRegistry.Claim claim = claimStep(stored.getId(), credential.parameters(), step.getAsLong(), now);
-        LOG.debugf("TOTP credential %s of user %s: matched step offset %d, %s", stored.getId(), user.getId(),
-                step.getAsLong() - credential.parameters().stepAt(now), claim);
+        LOG.debugf(
+                "TOTP credential %s of user %s: matched step offset %d, %s",
+                stored.getId(),
+                user.getId(),
+                step.getAsLong() - credential.parameters().stepAt(now),
+                claim);
         return switch (claim) {
             case CLAIMED -> Verification.ACCEPTED;
             case REPLAYED -> Verification.REFUSED;
@@ -121,18 +137,26 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
     /** The credential's key, or empty (logged with the reason) when it cannot be trusted or read. */
     private Optional<TotpSecret> secretOf(RealmModel realm, UserModel user, TotpCredentialModel credential) {
         try {
-            return Optional.of(TotpSecret.fromBytes(protector.open(session, realm,
-                    SecretBinding.totpCredential(realm.getId(), user.getId(), credential.getId()), credential.protectedSecret())));
+            return Optional.of(TotpSecret.fromBytes(protector.open(
+                    session,
+                    realm,
+                    SecretBinding.totpCredential(realm.getId(), user.getId(), credential.getId()),
+                    credential.protectedSecret())));
         } catch (SecretDecryptionException e) {
-            LOG.errorf("TOTP credential %s of user %s cannot be used: %s", credential.getId(), user.getId(), e.getMessage());
+            LOG.errorf(
+                    "TOTP credential %s of user %s cannot be used: %s",
+                    credential.getId(), user.getId(), e.getMessage());
             return Optional.empty();
         }
     }
 
     /** Whether the user's authenticator can be checked at all (false: its stored key was refused; see {@link Verification#UNREADABLE}). */
     public boolean isReadable(RealmModel realm, UserModel user) {
-        return user.credentialManager().getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE).findFirst()
-                .map(stored -> secretOf(realm, user, TotpCredentialModel.createFromCredentialModel(stored)).isPresent())
+        return user.credentialManager()
+                .getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE)
+                .findFirst()
+                .map(stored -> secretOf(realm, user, TotpCredentialModel.createFromCredentialModel(stored))
+                        .isPresent())
                 .orElse(true);
     }
 
@@ -145,8 +169,12 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         if (!RequestLock.holdUntilRequestEnds(session, UsedStepRegistry.lockKey(credentialId), 0)) {
             return UsedStepRegistry.Claim.BUSY;
         }
-        return new UsedStepRegistry(session.singleUseObjects()).claim(credentialId, step,
-                parameters.stepAt(now) + TotpVerifier.WINDOW, UsedStepRegistry.lifespanSeconds(parameters.period(), TotpVerifier.WINDOW));
+        return new UsedStepRegistry(session.singleUseObjects())
+                .claim(
+                        credentialId,
+                        step,
+                        parameters.stepAt(now) + TotpVerifier.WINDOW,
+                        UsedStepRegistry.lifespanSeconds(parameters.period(), TotpVerifier.WINDOW));
     }
 
     @Override

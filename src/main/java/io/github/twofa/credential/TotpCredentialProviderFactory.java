@@ -45,8 +45,8 @@ public class TotpCredentialProviderFactory implements CredentialProviderFactory<
     }
 
     private static TotpCredentialProviderFactory of(KeycloakSession session) {
-        return (TotpCredentialProviderFactory) session.getKeycloakSessionFactory()
-                .getProviderFactory(CredentialProvider.class, PROVIDER_ID);
+        return (TotpCredentialProviderFactory)
+                session.getKeycloakSessionFactory().getProviderFactory(CredentialProvider.class, PROVIDER_ID);
     }
 
     /** Once the database is ready: stored keys the server refuses as they are are counted, and migrated if asked. */
@@ -54,7 +54,8 @@ public class TotpCredentialProviderFactory implements CredentialProviderFactory<
     public void postInit(KeycloakSessionFactory factory) {
         factory.register(event -> {
             if (event instanceof PostMigrationEvent) {
-                KeycloakModelUtils.runJobInTransaction(factory, session -> TotpSecretMigration.run(session, protector, migrateSecrets));
+                KeycloakModelUtils.runJobInTransaction(
+                        factory, session -> TotpSecretMigration.run(session, protector, migrateSecrets));
             }
         });
     }
@@ -72,14 +73,20 @@ public class TotpCredentialProviderFactory implements CredentialProviderFactory<
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
         return ProviderConfigurationBuilder.create()
-                .property().name(ENCRYPTION_KEYS).type("string")
+                .property()
+                .name(ENCRYPTION_KEYS)
+                .type("string")
                 .helpText("AES keys that encrypt TOTP secrets, as id:base64Key pairs separated by commas; the first "
                         + "one encrypts, all decrypt. Without it the realm's AES key is used.")
                 .add()
-                .property().name(MIGRATE_SECRETS).type("boolean").defaultValue(false)
+                .property()
+                .name(MIGRATE_SECRETS)
+                .type("boolean")
+                .defaultValue(false)
                 .helpText("At start-up, re-seal TOTP secrets that are sealed with a realm key (while a server key is "
                         + "configured) or in the format before credential binding. Set it once, for one start, when the "
-                        + "database is trusted as it is; such secrets are refused otherwise.").add()
+                        + "database is trusted as it is; such secrets are refused otherwise.")
+                .add()
                 .build();
     }
 }

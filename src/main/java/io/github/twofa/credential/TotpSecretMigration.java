@@ -21,13 +21,15 @@ final class TotpSecretMigration {
 
     private static final Logger LOG = Logger.getLogger(TotpSecretMigration.class);
 
-    private TotpSecretMigration() {
-    }
+    private TotpSecretMigration() {}
 
     static void run(KeycloakSession session, SecretProtector protector, boolean migrate) {
-        List<Object[]> rows = JpaConnection.entityManager(session).createQuery(
-                        "select c.id, c.user.id, c.user.realmId, c.secretData from CredentialEntity c where c.type = :type", Object[].class)
-                .setParameter("type", TotpCredentialModel.TYPE).getResultList();
+        List<Object[]> rows = JpaConnection.entityManager(session)
+                .createQuery(
+                        "select c.id, c.user.id, c.user.realmId, c.secretData from CredentialEntity c where c.type = :type",
+                        Object[].class)
+                .setParameter("type", TotpCredentialModel.TYPE)
+                .getResultList();
         int waiting = 0;
         int migrated = 0;
         for (Object[] row : rows) {
@@ -41,18 +43,22 @@ final class TotpSecretMigration {
             }
         }
         if (migrated > 0) {
-            LOG.infof("Re-sealed %d TOTP secrets under the server key, bound to their credentials (option migrate-secrets); "
-                    + "remove the option now.", migrated);
+            LOG.infof(
+                    "Re-sealed %d TOTP secrets under the server key, bound to their credentials (option migrate-secrets); "
+                            + "remove the option now.",
+                    migrated);
         }
         if (waiting > migrated) {
-            LOG.warnf("%d TOTP credentials are sealed with a realm key or in the format before credential binding, and are "
-                    + "refused: their users must use a backup code and set the app up again. If this database is trusted "
-                    + "as it is now, start once with spi-credential--twofa-totp--migrate-secrets=true to re-seal them.",
+            LOG.warnf(
+                    "%d TOTP credentials are sealed with a realm key or in the format before credential binding, and are "
+                            + "refused: their users must use a backup code and set the app up again. If this database is trusted "
+                            + "as it is now, start once with spi-credential--twofa-totp--migrate-secrets=true to re-seal them.",
                     waiting - migrated);
         }
     }
 
-    private static boolean migrate(KeycloakSession session, SecretProtector protector, String realmId, String userId, String credentialId) {
+    private static boolean migrate(
+            KeycloakSession session, SecretProtector protector, String realmId, String userId, String credentialId) {
         RealmModel realm = session.realms().getRealm(realmId);
         if (realm == null) {
             return false;
@@ -62,14 +68,18 @@ final class TotpSecretMigration {
         if (user == null) {
             return false;
         }
-        TotpCredentialModel credential = TotpCredentialModel.createFromCredentialModel(user.credentialManager().getStoredCredentialById(credentialId));
+        TotpCredentialModel credential = TotpCredentialModel.createFromCredentialModel(
+                user.credentialManager().getStoredCredentialById(credentialId));
         SecretBinding binding = SecretBinding.totpCredential(realmId, userId, credentialId);
         try {
             byte[] secret = protector.openForMigration(session, realm, binding, credential.protectedSecret());
-            user.credentialManager().updateStoredCredential(credential.withSecret(protector.seal(session, realm, binding, secret)));
+            user.credentialManager()
+                    .updateStoredCredential(credential.withSecret(protector.seal(session, realm, binding, secret)));
             return true;
         } catch (SecretDecryptionException | IllegalStateException unreadable) {
-            LOG.warnf("TOTP credential %s of user %s cannot be migrated: %s", credentialId, userId, unreadable.getMessage());
+            LOG.warnf(
+                    "TOTP credential %s of user %s cannot be migrated: %s",
+                    credentialId, userId, unreadable.getMessage());
             return false;
         }
     }

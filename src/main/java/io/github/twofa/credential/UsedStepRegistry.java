@@ -14,7 +14,11 @@ import org.keycloak.models.SingleUseObjectProvider;
 public final class UsedStepRegistry {
 
     /** What became of a claim. */
-    public enum Claim { CLAIMED, REPLAYED, BUSY }
+    public enum Claim {
+        CLAIMED,
+        REPLAYED,
+        BUSY
+    }
 
     private final SingleUseObjectProvider store;
 

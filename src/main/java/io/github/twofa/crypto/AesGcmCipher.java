@@ -19,8 +19,7 @@ public final class AesGcmCipher {
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private AesGcmCipher() {
-    }
+    private AesGcmCipher() {}
 
     public static String encrypt(byte[] plaintext, SecretKey key, byte[] associatedData) {
         byte[] nonce = new byte[NONCE_BYTES];
@@ -30,8 +29,11 @@ public final class AesGcmCipher {
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associatedData);
             byte[] sealed = cipher.doFinal(plaintext);
-            return Base64.getEncoder().encodeToString(ByteBuffer.allocate(NONCE_BYTES + sealed.length)
-                    .put(nonce).put(sealed).array());
+            return Base64.getEncoder()
+                    .encodeToString(ByteBuffer.allocate(NONCE_BYTES + sealed.length)
+                            .put(nonce)
+                            .put(sealed)
+                            .array());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
         }
@@ -49,7 +51,8 @@ public final class AesGcmCipher {
             cipher.updateAAD(associatedData);
             return cipher.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new SecretDecryptionException("stored secret cannot be decrypted: " + e.getClass().getSimpleName());
+            throw new SecretDecryptionException(
+                    "stored secret cannot be decrypted: " + e.getClass().getSimpleName());
         }
     }
 }

@@ -63,7 +63,8 @@ public final class KeyRing {
             throw new IllegalArgumentException("encryption key '" + id + "' is not valid Base64");
         }
         if (key.length != 16 && key.length != 24 && key.length != 32) {
-            throw new IllegalArgumentException("encryption key '" + id + "' must be 16, 24 or 32 bytes, was " + key.length);
+            throw new IllegalArgumentException(
+                    "encryption key '" + id + "' must be 16, 24 or 32 bytes, was " + key.length);
         }
         return key;
     }

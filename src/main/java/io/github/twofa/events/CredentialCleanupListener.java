@@ -43,8 +43,11 @@ public class CredentialCleanupListener implements EventListenerProvider {
     /** The user whose TOTP credential an administrator deleted (admin console or admin REST), if that is the event. */
     static Optional<String> totpRemovedByAdmin(AdminEvent event) {
         String path = event.getResourcePath();
-        if (event.getOperationType() == OperationType.ACTION && event.getError() == null && path != null
-                && path.matches("users/[^/]+/credentials/[^/]+") && isTotp(event.getDetails())) {
+        if (event.getOperationType() == OperationType.ACTION
+                && event.getError() == null
+                && path != null
+                && path.matches("users/[^/]+/credentials/[^/]+")
+                && isTotp(event.getDetails())) {
             return Optional.of(path.split("/")[1]);
         }
         return Optional.empty();
@@ -56,13 +59,13 @@ public class CredentialCleanupListener implements EventListenerProvider {
 
     private void removeBackupCodes(String realmId, String userId) {
         RealmModel realm = session.realms().getRealm(realmId);
-        UserModel user = realm == null || userId == null ? null : session.users().getUserById(realm, userId);
+        UserModel user =
+                realm == null || userId == null ? null : session.users().getUserById(realm, userId);
         if (user != null) {
             BackupCodesCredentialProvider.of(session).removeAll(user);
         }
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -50,8 +50,10 @@ public class EmailNotificationListener implements EventListenerProvider {
         String type = event.getDetails().get(Details.CREDENTIAL_TYPE);
         String action = event.getDetails().get(AuditEvents.ACTION);
         if (event.getType() == EventType.REMOVE_CREDENTIAL && TotpCredentialModel.TYPE.equals(type)) {
-            sendAfterCommit(event.clone(), AuditEvents.Action.ADMIN_RESET.value().equals(action) ? RESET : DISABLED);
-        } else if (event.getType() == EventType.UPDATE_CREDENTIAL && BackupCodesCredentialModel.TYPE.equals(type)
+            sendAfterCommit(
+                    event.clone(), AuditEvents.Action.ADMIN_RESET.value().equals(action) ? RESET : DISABLED);
+        } else if (event.getType() == EventType.UPDATE_CREDENTIAL
+                && BackupCodesCredentialModel.TYPE.equals(type)
                 && AuditEvents.Action.BACKUP_CODES_REGENERATED.value().equals(action)) {
             sendAfterCommit(event.clone(), REGENERATED);
         }
@@ -66,7 +68,10 @@ public class EmailNotificationListener implements EventListenerProvider {
             removal.setTime(event.getTime());
             removal.setRealmId(event.getRealmId());
             removal.setUserId(userId);
-            removal.setIpAddress(event.getAuthDetails() == null ? null : event.getAuthDetails().getIpAddress());
+            removal.setIpAddress(
+                    event.getAuthDetails() == null
+                            ? null
+                            : event.getAuthDetails().getIpAddress());
             sendAfterCommit(removal, RESET);
         });
     }
@@ -78,10 +83,13 @@ public class EmailNotificationListener implements EventListenerProvider {
             @Override
             protected void commitImpl() {
                 try {
-                    KeycloakModelUtils.runJobInTransaction(factory, context, mailSession -> send(mailSession, event, template));
+                    KeycloakModelUtils.runJobInTransaction(
+                            factory, context, mailSession -> send(mailSession, event, template));
                 } catch (RuntimeException e) {
                     // The change is committed already: the answer to the request must not turn into an error.
-                    LOG.warnf("Could not e-mail user %s about a %s event: %s", event.getUserId(), event.getType(), e.toString());
+                    LOG.warnf(
+                            "Could not e-mail user %s about a %s event: %s",
+                            event.getUserId(), event.getType(), e.toString());
                 }
             }
 
@@ -95,15 +103,23 @@ public class EmailNotificationListener implements EventListenerProvider {
     /** Template {@code <name>.ftl} (html and text), subject from the message key {@code <name>} camel-cased + Subject. */
     private static void send(KeycloakSession mailSession, Event event, String template) {
         RealmModel realm = mailSession.realms().getRealm(event.getRealmId());
-        UserModel user = realm == null || event.getUserId() == null ? null : mailSession.users().getUserById(realm, event.getUserId());
-        if (user == null || user.getEmail() == null || !user.isEmailVerified()
-                || realm.getSmtpConfig() == null || realm.getSmtpConfig().isEmpty()) {
+        UserModel user = realm == null || event.getUserId() == null
+                ? null
+                : mailSession.users().getUserById(realm, event.getUserId());
+        if (user == null
+                || user.getEmail() == null
+                || !user.isEmailVerified()
+                || realm.getSmtpConfig() == null
+                || realm.getSmtpConfig().isEmpty()) {
             return;
         }
         Map<String, Object> attributes = new HashMap<>();
         attributes.put("event", new EventBean(event));
         try {
-            mailSession.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(user)
+            mailSession
+                    .getProvider(EmailTemplateProvider.class)
+                    .setRealm(realm)
+                    .setUser(user)
                     .send(subjectKey(template), template + ".ftl", attributes);
         } catch (EmailException e) {
             LOG.warnf("Could not e-mail user %s about a %s event: %s", user.getId(), event.getType(), e.getMessage());
@@ -119,6 +135,5 @@ public class EmailNotificationListener implements EventListenerProvider {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

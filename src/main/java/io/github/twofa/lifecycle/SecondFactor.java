@@ -31,7 +31,13 @@ public final class SecondFactor {
      * BUSY: another request is using the same credential this instant; nothing was checked, "try again".
      * UNREADABLE: the authenticator's stored key was refused (see {@link TotpCredentialProvider.Verification#UNREADABLE}).
      */
-    public enum Outcome { ACCEPTED, REFUSED, MALFORMED, BUSY, UNREADABLE }
+    public enum Outcome {
+        ACCEPTED,
+        REFUSED,
+        MALFORMED,
+        BUSY,
+        UNREADABLE
+    }
 
     /**
      * The outcome of one check: which credential was checked, whether the code was accepted, and for an accepted
@@ -70,17 +76,16 @@ public final class SecondFactor {
     }
 
     /** A check made under the attempt limit, and the lockout its failure started, if it did. */
-    public record Limited(Check check, OptionalLong lockout) {
-    }
+    public record Limited(Check check, OptionalLong lockout) {}
 
-    private SecondFactor() {
-    }
+    private SecondFactor() {}
 
     /**
      * Runs {@code checker} holding one of the user's attempts: empty, without running it, when the limit allows no
      * attempt now. A malformed input gives the attempt back, a right code clears the count, a wrong one keeps it.
      */
-    public static Optional<Limited> underLimit(AttemptLimiter limiter, RealmModel realm, UserModel user, Supplier<Check> checker) {
+    public static Optional<Limited> underLimit(
+            AttemptLimiter limiter, RealmModel realm, UserModel user, Supplier<Check> checker) {
         Optional<AttemptLimiter.Attempt> attempt = limiter.begin(realm.getId(), user.getId());
         if (attempt.isEmpty()) {
             return Optional.empty();
@@ -118,7 +123,8 @@ public final class SecondFactor {
         if (stored.isPresent() && !isWellFormedAppCode(stored.get(), code)) {
             return new Check(TotpCredentialModel.TYPE, credentialId, Outcome.MALFORMED, OptionalInt.empty());
         }
-        TotpCredentialProvider.Verification verification = credentialId == null ? TotpCredentialProvider.Verification.REFUSED
+        TotpCredentialProvider.Verification verification = credentialId == null
+                ? TotpCredentialProvider.Verification.REFUSED
                 : TotpCredentialProvider.of(session).verify(session.getContext().getRealm(), user, credentialId, code);
         Outcome outcome = switch (verification) {
             case ACCEPTED -> Outcome.ACCEPTED;
@@ -132,15 +138,20 @@ public final class SecondFactor {
     /** App codes have 6 to 8 digits; backup codes have 10 characters, so the length tells them apart. */
     private static boolean looksLikeAppCode(String input) {
         String digits = TotpVerifier.normalise(input);
-        return !digits.isEmpty() && digits.length() <= TotpVerifier.MAX_DIGITS && digits.chars().allMatch(c -> c >= '0' && c <= '9');
+        return !digits.isEmpty()
+                && digits.length() <= TotpVerifier.MAX_DIGITS
+                && digits.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     private static Optional<CredentialModel> appCredential(UserModel user) {
-        return user.credentialManager().getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE).findFirst();
+        return user.credentialManager()
+                .getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE)
+                .findFirst();
     }
 
     private static boolean isWellFormedAppCode(CredentialModel stored, String input) {
-        return new TotpVerifier(TotpCredentialModel.createFromCredentialModel(stored).parameters())
+        return new TotpVerifier(
+                        TotpCredentialModel.createFromCredentialModel(stored).parameters())
                 .isWellFormed(TotpVerifier.normalise(input));
     }
 
@@ -159,7 +170,11 @@ public final class SecondFactor {
             return new Check(BackupCodesCredentialModel.TYPE, credentialId, Outcome.BUSY, OptionalInt.empty());
         }
         return use.accepted()
-                ? new Check(BackupCodesCredentialModel.TYPE, credentialId, Outcome.ACCEPTED, OptionalInt.of(use.remaining()))
+                ? new Check(
+                        BackupCodesCredentialModel.TYPE,
+                        credentialId,
+                        Outcome.ACCEPTED,
+                        OptionalInt.of(use.remaining()))
                 : new Check(BackupCodesCredentialModel.TYPE, credentialId, Outcome.REFUSED, OptionalInt.empty());
     }
 }

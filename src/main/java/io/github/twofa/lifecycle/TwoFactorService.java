@@ -53,30 +53,42 @@ public final class TwoFactorService {
      *
      * @return the check: accepted, with the new credential's id, or refused (a refusal is the caller's to record)
      */
-    public SecondFactor.Check enrol(RealmModel realm, UserModel user, TotpSecret secret, String code, EventBuilder event) {
+    public SecondFactor.Check enrol(
+            RealmModel realm, UserModel user, TotpSecret secret, String code, EventBuilder event) {
         TotpParameters parameters = RealmSettings.totpParameters(realm);
         long now = Time.currentTime();
         OptionalLong step = new TotpVerifier(parameters).matchingStep(secret, TotpVerifier.normalise(code), now);
         if (step.isEmpty()) {
-            return new SecondFactor.Check(TotpCredentialModel.TYPE, null, SecondFactor.Outcome.REFUSED, OptionalInt.empty());
+            return new SecondFactor.Check(
+                    TotpCredentialModel.TYPE, null, SecondFactor.Outcome.REFUSED, OptionalInt.empty());
         }
         TotpCredentialProvider provider = TotpCredentialProvider.of(session);
         CredentialModel credential = provider.enrol(realm, user, secret, parameters, null);
         provider.claimStep(credential.getId(), parameters, step.getAsLong(), now);
         AuditEvents.enrolled(event, credential.getId());
-        return new SecondFactor.Check(TotpCredentialModel.TYPE, credential.getId(), SecondFactor.Outcome.ACCEPTED, OptionalInt.empty());
+        return new SecondFactor.Check(
+                TotpCredentialModel.TYPE, credential.getId(), SecondFactor.Outcome.ACCEPTED, OptionalInt.empty());
     }
 
     /** Makes a new set under the realm's policy, stores and records it; returns the codes in clear, this once. */
-    public BackupCodesCredentialProvider.NewCodes issueBackupCodes(RealmModel realm, UserModel user, EventBuilder event) {
-        return issueBackupCodes(realm, user, BackupCodeFormat.generate(RealmSettings.backupCodePolicy(realm).count()), event);
+    public BackupCodesCredentialProvider.NewCodes issueBackupCodes(
+            RealmModel realm, UserModel user, EventBuilder event) {
+        return issueBackupCodes(
+                realm,
+                user,
+                BackupCodeFormat.generate(RealmSettings.backupCodePolicy(realm).count()),
+                event);
     }
 
     /** Stores {@code codes} (canonical form, already shown to the user) as the user's set, replacing the older one. */
-    public BackupCodesCredentialProvider.NewCodes issueBackupCodes(RealmModel realm, UserModel user, List<String> codes,
-                                                                  EventBuilder event) {
+    public BackupCodesCredentialProvider.NewCodes issueBackupCodes(
+            RealmModel realm, UserModel user, List<String> codes, EventBuilder event) {
         BackupCodesCredentialProvider.NewCodes issued = BackupCodesCredentialProvider.of(session)
-                .storeCodes(realm, user, codes, RealmSettings.backupCodePolicy(realm).iterations());
+                .storeCodes(
+                        realm,
+                        user,
+                        codes,
+                        RealmSettings.backupCodePolicy(realm).iterations());
         AuditEvents.backupCodesIssued(event, issued.credentialId(), issued.replacedOlderSet());
         return issued;
     }
@@ -85,11 +97,16 @@ public final class TwoFactorService {
      * Runs {@code checker} under {@code limiter} (see {@link SecondFactor#underLimit}); a lockout it starts is
      * recorded with a builder from {@code lockoutEvent}, in a transaction of its own.
      */
-    public Optional<SecondFactor.Limited> checkUnderLimit(AttemptLimiter limiter, RealmModel realm, UserModel user,
-                                                          Supplier<SecondFactor.Check> checker, Supplier<EventBuilder> lockoutEvent) {
+    public Optional<SecondFactor.Limited> checkUnderLimit(
+            AttemptLimiter limiter,
+            RealmModel realm,
+            UserModel user,
+            Supplier<SecondFactor.Check> checker,
+            Supplier<EventBuilder> lockoutEvent) {
         Optional<SecondFactor.Limited> limited = SecondFactor.underLimit(limiter, realm, user, checker);
-        limited.ifPresent(outcome -> outcome.lockout().ifPresent(seconds ->
-                AuditEvents.lockedOut(lockoutEvent.get(), outcome.check().credentialType(), seconds)));
+        limited.ifPresent(outcome -> outcome.lockout()
+                .ifPresent(seconds -> AuditEvents.lockedOut(
+                        lockoutEvent.get(), outcome.check().credentialType(), seconds)));
         return limited;
     }
 
@@ -102,7 +119,12 @@ public final class TwoFactorService {
      * An administrator removes the user's 2FA, e.g. after a lost phone. The user starts over with a new
      * authenticator, so a lockout earned with the old one ends too.
      */
-    public void adminReset(RealmModel realm, UserModel user, AdminEventBuilder adminEvent, EventBuilder userEvent, String adminUserId) {
+    public void adminReset(
+            RealmModel realm,
+            UserModel user,
+            AdminEventBuilder adminEvent,
+            EventBuilder userEvent,
+            String adminUserId) {
         String credentialId = removeTwoFactor(user);
         loginLimiter().clear(realm.getId(), user.getId());
         AuditEvents.adminReset(adminEvent, userEvent, user, credentialId, adminUserId);
@@ -110,8 +132,11 @@ public final class TwoFactorService {
 
     /** Removes the authenticator and the backup codes; returns the id of the authenticator's credential. */
     private String removeTwoFactor(UserModel user) {
-        String credentialId = user.credentialManager().getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE)
-                .findFirst().map(CredentialModel::getId).orElse(null);
+        String credentialId = user.credentialManager()
+                .getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE)
+                .findFirst()
+                .map(CredentialModel::getId)
+                .orElse(null);
         TotpCredentialProvider.of(session).removeAll(user);
         BackupCodesCredentialProvider.of(session).removeAll(user);
         return credentialId;

@@ -95,8 +95,10 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
     }
 
     private static int storedRemaining(RequiredActionContext context) {
-        return BackupCodesCredentialProvider.of(context.getSession()).current(context.getUser())
-                .map(BackupCodesCredentialModel::remaining).orElse(0);
+        return BackupCodesCredentialProvider.of(context.getSession())
+                .current(context.getUser())
+                .map(BackupCodesCredentialModel::remaining)
+                .orElse(0);
     }
 
     /**
@@ -106,32 +108,43 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
     private Response noticeForm(RequiredActionContext context, int remaining, boolean replacing) {
         return context.form()
                 .setAttribute("twofaRemaining", remaining)
-                .setAttribute("twofaLow", RealmSettings.backupCodePolicy(context.getRealm()).isLow(remaining))
+                .setAttribute(
+                        "twofaLow",
+                        RealmSettings.backupCodePolicy(context.getRealm()).isLow(remaining))
                 .setAttribute("twofaReplacing", replacing)
                 .createForm(NOTICE_TEMPLATE);
     }
 
     /** The set shown but not yet confirmed, kept sealed in the authentication session (the same across reloads). */
     private static Optional<List<String>> pendingCodes(RequiredActionContext context) {
-        return sealedNotes(context).get(CODES_NOTE)
+        return sealedNotes(context)
+                .get(CODES_NOTE)
                 .map(codes -> List.of(new String(codes, StandardCharsets.UTF_8).split(",")));
     }
 
     private static List<String> newPendingCodes(RequiredActionContext context) {
-        List<String> codes = BackupCodeFormat.generate(RealmSettings.backupCodePolicy(context.getRealm()).count());
+        List<String> codes = BackupCodeFormat.generate(
+                RealmSettings.backupCodePolicy(context.getRealm()).count());
         sealedNotes(context).put(CODES_NOTE, String.join(",", codes).getBytes(StandardCharsets.UTF_8));
         return codes;
     }
 
     /** The user confirmed: the shown set becomes theirs, replacing the old one. */
     private static void store(RequiredActionContext context, List<String> codes) {
-        TwoFactorService.of(context.getSession()).issueBackupCodes(context.getRealm(), context.getUser(), codes,
-                context.getEvent().clone().user(context.getUser()));
+        TwoFactorService.of(context.getSession())
+                .issueBackupCodes(
+                        context.getRealm(),
+                        context.getUser(),
+                        codes,
+                        context.getEvent().clone().user(context.getUser()));
     }
 
     private static SealedNotes sealedNotes(RequiredActionContext context) {
-        return new SealedNotes(context.getSession(), TotpCredentialProviderFactory.protector(context.getSession()),
-                context.getAuthenticationSession(), context.getUser());
+        return new SealedNotes(
+                context.getSession(),
+                TotpCredentialProviderFactory.protector(context.getSession()),
+                context.getAuthenticationSession(),
+                context.getUser());
     }
 
     private Response codesForm(RequiredActionContext context, List<String> codes, String errorKey) {
@@ -154,15 +167,28 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
     public List<ProviderConfigProperty> getConfigMetadata() {
         List<ProviderConfigProperty> properties = new ArrayList<>(MAX_AUTH_AGE_CONFIG_PROPERTIES);
         properties.addAll(ProviderConfigurationBuilder.create()
-                .property().name(BackupCodePolicy.COUNT).label("Number of codes")
+                .property()
+                .name(BackupCodePolicy.COUNT)
+                .label("Number of codes")
                 .helpText("How many codes a new set has (5 to 20).")
-                .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(BackupCodePolicy.DEFAULT_COUNT).add()
-                .property().name(BackupCodePolicy.LOW_THRESHOLD).label("Warn when this many are left")
-                .helpText("After a login with a backup code, users with this many codes or fewer are offered a new set.")
-                .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(BackupCodePolicy.DEFAULT_LOW_THRESHOLD).add()
-                .property().name(BackupCodePolicy.ITERATIONS).label("PBKDF2 iterations")
+                .type(ProviderConfigProperty.INTEGER_TYPE)
+                .defaultValue(BackupCodePolicy.DEFAULT_COUNT)
+                .add()
+                .property()
+                .name(BackupCodePolicy.LOW_THRESHOLD)
+                .label("Warn when this many are left")
+                .helpText(
+                        "After a login with a backup code, users with this many codes or fewer are offered a new set.")
+                .type(ProviderConfigProperty.INTEGER_TYPE)
+                .defaultValue(BackupCodePolicy.DEFAULT_LOW_THRESHOLD)
+                .add()
+                .property()
+                .name(BackupCodePolicy.ITERATIONS)
+                .label("PBKDF2 iterations")
                 .helpText("Cost of hashing each code (10,000 to 10,000,000); applies to new sets.")
-                .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(BackupCodePolicy.DEFAULT_ITERATIONS).add()
+                .type(ProviderConfigProperty.INTEGER_TYPE)
+                .defaultValue(BackupCodePolicy.DEFAULT_ITERATIONS)
+                .add()
                 .build());
         return properties;
     }
@@ -178,8 +204,7 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
     }
 
     @Override
-    public void evaluateTriggers(RequiredActionContext context) {
-    }
+    public void evaluateTriggers(RequiredActionContext context) {}
 
     @Override
     public String getDisplayText() {
@@ -197,14 +222,11 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
+    public void init(Config.Scope config) {}
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
+    public void postInit(KeycloakSessionFactory factory) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -48,8 +48,7 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
     }
 
     @Override
-    public void evaluateTriggers(RequiredActionContext context) {
-    }
+    public void evaluateTriggers(RequiredActionContext context) {}
 
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
@@ -59,7 +58,8 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
     @Override
     public void processAction(RequiredActionContext context) {
         TotpSecret secret = pendingSecret(context);
-        String code = TotpVerifier.normalise(context.getHttpRequest().getDecodedFormParameters().getFirst(CODE_FIELD));
+        String code = TotpVerifier.normalise(
+                context.getHttpRequest().getDecodedFormParameters().getFirst(CODE_FIELD));
         EventBuilder event = context.getEvent().clone().user(context.getUser());
         if (code.isEmpty()) {
             context.challenge(setupForm(context, secret, "twofaMissingCode"));
@@ -92,9 +92,11 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
         authSession.getExecutionStatus().entrySet().stream()
                 .filter(status -> status.getValue() == AuthenticationSessionModel.ExecutionStatus.SETUP_REQUIRED)
                 .map(status -> realm.getAuthenticationExecutionById(status.getKey()))
-                .filter(execution -> execution != null && (ProviderIds.BROWSER_STEP.equals(execution.getAuthenticator())
-                        || ProviderIds.DIRECT_GRANT_STEP.equals(execution.getAuthenticator())))
-                .forEach(execution -> AuthenticatorUtils.updateCompletedExecutions(authSession, null, execution.getId()));
+                .filter(execution -> execution != null
+                        && (ProviderIds.BROWSER_STEP.equals(execution.getAuthenticator())
+                                || ProviderIds.DIRECT_GRANT_STEP.equals(execution.getAuthenticator())))
+                .forEach(execution ->
+                        AuthenticatorUtils.updateCompletedExecutions(authSession, null, execution.getId()));
     }
 
     /** The same secret across reloads and wrong codes, so the QR the user already scanned stays valid. */
@@ -110,15 +112,20 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
     }
 
     private static SealedNotes notes(RequiredActionContext context) {
-        return new SealedNotes(context.getSession(), TotpCredentialProviderFactory.protector(context.getSession()),
-                context.getAuthenticationSession(), context.getUser());
+        return new SealedNotes(
+                context.getSession(),
+                TotpCredentialProviderFactory.protector(context.getSession()),
+                context.getAuthenticationSession(),
+                context.getUser());
     }
 
     private Response setupForm(RequiredActionContext context, TotpSecret secret, String errorKey) {
         RealmModel realm = context.getRealm();
         TotpParameters parameters = RealmSettings.totpParameters(realm);
         var form = context.form()
-                .setAttribute("twofaQrCode", QrCodeImage.pngDataUri(RealmSettings.otpauthUri(realm, context.getUser(), secret)))
+                .setAttribute(
+                        "twofaQrCode",
+                        QrCodeImage.pngDataUri(RealmSettings.otpauthUri(realm, context.getUser(), secret)))
                 .setAttribute("twofaManualKey", secret.base32Grouped())
                 .setAttribute("twofaAccount", context.getUser().getUsername())
                 .setAttribute("twofaIssuer", RealmSettings.issuer(realm))
@@ -156,14 +163,11 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
+    public void init(Config.Scope config) {}
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
+    public void postInit(KeycloakSessionFactory factory) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -36,8 +36,11 @@ public class AdminTwoFactorResource {
 
     private final AdminEventBuilder adminEvent;
 
-    AdminTwoFactorResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator permissions,
-                           AdminEventBuilder adminEvent) {
+    AdminTwoFactorResource(
+            KeycloakSession session,
+            RealmModel realm,
+            AdminPermissionEvaluator permissions,
+            AdminEventBuilder adminEvent) {
         this.session = session;
         this.realm = realm;
         this.permissions = permissions;
@@ -66,27 +69,37 @@ public class AdminTwoFactorResource {
         if (!user.credentialManager().isConfiguredFor(TotpCredentialModel.TYPE)) {
             throw new ApiException(409, "not_enabled", "Two-factor authentication is not enabled for this user.");
         }
-        TwoFactorService.of(session).adminReset(realm, user, adminEvent,
-                AuditEvents.event(session, realm, user, adminAuth.getClient()), adminAuth.getUser().getId());
+        TwoFactorService.of(session)
+                .adminReset(
+                        realm,
+                        user,
+                        adminEvent,
+                        AuditEvents.event(session, realm, user, adminAuth.getClient()),
+                        adminAuth.getUser().getId());
         return Map.of("enabled", false);
     }
 
     /** Who has 2FA: counts for the realm and one page of users, optionally only those with, without, or low on codes. */
     @GET
     @Path("coverage")
-    public CoverageReport coverage(@QueryParam("first") String first, @QueryParam("max") String max,
-                                   @QueryParam("filter") String filter) {
+    public CoverageReport coverage(
+            @QueryParam("first") String first, @QueryParam("max") String max, @QueryParam("filter") String filter) {
         if (!permissions.users().canView()) {
             throw forbidden();
         }
-        return CoverageReport.query(session, realm, CoverageReport.Filter.parse(filter),
-                intParameter(first, "first", 0, 0, Integer.MAX_VALUE), intParameter(max, "max", 100, 1, 1000),
+        return CoverageReport.query(
+                session,
+                realm,
+                CoverageReport.Filter.parse(filter),
+                intParameter(first, "first", 0, 0, Integer.MAX_VALUE),
+                intParameter(max, "max", 100, 1, 1000),
                 RealmSettings.backupCodePolicy(realm).lowThreshold());
     }
 
     /** As Keycloak's own users resource: an unknown id is 404 only for callers who may look users up at all. */
     private UserModel findUser(String userId) {
-        UserModel user = userId == null || userId.length() > 64 ? null : session.users().getUserById(realm, userId);
+        UserModel user =
+                userId == null || userId.length() > 64 ? null : session.users().getUserById(realm, userId);
         if (user == null) {
             if (!permissions.users().canQuery()) {
                 throw forbidden();
@@ -98,7 +111,8 @@ public class AdminTwoFactorResource {
 
     /** One answer for every refusal, so it tells nothing about which users exist. */
     private static ApiException forbidden() {
-        return ApiException.forbidden("This needs the realm-management role view-users (to read) or manage-users (to reset).");
+        return ApiException.forbidden(
+                "This needs the realm-management role view-users (to read) or manage-users (to reset).");
     }
 
     private static int intParameter(String value, String name, int fallback, int min, int max) {
@@ -112,6 +126,7 @@ public class AdminTwoFactorResource {
                 return (int) parsed;
             }
         }
-        throw ApiException.badRequest("Query parameter '" + name + "' must be a whole number from " + min + " to " + max + ".");
+        throw ApiException.badRequest(
+                "Query parameter '" + name + "' must be a whole number from " + min + " to " + max + ".");
     }
 }

@@ -9,12 +9,11 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 public class AdminTwoFactorResourceProvider implements AdminRealmResourceProvider {
 
     @Override
-    public Object getResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
-                              AdminEventBuilder adminEvent) {
+    public Object getResource(
+            KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
         return new AdminTwoFactorResource(session, realm, auth, adminEvent);
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -10,15 +10,23 @@ import jakarta.ws.rs.core.Response;
 public class ApiException extends WebApplicationException {
 
     public ApiException(int status, String error, String message) {
-        super(message, Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Map.of("error", error, "message", message)).build());
+        super(
+                message,
+                Response.status(status)
+                        .type(MediaType.APPLICATION_JSON_TYPE)
+                        .entity(Map.of("error", error, "message", message))
+                        .build());
     }
 
     /** With a Retry-After header, for 429. */
     public ApiException(int status, String error, String message, long retryAfterSeconds) {
-        super(message, Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .header("Retry-After", retryAfterSeconds)
-                .entity(Map.of("error", error, "message", message)).build());
+        super(
+                message,
+                Response.status(status)
+                        .type(MediaType.APPLICATION_JSON_TYPE)
+                        .header("Retry-After", retryAfterSeconds)
+                        .entity(Map.of("error", error, "message", message))
+                        .build());
     }
 
     /**
@@ -26,11 +34,24 @@ public class ApiException extends WebApplicationException {
      * the user through a login with {@code max_age} (or {@code prompt=login}) and retries with the new token.
      */
     public static ApiException reauthenticationRequired(int maxAgeSeconds) {
-        String message = "This change needs a login within the last " + maxAgeSeconds + " seconds: log in again and retry.";
-        return new ApiException(message, Response.status(401).type(MediaType.APPLICATION_JSON_TYPE)
-                .header("WWW-Authenticate", "Bearer error=\"insufficient_user_authentication\", error_description=\""
-                        + message + "\", max_age=" + maxAgeSeconds)
-                .entity(Map.of("error", "insufficient_user_authentication", "message", message, "maxAge", maxAgeSeconds)).build());
+        String message =
+                "This change needs a login within the last " + maxAgeSeconds + " seconds: log in again and retry.";
+        return new ApiException(
+                message,
+                Response.status(401)
+                        .type(MediaType.APPLICATION_JSON_TYPE)
+                        .header(
+                                "WWW-Authenticate",
+                                "Bearer error=\"insufficient_user_authentication\", error_description=\"" + message
+                                        + "\", max_age=" + maxAgeSeconds)
+                        .entity(Map.of(
+                                "error",
+                                "insufficient_user_authentication",
+                                "message",
+                                message,
+                                "maxAge",
+                                maxAgeSeconds))
+                        .build());
     }
 
     private ApiException(String message, Response response) {

@@ -24,15 +24,25 @@ import org.keycloak.util.JsonSerialization;
  * every user), so it stays fast on large realms. Service-account users are not counted. It also lists the ways into
  * the realm that do not ask for the second factor ({@link FlowCoverage}).
  */
-public record CoverageReport(long totalUsers, long withTwoFactor, long withoutTwoFactor, long withFewBackupCodes,
-                             int fewBackupCodesThreshold, List<FlowCoverage.Gap> unprotectedFlows, String filter,
-                             int first, int max, List<UserCoverage> users) {
+public record CoverageReport(
+        long totalUsers,
+        long withTwoFactor,
+        long withoutTwoFactor,
+        long withFewBackupCodes,
+        int fewBackupCodesThreshold,
+        List<FlowCoverage.Gap> unprotectedFlows,
+        String filter,
+        int first,
+        int max,
+        List<UserCoverage> users) {
 
-    public record UserCoverage(String id, String username, boolean twoFactorEnabled, Integer backupCodesRemaining) {
-    }
+    public record UserCoverage(String id, String username, boolean twoFactorEnabled, Integer backupCodesRemaining) {}
 
     public enum Filter {
-        ALL("all"), ENABLED("enabled"), DISABLED("disabled"), FEW_BACKUP_CODES("few-backup-codes");
+        ALL("all"),
+        ENABLED("enabled"),
+        DISABLED("disabled"),
+        FEW_BACKUP_CODES("few-backup-codes");
 
         private final String value;
 
@@ -44,20 +54,29 @@ public record CoverageReport(long totalUsers, long withTwoFactor, long withoutTw
             if (value == null || value.isBlank()) {
                 return ALL;
             }
-            return Arrays.stream(values()).filter(f -> f.value.equals(value)).findFirst()
-                    .orElseThrow(() -> ApiException.badRequest("Query parameter 'filter' must be all, enabled, disabled or few-backup-codes."));
+            return Arrays.stream(values())
+                    .filter(f -> f.value.equals(value))
+                    .findFirst()
+                    .orElseThrow(() -> ApiException.badRequest(
+                            "Query parameter 'filter' must be all, enabled, disabled or few-backup-codes."));
         }
     }
 
-    private static final String REALM_USERS = "from UserEntity u where u.realmId = :realm and u.serviceAccountClientLink is null";
-    private static final String HAS_TOTP = "exists (select c.id from CredentialEntity c where c.user = u and c.type = :totp)";
+    private static final String REALM_USERS =
+            "from UserEntity u where u.realmId = :realm and u.serviceAccountClientLink is null";
+    private static final String HAS_TOTP =
+            "exists (select c.id from CredentialEntity c where c.user = u and c.type = :totp)";
 
-    static CoverageReport query(KeycloakSession session, RealmModel realm, Filter filter, int first, int max, int threshold) {
+    static CoverageReport query(
+            KeycloakSession session, RealmModel realm, Filter filter, int first, int max, int threshold) {
         EntityManager em = JpaConnection.entityManager(session);
         long total = em.createQuery("select count(u) " + REALM_USERS, Long.class)
-                .setParameter("realm", realm.getId()).getSingleResult();
+                .setParameter("realm", realm.getId())
+                .getSingleResult();
         long enabled = em.createQuery("select count(u) " + REALM_USERS + " and " + HAS_TOTP, Long.class)
-                .setParameter("realm", realm.getId()).setParameter("totp", TotpCredentialModel.TYPE).getSingleResult();
+                .setParameter("realm", realm.getId())
+                .setParameter("totp", TotpCredentialModel.TYPE)
+                .getSingleResult();
         Map<String, Integer> remainingByUser = remainingBackupCodes(em, realm);
         Set<String> few = new HashSet<>();
         remainingByUser.forEach((user, remaining) -> {
@@ -69,11 +88,26 @@ public record CoverageReport(long totalUsers, long withTwoFactor, long withoutTw
         List<Object[]> rows = filter == Filter.FEW_BACKUP_CODES
                 ? fewBackupCodesPage(em, realm, threshold, first, max)
                 : usersPage(em, realm, filter, first, max);
-        Set<String> enabledOnPage = enabledAmong(em, rows.stream().map(r -> (String) r[0]).toList());
-        List<UserCoverage> users = rows.stream().map(r -> new UserCoverage((String) r[0], (String) r[1],
-                enabledOnPage.contains((String) r[0]), remainingByUser.get((String) r[0]))).toList();
-        return new CoverageReport(total, enabled, total - enabled, few.size(), threshold,
-                FlowCoverage.gaps(session, realm), filter.value, first, max, users);
+        Set<String> enabledOnPage =
+                enabledAmong(em, rows.stream().map(r -> (String) r[0]).toList());
+        List<UserCoverage> users = rows.stream()
+                .map(r -> new UserCoverage(
+                        (String) r[0],
+                        (String) r[1],
+                        enabledOnPage.contains((String) r[0]),
+                        remainingByUser.get((String) r[0])))
+                .toList();
+        return new CoverageReport(
+                total,
+                enabled,
+                total - enabled,
+                few.size(),
+                threshold,
+                FlowCoverage.gaps(session, realm),
+                filter.value,
+                first,
+                max,
+                users);
     }
 
     private static List<Object[]> usersPage(EntityManager em, RealmModel realm, Filter filter, int first, int max) {
@@ -82,8 +116,11 @@ public record CoverageReport(long totalUsers, long withTwoFactor, long withoutTw
             case DISABLED -> " and not " + HAS_TOTP;
             default -> "";
         };
-        TypedQuery<Object[]> page = em.createQuery("select u.id, u.username " + REALM_USERS + where + " order by u.username", Object[].class)
-                .setParameter("realm", realm.getId()).setFirstResult(first).setMaxResults(max);
+        TypedQuery<Object[]> page = em.createQuery(
+                        "select u.id, u.username " + REALM_USERS + where + " order by u.username", Object[].class)
+                .setParameter("realm", realm.getId())
+                .setFirstResult(first)
+                .setMaxResults(max);
         if (filter != Filter.ALL) {
             page.setParameter("totp", TotpCredentialModel.TYPE);
         }
@@ -91,21 +128,29 @@ public record CoverageReport(long totalUsers, long withTwoFactor, long withoutTw
     }
 
     /** The remaining count lives in the credential's JSON, so this page is cut in memory: one row per code set. */
-    private static List<Object[]> fewBackupCodesPage(EntityManager em, RealmModel realm, int threshold, int first, int max) {
-        return em.createQuery("select c.user.id, c.user.username, c.credentialData from CredentialEntity c "
-                        + "where c.user.realmId = :realm and c.type = :codes order by c.user.username", Object[].class)
-                .setParameter("realm", realm.getId()).setParameter("codes", BackupCodesCredentialModel.TYPE)
+    private static List<Object[]> fewBackupCodesPage(
+            EntityManager em, RealmModel realm, int threshold, int first, int max) {
+        return em.createQuery(
+                        "select c.user.id, c.user.username, c.credentialData from CredentialEntity c "
+                                + "where c.user.realmId = :realm and c.type = :codes order by c.user.username",
+                        Object[].class)
+                .setParameter("realm", realm.getId())
+                .setParameter("codes", BackupCodesCredentialModel.TYPE)
                 .getResultStream()
                 .filter(row -> remainingIn((String) row[2]) <= threshold)
-                .skip(first).limit(max)
-                .map(row -> new Object[]{row[0], row[1]})
+                .skip(first)
+                .limit(max)
+                .map(row -> new Object[] {row[0], row[1]})
                 .toList();
     }
 
     private static Map<String, Integer> remainingBackupCodes(EntityManager em, RealmModel realm) {
         Map<String, Integer> remaining = new HashMap<>();
-        em.createQuery("select c.user.id, c.credentialData from CredentialEntity c where c.user.realmId = :realm and c.type = :codes", Object[].class)
-                .setParameter("realm", realm.getId()).setParameter("codes", BackupCodesCredentialModel.TYPE)
+        em.createQuery(
+                        "select c.user.id, c.credentialData from CredentialEntity c where c.user.realmId = :realm and c.type = :codes",
+                        Object[].class)
+                .setParameter("realm", realm.getId())
+                .setParameter("codes", BackupCodesCredentialModel.TYPE)
                 .getResultList()
                 .forEach(row -> remaining.put((String) row[0], remainingIn((String) row[1])));
         return remaining;
@@ -113,7 +158,8 @@ public record CoverageReport(long totalUsers, long withTwoFactor, long withoutTw
 
     private static int remainingIn(String credentialData) {
         try {
-            return JsonSerialization.readValue(credentialData, BackupCodesCredentialData.class).getRemaining();
+            return JsonSerialization.readValue(credentialData, BackupCodesCredentialData.class)
+                    .remaining();
         } catch (IOException e) {
             return 0;
         }
@@ -123,7 +169,11 @@ public record CoverageReport(long totalUsers, long withTwoFactor, long withoutTw
         if (userIds.isEmpty()) {
             return Set.of();
         }
-        return new HashSet<>(em.createQuery("select distinct c.user.id from CredentialEntity c where c.user.id in :ids and c.type = :totp", String.class)
-                .setParameter("ids", userIds).setParameter("totp", TotpCredentialModel.TYPE).getResultList());
+        return new HashSet<>(em.createQuery(
+                        "select distinct c.user.id from CredentialEntity c where c.user.id in :ids and c.type = :totp",
+                        String.class)
+                .setParameter("ids", userIds)
+                .setParameter("totp", TotpCredentialModel.TYPE)
+                .getResultList());
     }
 }

@@ -46,8 +46,7 @@ final class JsonBodies {
         }
     }
 
-    private JsonBodies() {
-    }
+    private JsonBodies() {}
 
     /** A code sent as a number or boolean is a client bug to report, not a string to guess. */
     private static ObjectMapper strictMapper() {
@@ -75,8 +74,10 @@ final class JsonBodies {
             return value;
         } catch (UnrecognizedPropertyException e) {
             String name = e.getPropertyName();
-            throw ApiException.badRequest(name != null && name.matches("[A-Za-z0-9_]{1,32}")
-                    ? "Unknown field '" + name + "'." : "The request body has an unknown field.");
+            throw ApiException.badRequest(
+                    name != null && name.matches("[A-Za-z0-9_]{1,32}")
+                            ? "Unknown field '" + name + "'."
+                            : "The request body has an unknown field.");
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("The request body is not the expected JSON object.");
         } catch (IOException e) {
@@ -102,7 +103,8 @@ final class JsonBodies {
         try {
             byte[] bytes = body.readNBytes(MAX_BYTES + 1);
             if (bytes.length > MAX_BYTES) {
-                throw new ApiException(413, "request_too_large", "The request body is larger than " + MAX_BYTES + " bytes.");
+                throw new ApiException(
+                        413, "request_too_large", "The request body is larger than " + MAX_BYTES + " bytes.");
             }
             return bytes;
         } catch (IOException e) {

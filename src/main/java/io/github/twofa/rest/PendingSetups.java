@@ -31,15 +31,24 @@ final class PendingSetups {
     }
 
     void put(RealmModel realm, UserModel user, UserSessionModel owner, byte[] secret) {
-        ProtectedSecret sealed = protector.seal(session, realm, SecretBinding.pendingSetup(realm.getId(), user.getId(), owner.getId()), secret);
+        ProtectedSecret sealed = protector.seal(
+                session, realm, SecretBinding.pendingSetup(realm.getId(), user.getId(), owner.getId()), secret);
         session.singleUseObjects().remove(key(realm, user, owner));
-        session.singleUseObjects().put(key(realm, user, owner), LIFESPAN_SECONDS, Map.of("keyRef", sealed.keyRef(),
-                "ciphertext", sealed.ciphertext(), "expiresAt", String.valueOf(Time.currentTime() + LIFESPAN_SECONDS)));
+        session.singleUseObjects()
+                .put(
+                        key(realm, user, owner),
+                        LIFESPAN_SECONDS,
+                        Map.of(
+                                "keyRef",
+                                sealed.keyRef(),
+                                "ciphertext",
+                                sealed.ciphertext(),
+                                "expiresAt",
+                                String.valueOf(Time.currentTime() + LIFESPAN_SECONDS)));
     }
 
     /** A pending setup taken out of the store, with what it takes to put it back. */
-    record Pending(byte[] secret, Map<String, String> notes) {
-    }
+    record Pending(byte[] secret, Map<String, String> notes) {}
 
     /** Removes and returns the pending setup; atomic across the cluster, so only one caller can have it. */
     Optional<Pending> take(RealmModel realm, UserModel user, UserSessionModel owner) {
@@ -48,8 +57,13 @@ final class PendingSetups {
             return Optional.empty();
         }
         try {
-            return Optional.of(new Pending(protector.open(session, realm, SecretBinding.pendingSetup(realm.getId(), user.getId(), owner.getId()),
-                    new ProtectedSecret(notes.get("keyRef"), notes.get("ciphertext"))), notes));
+            return Optional.of(new Pending(
+                    protector.open(
+                            session,
+                            realm,
+                            SecretBinding.pendingSetup(realm.getId(), user.getId(), owner.getId()),
+                            new ProtectedSecret(notes.get("keyRef"), notes.get("ciphertext"))),
+                    notes));
         } catch (SecretDecryptionException keyGone) {
             return Optional.empty();
         }

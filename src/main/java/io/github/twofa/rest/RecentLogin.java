@@ -10,8 +10,7 @@ import org.keycloak.services.managers.AuthenticationManager;
 /** When a login session last authenticated, read as Keycloak reads it for actions started from the account console. */
 final class RecentLogin {
 
-    private RecentLogin() {
-    }
+    private RecentLogin() {}
 
     /**
      * The "Maximum Age of Authentication" of the realm's required action {@code providerId} (Authentication, Required

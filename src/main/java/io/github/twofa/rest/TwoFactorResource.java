@@ -77,7 +77,8 @@ public class TwoFactorResource {
     public Response setup(InputStream body) {
         AuthResult auth = authenticateAccountOwner();
         UserModel user = auth.getUser();
-        String password = JsonBodies.required(JsonBodies.read(body, JsonBodies.PasswordRequest.class).password(), "password");
+        String password = JsonBodies.required(
+                JsonBodies.read(body, JsonBodies.PasswordRequest.class).password(), "password");
         requireEnabled(user, false);
         requireRecentLogin(auth, ProviderIds.TOTP_SETUP);
         requireNotLockedOut(auth);
@@ -86,9 +87,22 @@ public class TwoFactorResource {
         pendingSetups.put(realm, user, auth.getSession(), secret.bytes());
         String uri = RealmSettings.otpauthUri(realm, user, secret);
         TotpParameters parameters = RealmSettings.totpParameters(realm);
-        return noStore(Map.of("otpauthUri", uri, "qrCode", QrCodeImage.pngDataUri(uri), "manualKey", secret.base32Grouped(),
-                "algorithm", parameters.otpauthAlgorithm(), "digits", parameters.digits(), "period", parameters.period(),
-                "expiresAt", Instant.ofEpochSecond(Time.currentTime() + PendingSetups.LIFESPAN_SECONDS).toString()));
+        return noStore(Map.of(
+                "otpauthUri",
+                uri,
+                "qrCode",
+                QrCodeImage.pngDataUri(uri),
+                "manualKey",
+                secret.base32Grouped(),
+                "algorithm",
+                parameters.otpauthAlgorithm(),
+                "digits",
+                parameters.digits(),
+                "period",
+                parameters.period(),
+                "expiresAt",
+                Instant.ofEpochSecond(Time.currentTime() + PendingSetups.LIFESPAN_SECONDS)
+                        .toString()));
     }
 
     /** Enables 2FA with the first code of the setup this session started; answers the backup codes, this once. */
@@ -97,7 +111,8 @@ public class TwoFactorResource {
     public Response verify(InputStream body) {
         AuthResult auth = authenticateAccountOwner();
         UserModel user = auth.getUser();
-        String code = JsonBodies.required(JsonBodies.read(body, JsonBodies.CodeRequest.class).code(), "code");
+        String code = JsonBodies.required(
+                JsonBodies.read(body, JsonBodies.CodeRequest.class).code(), "code");
         requireEnabled(user, false);
         requireRecentLogin(auth, ProviderIds.TOTP_SETUP);
         requireNotLockedOut(auth);
@@ -105,11 +120,23 @@ public class TwoFactorResource {
             throw malformedCode();
         }
         // Taken, not read: of two concurrent verifications only one finds the pending setup.
-        PendingSetups.Pending pending = pendingSetups.take(realm, user, auth.getSession())
-                .orElseThrow(() -> new ApiException(404, "no_pending_setup", "Start a setup first (POST setup) in this login session; it expires after 10 minutes."));
+        PendingSetups.Pending pending = pendingSetups
+                .take(realm, user, auth.getSession())
+                .orElseThrow(() -> new ApiException(
+                        404,
+                        "no_pending_setup",
+                        "Start a setup first (POST setup) in this login session; it expires after 10 minutes."));
         try {
-            requireAccepted(auth, EventType.UPDATE_CREDENTIAL, () -> service().enrol(realm, user,
-                    TotpSecret.fromBytes(pending.secret()), code, event(auth, EventType.UPDATE_CREDENTIAL)));
+            requireAccepted(
+                    auth,
+                    EventType.UPDATE_CREDENTIAL,
+                    () -> service()
+                            .enrol(
+                                    realm,
+                                    user,
+                                    TotpSecret.fromBytes(pending.secret()),
+                                    code,
+                                    event(auth, EventType.UPDATE_CREDENTIAL)));
         } catch (ApiException refused) {
             pendingSetups.putBack(realm, user, auth.getSession(), pending);
             throw refused;
@@ -122,7 +149,8 @@ public class TwoFactorResource {
     @Path("backup-codes/regenerate")
     public Response regenerateBackupCodes(InputStream body) {
         AuthResult auth = authenticateAccountOwner();
-        String code = JsonBodies.required(JsonBodies.read(body, JsonBodies.CodeRequest.class).code(), "code");
+        String code = JsonBodies.required(
+                JsonBodies.read(body, JsonBodies.CodeRequest.class).code(), "code");
         requireEnabled(auth.getUser(), true);
         requireRecentLogin(auth, ProviderIds.BACKUP_CODES);
         requireNotLockedOut(auth);
@@ -155,8 +183,12 @@ public class TwoFactorResource {
     }
 
     private List<String> newBackupCodes(AuthResult auth) {
-        return service().issueBackupCodes(realm, auth.getUser(), event(auth, EventType.UPDATE_CREDENTIAL))
-                .codes().stream().map(BackupCodeFormat::display).toList();
+        return service()
+                .issueBackupCodes(realm, auth.getUser(), event(auth, EventType.UPDATE_CREDENTIAL))
+                .codes()
+                .stream()
+                .map(BackupCodeFormat::display)
+                .toList();
     }
 
     /**
@@ -165,11 +197,13 @@ public class TwoFactorResource {
      * for a wrong password or code. The budget is the session's own, so whoever holds a token cannot use it up for
      * the user's logins.
      */
-    private SecondFactor.Check requireAccepted(AuthResult auth, EventType operation, Supplier<SecondFactor.Check> checker) {
+    private SecondFactor.Check requireAccepted(
+            AuthResult auth, EventType operation, Supplier<SecondFactor.Check> checker) {
         UserModel user = auth.getUser();
         AttemptLimiter limiter = sessionLimiter(auth);
-        Optional<SecondFactor.Limited> outcome = service().checkUnderLimit(limiter, realm, user, checker,
-                () -> event(auth, EventType.USER_DISABLED_BY_TEMPORARY_LOCKOUT));
+        Optional<SecondFactor.Limited> outcome = service()
+                .checkUnderLimit(
+                        limiter, realm, user, checker, () -> event(auth, EventType.USER_DISABLED_BY_TEMPORARY_LOCKOUT));
         if (outcome.isEmpty()) {
             throw tooManyAttempts(limiter.secondsToWait(realm.getId(), user.getId()));
         }
@@ -178,11 +212,18 @@ public class TwoFactorResource {
             throw malformedCode();
         }
         if (check.unreadable()) {
-            throw new ApiException(409, "authenticator_unreadable", "The authenticator app can no longer be checked: "
-                    + "use a backup code, or ask an administrator to reset 2FA, and set the app up again.");
+            throw new ApiException(
+                    409,
+                    "authenticator_unreadable",
+                    "The authenticator app can no longer be checked: "
+                            + "use a backup code, or ask an administrator to reset 2FA, and set the app up again.");
         }
         if (check.busy()) {
-            throw new ApiException(409, "try_again", "Another request is using this user's codes right now; try again in a moment.", 1);
+            throw new ApiException(
+                    409,
+                    "try_again",
+                    "Another request is using this user's codes right now; try again in a moment.",
+                    1);
         }
         if (!check.accepted()) {
             check.describe(event(auth, operation)).error(Errors.INVALID_USER_CREDENTIALS);
@@ -196,18 +237,25 @@ public class TwoFactorResource {
 
     private static SecondFactor.Check checkPassword(UserModel user, String password) {
         boolean valid = user.credentialManager().isValid(UserCredentialModel.password(password));
-        return new SecondFactor.Check(PasswordCredentialModel.TYPE, null,
-                valid ? SecondFactor.Outcome.ACCEPTED : SecondFactor.Outcome.REFUSED, OptionalInt.empty());
+        return new SecondFactor.Check(
+                PasswordCredentialModel.TYPE,
+                null,
+                valid ? SecondFactor.Outcome.ACCEPTED : SecondFactor.Outcome.REFUSED,
+                OptionalInt.empty());
     }
 
     /** Input that cannot be a code: refused without spending one of the user's attempts. */
     private static ApiException malformedCode() {
-        return ApiException.badRequest("'code' must be the digits the authenticator app shows or one of the backup codes.");
+        return ApiException.badRequest(
+                "'code' must be the digits the authenticator app shows or one of the backup codes.");
     }
 
     private static ApiException tooManyAttempts(long seconds) {
-        return new ApiException(429, "too_many_attempts", "Too many wrong codes or passwords; try again in "
-                + AttemptPolicy.minutesText(seconds) + ".", seconds);
+        return new ApiException(
+                429,
+                "too_many_attempts",
+                "Too many wrong codes or passwords; try again in " + AttemptPolicy.minutesText(seconds) + ".",
+                seconds);
     }
 
     /** A user locked out of logging in, or this session locked out of its API budget, gets 429 and when to retry. */
@@ -251,12 +299,15 @@ public class TwoFactorResource {
         if (isEnabled != enabled) {
             throw enabled
                     ? new ApiException(409, "not_enabled", "Two-factor authentication is not enabled for this user.")
-                    : new ApiException(409, "already_enabled", "Two-factor authentication is already enabled; disable it first.");
+                    : new ApiException(
+                            409, "already_enabled", "Two-factor authentication is already enabled; disable it first.");
         }
     }
 
     private EventBuilder event(AuthResult auth, EventType type) {
-        return AuditEvents.event(session, realm, auth.getUser(), auth.getClient()).session(auth.getSession()).event(type);
+        return AuditEvents.event(session, realm, auth.getUser(), auth.getClient())
+                .session(auth.getSession())
+                .event(type);
     }
 
     /** Answers carry secrets or codes at times; no cache or proxy may keep any of them. */
@@ -264,7 +315,9 @@ public class TwoFactorResource {
         CacheControl cacheControl = new CacheControl();
         cacheControl.setNoStore(true);
         cacheControl.setNoCache(true);
-        return Response.ok(entity, MediaType.APPLICATION_JSON_TYPE).cacheControl(cacheControl).build();
+        return Response.ok(entity, MediaType.APPLICATION_JSON_TYPE)
+                .cacheControl(cacheControl)
+                .build();
     }
 
     /**

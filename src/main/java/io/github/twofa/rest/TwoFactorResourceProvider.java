@@ -19,6 +19,5 @@ public class TwoFactorResourceProvider implements RealmResourceProvider {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -17,14 +17,13 @@ public class TwoFactorResourceProviderFactory implements RealmResourceProviderFa
 
     @Override
     public RealmResourceProvider create(KeycloakSession session) {
-        TotpCredentialProviderFactory credentials = (TotpCredentialProviderFactory) sessionFactory
-                .getProviderFactory(CredentialProvider.class, TotpCredentialProviderFactory.PROVIDER_ID);
+        TotpCredentialProviderFactory credentials = (TotpCredentialProviderFactory)
+                sessionFactory.getProviderFactory(CredentialProvider.class, TotpCredentialProviderFactory.PROVIDER_ID);
         return new TwoFactorResourceProvider(session, new PendingSetups(session, credentials.protector()));
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
+    public void init(Config.Scope config) {}
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
@@ -32,8 +31,7 @@ public class TwoFactorResourceProviderFactory implements RealmResourceProviderFa
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public String getId() {

@@ -10,23 +10,36 @@ import io.github.twofa.credential.dto.TotpCredentialData;
 import org.keycloak.models.UserModel;
 
 /** What GET status answers: whether 2FA is on and its non-secret details. */
-public record TwoFactorStatus(boolean enabled, String verifiedAt, Integer backupCodesRemaining,
-                              String backupCodesGeneratedAt, String algorithm, Integer digits, Integer period) {
+public record TwoFactorStatus(
+        boolean enabled,
+        String verifiedAt,
+        Integer backupCodesRemaining,
+        String backupCodesGeneratedAt,
+        String algorithm,
+        Integer digits,
+        Integer period) {
 
     static TwoFactorStatus of(UserModel user) {
-        Optional<TotpCredentialData> totp = user.credentialManager().getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE)
-                .findFirst().map(c -> TotpCredentialModel.createFromCredentialModel(c).getTotpCredentialData());
+        Optional<TotpCredentialData> totp = user.credentialManager()
+                .getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE)
+                .findFirst()
+                .map(c -> TotpCredentialModel.createFromCredentialModel(c).getTotpCredentialData());
         Optional<BackupCodesCredentialModel> codes = user.credentialManager()
                 .getStoredCredentialsByTypeStream(BackupCodesCredentialModel.TYPE)
-                .findFirst().map(BackupCodesCredentialModel::createFromCredentialModel);
+                .findFirst()
+                .map(BackupCodesCredentialModel::createFromCredentialModel);
         if (totp.isEmpty()) {
             return new TwoFactorStatus(false, null, null, null, null, null, null);
         }
         TotpCredentialData data = totp.get();
-        return new TwoFactorStatus(true, iso(data.getVerifiedAt()),
+        return new TwoFactorStatus(
+                true,
+                iso(data.verifiedAt()),
                 codes.map(BackupCodesCredentialModel::remaining).orElse(0),
-                codes.map(c -> iso(c.getBackupCodesData().getGeneratedAt())).orElse(null),
-                data.getAlgorithm().substring("Hmac".length()).toUpperCase(Locale.ROOT), data.getDigits(), data.getPeriod());
+                codes.map(c -> iso(c.getBackupCodesData().generatedAt())).orElse(null),
+                data.algorithm().substring("Hmac".length()).toUpperCase(Locale.ROOT),
+                data.digits(),
+                data.period());
     }
 
     private static String iso(long epochMillis) {

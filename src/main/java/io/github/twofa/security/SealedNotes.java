@@ -23,7 +23,11 @@ public final class SealedNotes {
     private final UserModel user;
 
     /** Notes of {@code authSession}, sealed for {@code user}; realm, user, this tab of the login and the note name are bound into each ciphertext. */
-    public SealedNotes(KeycloakSession session, SecretProtector protector, AuthenticationSessionModel authSession, UserModel user) {
+    public SealedNotes(
+            KeycloakSession session,
+            SecretProtector protector,
+            AuthenticationSessionModel authSession,
+            UserModel user) {
         this.session = session;
         this.protector = protector;
         this.authSession = authSession;
@@ -31,13 +35,20 @@ public final class SealedNotes {
     }
 
     public void put(String name, byte[] secret) {
-        authSession.setAuthNote(name, protector.seal(session, authSession.getRealm(), binding(name), secret).toText());
+        authSession.setAuthNote(
+                name,
+                protector
+                        .seal(session, authSession.getRealm(), binding(name), secret)
+                        .toText());
     }
 
     /** Bound to this tab of this login and to the note's name: a note copied elsewhere does not open. */
     private SecretBinding binding(String name) {
-        return SecretBinding.loginNote(authSession.getRealm().getId(), user.getId(),
-                authSession.getParentSession().getId() + "/" + authSession.getTabId(), name);
+        return SecretBinding.loginNote(
+                authSession.getRealm().getId(),
+                user.getId(),
+                authSession.getParentSession().getId() + "/" + authSession.getTabId(),
+                name);
     }
 
     /** The secret, or empty if there is none or it can no longer be opened (e.g. its key was rotated away). */
@@ -47,7 +58,8 @@ public final class SealedNotes {
             return Optional.empty();
         }
         try {
-            return Optional.of(protector.open(session, authSession.getRealm(), binding(name), ProtectedSecret.fromText(sealed)));
+            return Optional.of(
+                    protector.open(session, authSession.getRealm(), binding(name), ProtectedSecret.fromText(sealed)));
         } catch (SecretDecryptionException unreadable) {
             authSession.removeAuthNote(name);
             return Optional.empty();

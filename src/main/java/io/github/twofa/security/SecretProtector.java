@@ -40,31 +40,38 @@ public final class SecretProtector {
     public SecretProtector(KeyRing serverKeys) {
         this.serverKeys = serverKeys;
         if (serverKeys.isEmpty()) {
-            LOG.warn("No server-level encryption key configured for TOTP secrets (option encryption-keys of "
-                    + "credential provider twofa-totp). Falling back to each realm's AES key: this protects a leaked "
-                    + "credential table, but a full database dump holds that key too. Configure a server key for production.");
+            LOG.warn(
+                    "No server-level encryption key configured for TOTP secrets (option encryption-keys of "
+                            + "credential provider twofa-totp). Falling back to each realm's AES key: this protects a leaked "
+                            + "credential table, but a full database dump holds that key too. Configure a server key for production.");
         }
     }
 
     public ProtectedSecret seal(KeycloakSession session, RealmModel realm, SecretBinding binding, byte[] secret) {
         if (!serverKeys.isEmpty()) {
-            return new ProtectedSecret(SERVER + serverKeys.activeId(),
+            return new ProtectedSecret(
+                    SERVER + serverKeys.activeId(),
                     BOUND + AesGcmCipher.encrypt(secret, serverKeys.active(), binding.associatedData()));
         }
         KeyWrapper realmKey = session.keys().getActiveKey(realm, KeyUse.ENC, Algorithm.AES);
-        return new ProtectedSecret(REALM + realmKey.getKid(),
+        return new ProtectedSecret(
+                REALM + realmKey.getKid(),
                 BOUND + AesGcmCipher.encrypt(secret, realmKey.getSecretKey(), binding.associatedData()));
     }
 
     /** @throws SecretDecryptionException saying why, when the secret is not one this server may trust as it is */
     public byte[] open(KeycloakSession session, RealmModel realm, SecretBinding binding, ProtectedSecret sealed) {
         if (sealed.keyRef().startsWith(REALM) && !serverKeys.isEmpty()) {
-            throw new SecretDecryptionException("sealed with the realm's key, which is refused while a server key is configured");
+            throw new SecretDecryptionException(
+                    "sealed with the realm's key, which is refused while a server key is configured");
         }
         if (!sealed.ciphertext().startsWith(BOUND)) {
-            throw new SecretDecryptionException("sealed in the format before credential binding; it needs the migration");
+            throw new SecretDecryptionException(
+                    "sealed in the format before credential binding; it needs the migration");
         }
-        return AesGcmCipher.decrypt(sealed.ciphertext().substring(BOUND.length()), keyFor(session, realm, sealed.keyRef()),
+        return AesGcmCipher.decrypt(
+                sealed.ciphertext().substring(BOUND.length()),
+                keyFor(session, realm, sealed.keyRef()),
                 binding.associatedData());
     }
 
@@ -77,7 +84,8 @@ public final class SecretProtector {
      * Reads a secret of any format and key this server has, for the migration an administrator asks for: trusting
      * what the database holds now, as of that moment.
      */
-    public byte[] openForMigration(KeycloakSession session, RealmModel realm, SecretBinding binding, ProtectedSecret sealed) {
+    public byte[] openForMigration(
+            KeycloakSession session, RealmModel realm, SecretBinding binding, ProtectedSecret sealed) {
         SecretKey key = keyFor(session, realm, sealed.keyRef());
         return sealed.ciphertext().startsWith(BOUND)
                 ? AesGcmCipher.decrypt(sealed.ciphertext().substring(BOUND.length()), key, binding.associatedData())
@@ -86,9 +94,10 @@ public final class SecretProtector {
 
     private SecretKey keyFor(KeycloakSession session, RealmModel realm, String keyRef) {
         if (keyRef.startsWith(SERVER)) {
-            return serverKeys.get(keyRef.substring(SERVER.length()))
-                    .orElseThrow(() -> new SecretDecryptionException("server encryption key '" + keyRef
-                            + "' is no longer configured"));
+            return serverKeys
+                    .get(keyRef.substring(SERVER.length()))
+                    .orElseThrow(() -> new SecretDecryptionException(
+                            "server encryption key '" + keyRef + "' is no longer configured"));
         }
         if (keyRef.startsWith(REALM)) {
             KeyWrapper key = session.keys().getKey(realm, keyRef.substring(REALM.length()), KeyUse.ENC, Algorithm.AES);

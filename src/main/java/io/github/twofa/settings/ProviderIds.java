@@ -19,6 +19,5 @@ public final class ProviderIds {
     /** The login step of direct-grant flows. */
     public static final String DIRECT_GRANT_STEP = "twofa-direct-grant";
 
-    private ProviderIds() {
-    }
+    private ProviderIds() {}
 }

@@ -14,8 +14,7 @@ import org.keycloak.models.UserModel;
 /** What a realm's settings in the admin console decide for 2FA. */
 public final class RealmSettings {
 
-    private RealmSettings() {
-    }
+    private RealmSettings() {}
 
     /** The realm's OTP policy (Authentication > Policies) decides algorithm, digits and period. */
     public static TotpParameters totpParameters(RealmModel realm) {
@@ -40,7 +39,8 @@ public final class RealmSettings {
 
     /** The realm's backup-code settings: the backup-code action's configuration in the admin console, or the defaults. */
     public static BackupCodePolicy backupCodePolicy(RealmModel realm) {
-        RequiredActionConfigModel config = realm == null ? null : realm.getRequiredActionConfigByAlias(ProviderIds.BACKUP_CODES);
+        RequiredActionConfigModel config =
+                realm == null ? null : realm.getRequiredActionConfigByAlias(ProviderIds.BACKUP_CODES);
         return BackupCodePolicy.from(config == null ? Map.of() : config.getConfig());
     }
 }

@@ -10,18 +10,24 @@ import java.nio.charset.StandardCharsets;
  */
 public final class OtpAuthUri {
 
-    private OtpAuthUri() {
-    }
+    private OtpAuthUri() {}
 
     public static String of(String issuer, String account, TotpSecret secret, TotpParameters parameters) {
         StringBuilder uri = new StringBuilder("otpauth://totp/")
-                .append(encode(issuer)).append(':').append(encode(account))
-                .append("?secret=").append(secret.base32())
-                .append("&issuer=").append(encode(issuer));
+                .append(encode(issuer))
+                .append(':')
+                .append(encode(account))
+                .append("?secret=")
+                .append(secret.base32())
+                .append("&issuer=")
+                .append(encode(issuer));
         if (!parameters.isDefault()) {
-            uri.append("&algorithm=").append(parameters.otpauthAlgorithm())
-                    .append("&digits=").append(parameters.digits())
-                    .append("&period=").append(parameters.period());
+            uri.append("&algorithm=")
+                    .append(parameters.otpauthAlgorithm())
+                    .append("&digits=")
+                    .append(parameters.digits())
+                    .append("&period=")
+                    .append(parameters.period());
         }
         return uri.toString();
     }

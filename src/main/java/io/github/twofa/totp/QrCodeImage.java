@@ -22,12 +22,12 @@ public final class QrCodeImage {
 
     /** The image is at least this wide; each module is a whole number of pixels, so no edge is blurred. */
     private static final int MIN_SIZE_PX = 240;
+
     private static final int QUIET_ZONE_MODULES = 4;
     private static final int BLACK = 0xFF000000;
     private static final int WHITE = 0xFFFFFFFF;
 
-    private QrCodeImage() {
-    }
+    private QrCodeImage() {}
 
     public static String pngDataUri(String content) {
         return "data:image/png;base64," + Base64.getEncoder().encodeToString(png(content));
@@ -55,10 +55,19 @@ public final class QrCodeImage {
     private static BitMatrix encode(String content) {
         try {
             // Width and height 0: one pixel per module, scaled up by png().
-            return new QRCodeWriter().encode(content, BarcodeFormat.QR_CODE, 0, 0, Map.of(
-                    EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M,
-                    EncodeHintType.CHARACTER_SET, "UTF-8",
-                    EncodeHintType.MARGIN, QUIET_ZONE_MODULES));
+            return new QRCodeWriter()
+                    .encode(
+                            content,
+                            BarcodeFormat.QR_CODE,
+                            0,
+                            0,
+                            Map.of(
+                                    EncodeHintType.ERROR_CORRECTION,
+                                    ErrorCorrectionLevel.M,
+                                    EncodeHintType.CHARACTER_SET,
+                                    "UTF-8",
+                                    EncodeHintType.MARGIN,
+                                    QUIET_ZONE_MODULES));
         } catch (WriterException e) {
             throw new IllegalArgumentException("Content does not fit in a QR code", e);
         }

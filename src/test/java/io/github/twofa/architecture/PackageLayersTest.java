@@ -24,10 +24,15 @@ class PackageLayersTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.github.twofa");
 
-    private static final String[] DOMAIN = {"io.github.twofa.totp", "io.github.twofa.backupcodes",
-            "io.github.twofa.crypto", "io.github.twofa.attemptlimit"};
-    private static final String[] GLUE = {"io.github.twofa.authenticator..", "io.github.twofa.requiredaction..",
-            "io.github.twofa.rest..", "io.github.twofa.events.."};
+    private static final String[] DOMAIN = {
+        "io.github.twofa.totp", "io.github.twofa.backupcodes", "io.github.twofa.crypto", "io.github.twofa.attemptlimit"
+    };
+    private static final String[] GLUE = {
+        "io.github.twofa.authenticator..",
+        "io.github.twofa.requiredaction..",
+        "io.github.twofa.rest..",
+        "io.github.twofa.events.."
+    };
 
     @Test
     void noPackageCycles() {
@@ -40,27 +45,48 @@ class PackageLayersTest {
      */
     @Test
     void domainPackagesAreFreeOfKeycloakAndOfTheRestOfTheExtension() {
-        noClasses().that().resideInAnyPackage(DOMAIN)
-                .should().dependOnClassesThat(resideInAnyPackage("org.keycloak..", "jakarta..", "org.jboss..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(DOMAIN)
+                .should()
+                .dependOnClassesThat(resideInAnyPackage("org.keycloak..", "jakarta..", "org.jboss..")
                         .and(not(belongToAnyOf(HmacOTP.class, Base32.class))))
-                .orShould().dependOnClassesThat().resideInAnyPackage("io.github.twofa.attemptlimit.provider..",
-                        "io.github.twofa.credential..", "io.github.twofa.security..", "io.github.twofa.settings..",
-                        "io.github.twofa.audit..", "io.github.twofa.lifecycle..")
-                .orShould().dependOnClassesThat().resideInAnyPackage(GLUE)
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.github.twofa.attemptlimit.provider..",
+                        "io.github.twofa.credential..",
+                        "io.github.twofa.security..",
+                        "io.github.twofa.settings..",
+                        "io.github.twofa.audit..",
+                        "io.github.twofa.lifecycle..")
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage(GLUE)
                 .check(CLASSES);
     }
 
     @Test
     void onlyTheGlueDependsOnTheLifeCycleService() {
-        noClasses().that().resideOutsideOfPackages(GLUE).and().resideOutsideOfPackage("io.github.twofa.lifecycle..")
-                .should().dependOnClassesThat().resideInAPackage("io.github.twofa.lifecycle..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(GLUE)
+                .and()
+                .resideOutsideOfPackage("io.github.twofa.lifecycle..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.github.twofa.lifecycle..")
                 .check(CLASSES);
     }
 
     @Test
     void nothingBelowTheGlueDependsOnIt() {
-        noClasses().that().resideOutsideOfPackages(GLUE)
-                .should().dependOnClassesThat().resideInAnyPackage(GLUE)
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(GLUE)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(GLUE)
                 .check(CLASSES);
     }
 }

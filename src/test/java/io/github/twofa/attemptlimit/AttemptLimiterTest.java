@@ -72,7 +72,8 @@ class AttemptLimiterTest {
         running.get(0).attempt().failed();
 
         assertTrue(limiter().begin("r", "u").isEmpty());
-        assertEquals(OptionalLong.of(300), limiter().lockedForSeconds("r", "u"), "no end time stored: the whole lockout");
+        assertEquals(
+                OptionalLong.of(300), limiter().lockedForSeconds("r", "u"), "no end time stored: the whole lockout");
         Time.setOffset(301);
         assertTrue(limiter().begin("r", "u").isPresent());
     }
@@ -83,11 +84,14 @@ class AttemptLimiterTest {
         for (int i = 0; i < 5; i++) {
             fail(shortLockout);
         }
-        assertEquals(OptionalLong.of(60), store.newRequest().limiter(shortLockout).lockedForSeconds("r", "u"));
+        assertEquals(
+                OptionalLong.of(60), store.newRequest().limiter(shortLockout).lockedForSeconds("r", "u"));
 
         Time.setOffset(61);
 
-        assertTrue(store.newRequest().limiter(shortLockout).begin("r", "u").isPresent(), "the lockout gave the attempts back");
+        assertTrue(
+                store.newRequest().limiter(shortLockout).begin("r", "u").isPresent(),
+                "the lockout gave the attempts back");
     }
 
     @Test
@@ -106,10 +110,13 @@ class AttemptLimiterTest {
     void givenFiveWrongCodesCheckedAtOnce_thenTheyStartOneLockoutNotFive() {
         List<InFlight> running = fiveChecksAtOnce();
 
-        List<OptionalLong> lockouts = running.stream().map(check -> check.attempt().failed()).toList();
+        List<OptionalLong> lockouts =
+                running.stream().map(check -> check.attempt().failed()).toList();
         running.forEach(check -> check.request().commit());
 
-        assertEquals(List.of(OptionalLong.of(300)), lockouts.stream().filter(OptionalLong::isPresent).toList());
+        assertEquals(
+                List.of(OptionalLong.of(300)),
+                lockouts.stream().filter(OptionalLong::isPresent).toList());
         Time.setOffset(301);
         assertEquals(OptionalLong.of(600), lockOut(), "the burst was the first lockout, so the next one is the second");
     }
@@ -175,14 +182,14 @@ class AttemptLimiterTest {
 
     private OptionalLong fail(AttemptPolicy policy) {
         ExpiringStore.Request request = store.newRequest();
-        OptionalLong lockout = request.limiter(policy).begin("r", "u").orElseThrow().failed();
+        OptionalLong lockout =
+                request.limiter(policy).begin("r", "u").orElseThrow().failed();
         request.commit();
         return lockout;
     }
 
     /** A check begun in a request that has not finished. */
-    private record InFlight(ExpiringStore.Request request, AttemptLimiter.Attempt attempt) {
-    }
+    private record InFlight(ExpiringStore.Request request, AttemptLimiter.Attempt attempt) {}
 
     private List<InFlight> fiveChecksAtOnce() {
         List<InFlight> running = new ArrayList<>();
@@ -207,8 +214,7 @@ class AttemptLimiterTest {
      */
     private static final class ExpiringStore {
 
-        private record Entry(long expires, Map<String, String> notes) {
-        }
+        private record Entry(long expires, Map<String, String> notes) {}
 
         private final Map<String, Entry> entries = new HashMap<>();
 

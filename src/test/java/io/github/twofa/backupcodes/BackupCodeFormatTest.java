@@ -56,7 +56,17 @@ class BackupCodeFormatTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "abcde", "abcde-fghjkm", "abcde-fghju", "abcde_fghjk", "<script>x", "abcde-fghj\u0000", "ａｂｃｄｅｆｇｈｊｋ"})
+    @ValueSource(
+            strings = {
+                "",
+                "abcde",
+                "abcde-fghjkm",
+                "abcde-fghju",
+                "abcde_fghjk",
+                "<script>x",
+                "abcde-fghj\u0000",
+                "ａｂｃｄｅｆｇｈｊｋ"
+            })
     void givenInputThatCannotBeACode_whenNormalised_thenEmpty(String typed) {
         assertEquals(Optional.empty(), BackupCodeFormat.normalise(typed));
     }

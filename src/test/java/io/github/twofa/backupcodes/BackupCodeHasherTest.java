@@ -20,7 +20,9 @@ class BackupCodeHasherTest {
         // RFC 7914 section 11: PBKDF2-HMAC-SHA256, P="passwd", S="salt", c=1, dkLen=64 (first 32 bytes here).
         byte[] hash = BackupCodeHasher.hash("passwd", "salt".getBytes(StandardCharsets.US_ASCII), 1);
 
-        assertEquals("55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc", HexFormat.of().formatHex(hash));
+        assertEquals(
+                "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc",
+                HexFormat.of().formatHex(hash));
     }
 
     @Test
@@ -39,8 +41,11 @@ class BackupCodeHasherTest {
                 BackupCodeHasher.hash("bbbbbbbbbb", salt, 10_000),
                 BackupCodeHasher.hash("cccccccccc", salt, 10_000));
 
-        assertEquals(OptionalInt.of(1), BackupCodeHasher.indexOf(BackupCodeHasher.hash("bbbbbbbbbb", salt, 10_000), stored));
-        assertEquals(OptionalInt.empty(), BackupCodeHasher.indexOf(BackupCodeHasher.hash("dddddddddd", salt, 10_000), stored));
+        assertEquals(
+                OptionalInt.of(1), BackupCodeHasher.indexOf(BackupCodeHasher.hash("bbbbbbbbbb", salt, 10_000), stored));
+        assertEquals(
+                OptionalInt.empty(),
+                BackupCodeHasher.indexOf(BackupCodeHasher.hash("dddddddddd", salt, 10_000), stored));
         assertTrue(BackupCodeHasher.indexOf(new byte[32], List.of()).isEmpty());
     }
 

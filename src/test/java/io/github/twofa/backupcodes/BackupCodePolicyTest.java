@@ -19,10 +19,24 @@ class BackupCodePolicyTest {
 
     @Test
     void givenConfiguration_thenItIsUsedWithinBounds() {
-        assertEquals(new BackupCodePolicy(5, 1, 100_000), BackupCodePolicy.from(Map.of(
-                BackupCodePolicy.COUNT, "5", BackupCodePolicy.LOW_THRESHOLD, "1", BackupCodePolicy.ITERATIONS, "100000")));
-        assertEquals(BackupCodePolicy.DEFAULT, BackupCodePolicy.from(Map.of(
-                BackupCodePolicy.COUNT, "50", BackupCodePolicy.LOW_THRESHOLD, "-1", BackupCodePolicy.ITERATIONS, "abc")));
+        assertEquals(
+                new BackupCodePolicy(5, 1, 100_000),
+                BackupCodePolicy.from(Map.of(
+                        BackupCodePolicy.COUNT,
+                        "5",
+                        BackupCodePolicy.LOW_THRESHOLD,
+                        "1",
+                        BackupCodePolicy.ITERATIONS,
+                        "100000")));
+        assertEquals(
+                BackupCodePolicy.DEFAULT,
+                BackupCodePolicy.from(Map.of(
+                        BackupCodePolicy.COUNT,
+                        "50",
+                        BackupCodePolicy.LOW_THRESHOLD,
+                        "-1",
+                        BackupCodePolicy.ITERATIONS,
+                        "abc")));
     }
 
     @Test

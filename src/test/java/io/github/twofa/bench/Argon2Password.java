@@ -23,8 +23,7 @@ final class Argon2Password {
     private static final int PARALLELISM = 1;
     private static final int SALT_BYTES = 16;
 
-    private Argon2Password() {
-    }
+    private Argon2Password() {}
 
     /** The credential representation (type {@code password}) of {@code password} with a fresh salt. */
     static Map<String, Object> credential(String password) {
@@ -40,11 +39,15 @@ final class Argon2Password {
                 .build());
         byte[] hash = new byte[HASH_LENGTH];
         generator.generateBytes(password.toCharArray(), hash);
-        // Keycloak writes credentialData and secretData with these field names (PasswordCredentialData, PasswordSecretData).
+        // Keycloak writes credentialData and secretData with these field names (PasswordCredentialData,
+        // PasswordSecretData).
         Map<String, Object> credentialData = Map.of(
-                "hashIterations", ITERATIONS,
-                "algorithm", "argon2",
-                "additionalParameters", Map.of(
+                "hashIterations",
+                ITERATIONS,
+                "algorithm",
+                "argon2",
+                "additionalParameters",
+                Map.of(
                         "hashLength", List.of(String.valueOf(HASH_LENGTH)),
                         "memory", List.of(String.valueOf(MEMORY_KIB)),
                         "type", List.of("id"),

@@ -13,8 +13,8 @@ import java.util.Objects;
 final class BarChart {
 
     private static final String[] COLOURS = {"#4e79a7", "#f28e2b", "#59a14f"};
-    private static final List<Step> STEPS = List.of(Step.LOGIN_PAGE, Step.PASSWORD, Step.SECOND_FACTOR,
-            Step.CODES_LEFT_NOTICE, Step.TOKEN, Step.WHOLE_LOGIN);
+    private static final List<Step> STEPS = List.of(
+            Step.LOGIN_PAGE, Step.PASSWORD, Step.SECOND_FACTOR, Step.CODES_LEFT_NOTICE, Step.TOKEN, Step.WHOLE_LOGIN);
     private static final int WIDTH = 1080;
     private static final int PANEL_WIDTH = 175;
     private static final int HEIGHT = 500;
@@ -34,8 +34,14 @@ final class BarChart {
     }
 
     private String draw(String title) {
-        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "viewBox=\"0 0 %d %d\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">%n", WIDTH, HEIGHT, WIDTH, HEIGHT));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                        + "viewBox=\"0 0 %d %d\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">%n",
+                WIDTH,
+                HEIGHT,
+                WIDTH,
+                HEIGHT));
         svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         text(WIDTH / 2.0, 28, "middle", "font-size=\"16\" font-weight=\"bold\"", title);
         for (int i = 0; i < STEPS.size(); i++) {
@@ -49,8 +55,12 @@ final class BarChart {
 
     /** Axis, grid and the bars of one step between x = left and x = right. */
     private void panel(double left, double right, Step step) {
-        double max = summaries.stream().map(summary -> summary.steps().get(step))
-                .filter(Objects::nonNull).mapToDouble(KindResults.Stats::p95).max().orElse(1);
+        double max = summaries.stream()
+                .map(summary -> summary.steps().get(step))
+                .filter(Objects::nonNull)
+                .mapToDouble(KindResults.Stats::p95)
+                .max()
+                .orElse(1);
         double tick = niceTick(max / 5);
         double top = Math.ceil(max * 1.15 / tick) * tick;
         for (double value = 0; value <= top + tick / 2; value += tick) {
@@ -86,11 +96,21 @@ final class BarChart {
         for (int k = 0; k < summaries.size(); k++) {
             KindResults.Summary summary = summaries.get(k);
             rect(x, y - 11, 14, 14, COLOURS[k % COLOURS.length], 1);
-            text(x + 20, y, "start", "", summary.kind().label() + " (" + number(summary.loginsPerSecond()) + " logins/s)");
+            text(
+                    x + 20,
+                    y,
+                    "start",
+                    "",
+                    summary.kind().label() + " (" + number(summary.loginsPerSecond()) + " logins/s)");
             x += 320;
         }
-        text(60, HEIGHT - 22, "start", "fill=\"#555\"", "Each step on its own scale. Solid: median, with its value on top; "
-                + "light: 95th percentile (smaller figure). A backup code is typed into the code page like an app code.");
+        text(
+                60,
+                HEIGHT - 22,
+                "start",
+                "fill=\"#555\"",
+                "Each step on its own scale. Solid: median, with its value on top; "
+                        + "light: 95th percentile (smaller figure). A backup code is typed into the code page like an app code.");
     }
 
     private double y(double value, double scaleTop) {
@@ -109,22 +129,42 @@ final class BarChart {
     }
 
     private void rect(double x, double y, double width, double height, String colour, double opacity) {
-        svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
-                + "fill-opacity=\"%.2f\"/>%n", x, y, width, height, colour, opacity));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" " + "fill-opacity=\"%.2f\"/>%n",
+                x,
+                y,
+                width,
+                height,
+                colour,
+                opacity));
     }
 
     private void line(double x1, double y1, double x2, double y2, String colour) {
-        svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>%n",
-                x1, y1, x2, y2, colour));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>%n",
+                x1,
+                y1,
+                x2,
+                y2,
+                colour));
     }
 
     private void text(double x, double y, String anchor, String attributes, String content) {
-        svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" %s>%s</text>%n",
-                x, y, anchor, attributes, content.replace("&", "&amp;").replace("<", "&lt;")));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" %s>%s</text>%n",
+                x,
+                y,
+                anchor,
+                attributes,
+                content.replace("&", "&amp;").replace("<", "&lt;")));
     }
 
     private static String number(double value) {
-        return value >= 100 || value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f", value)
+        return value >= 100 || value == Math.rint(value)
+                ? String.format(Locale.ROOT, "%.0f", value)
                 : String.format(Locale.ROOT, "%.1f", value);
     }
 }

@@ -20,8 +20,16 @@ import io.github.twofa.backupcodes.BackupCodePolicy;
  *                       set), to see what the backup-code step costs at another setting
  * @param outputDir     where results.json, results.md and chart.svg go
  */
-record BenchOptions(int users, int clients, int rounds, int roundSeconds, int warmupSeconds, boolean profile,
-                    boolean cacheTemplates, int backupCodeIterations, Path outputDir) {
+record BenchOptions(
+        int users,
+        int clients,
+        int rounds,
+        int roundSeconds,
+        int warmupSeconds,
+        boolean profile,
+        boolean cacheTemplates,
+        int backupCodeIterations,
+        Path outputDir) {
 
     static final int MAX_USERS = 100_000;
 
@@ -30,7 +38,8 @@ record BenchOptions(int users, int clients, int rounds, int roundSeconds, int wa
             throw new IllegalArgumentException("users must be 1 to " + MAX_USERS + ", was " + users);
         }
         if (clients < 1 || rounds < 1 || roundSeconds < 1 || warmupSeconds < 0) {
-            throw new IllegalArgumentException("clients, rounds and round seconds must be positive, warm-up not negative");
+            throw new IllegalArgumentException(
+                    "clients, rounds and round seconds must be positive, warm-up not negative");
         }
         if (backupCodeIterations < 1) {
             throw new IllegalArgumentException("backup-code iterations must be positive");
@@ -58,7 +67,9 @@ record BenchOptions(int users, int clients, int rounds, int roundSeconds, int wa
     /** One line for the report. */
     String describe() {
         return users + " users per kind, " + clients + " concurrent clients, " + rounds + " rounds of " + roundSeconds
-                + " s per kind after a " + warmupSeconds + " s warm-up per kind, backup codes hashed with " + backupCodeIterations
-                + " PBKDF2 iterations" + (cacheTemplates ? ", templates cached" : "") + (profile ? ", JFR profile" : "");
+                + " s per kind after a " + warmupSeconds + " s warm-up per kind, backup codes hashed with "
+                + backupCodeIterations
+                + " PBKDF2 iterations" + (cacheTemplates ? ", templates cached" : "")
+                + (profile ? ", JFR profile" : "");
     }
 }

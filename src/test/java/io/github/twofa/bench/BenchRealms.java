@@ -28,12 +28,12 @@ final class BenchRealms {
     private static final Set<String> OUR_FLOWS = Set.of("twofa browser", "twofa browser forms");
     private static final Set<String> OUR_STEP_CONFIGS = Set.of("twofa password amr", "twofa totp");
 
-    private BenchRealms() {
-    }
+    private BenchRealms() {}
 
     /** Creates both realms; returns the id of {@value #TWOFA}, which our sealed secrets are bound to. */
     static String create(AdminApi admin) throws IOException {
-        JsonNode demo = Http.JSON.readTree(Path.of(System.getProperty("kc.test.realmFile")).toFile());
+        JsonNode demo = Http.JSON.readTree(
+                Path.of(System.getProperty("kc.test.realmFile")).toFile());
         admin.importRealm(common(BUILTIN, demo));
         ObjectNode twofa = common(TWOFA, demo);
         twofa.put("browserFlow", "twofa browser");

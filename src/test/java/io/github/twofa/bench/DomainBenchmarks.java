@@ -60,6 +60,7 @@ public class DomainBenchmarks {
     public static class BackupCodes {
         @Param({"1", "10", "20"})
         public int codesInSet;
+
         final byte[] salt = BackupCodeHasher.newSalt();
         final List<byte[]> stored = new ArrayList<>();
         String lastCode;

@@ -48,7 +48,8 @@ final class Flatness {
                 }
             }
         }
-        runs.sort(Comparator.comparingInt(run -> run.path("options").path("users").asInt()));
+        runs.sort(
+                Comparator.comparingInt(run -> run.path("options").path("users").asInt()));
         return new Flatness(runs);
     }
 
@@ -64,16 +65,21 @@ final class Flatness {
         }
         rows.add(header);
         for (JsonNode run : runs) {
-            List<String> row = new ArrayList<>(List.of(String.valueOf(run.path("options").path("users").asInt())));
+            List<String> row = new ArrayList<>(
+                    List.of(String.valueOf(run.path("options").path("users").asInt())));
             for (LoginKind kind : LoginKind.values()) {
-                row.add(Targets.number(median(run, kind, "second_factor")) + " / " + Targets.number(median(run, kind, "whole_login"))
-                        + ", " + Targets.number(measured(run, kind).path("serverCpuMsPerLogin").asDouble(Double.NaN)));
+                row.add(Targets.number(median(run, kind, "second_factor")) + " / "
+                        + Targets.number(median(run, kind, "whole_login")) + ", "
+                        + Targets.number(
+                                measured(run, kind).path("serverCpuMsPerLogin").asDouble(Double.NaN)));
             }
             rows.add(row);
         }
-        List<String> verdict = new ArrayList<>(List.of("Whole login, most / fewest users (flat: ≤ " + TOLERANCE + " ×)"));
+        List<String> verdict =
+                new ArrayList<>(List.of("Whole login, most / fewest users (flat: ≤ " + TOLERANCE + " ×)"));
         for (LoginKind kind : LoginKind.values()) {
-            double ratio = median(runs.get(runs.size() - 1), kind, "whole_login") / median(runs.get(0), kind, "whole_login");
+            double ratio =
+                    median(runs.get(runs.size() - 1), kind, "whole_login") / median(runs.get(0), kind, "whole_login");
             verdict.add(Targets.ratio(ratio) + " " + (ratio <= TOLERANCE ? "PASS" : "MISS"));
         }
         rows.add(verdict);

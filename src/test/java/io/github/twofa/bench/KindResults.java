@@ -12,16 +12,26 @@ final class KindResults {
     private static final int ERROR_KINDS_KEPT = 5;
 
     /** Median and 95th percentile of a step, in milliseconds, over {@code count} logins. */
-    record Stats(int count, double median, double p95) {
-    }
+    record Stats(int count, double median, double p95) {}
 
     /**
      * The figures of one kind, as reported. Logins per second count the logins finished within the rounds' time;
      * those still under way when a round ended count for the step times only.
      */
-    record Summary(LoginKind kind, int logins, int loginsInTime, int errors, Map<String, Integer> errorMessages,
-                   int waits, double waitedSeconds, double seconds, List<Double> roundRates, double serverCpuSeconds,
-                   double clientCpuSeconds, boolean ranOut, Map<Step, Stats> steps) {
+    record Summary(
+            LoginKind kind,
+            int logins,
+            int loginsInTime,
+            int errors,
+            Map<String, Integer> errorMessages,
+            int waits,
+            double waitedSeconds,
+            double seconds,
+            List<Double> roundRates,
+            double serverCpuSeconds,
+            double clientCpuSeconds,
+            boolean ranOut,
+            Map<Step, Stats> steps) {
 
         double loginsPerSecond() {
             return seconds == 0 ? 0 : loginsInTime / seconds;
@@ -71,7 +81,8 @@ final class KindResults {
         if (withinRound) {
             loginsInTime++;
         }
-        times.forEach((step, nanos) -> samples.computeIfAbsent(step, s -> new ArrayList<>()).add(nanos));
+        times.forEach((step, nanos) ->
+                samples.computeIfAbsent(step, s -> new ArrayList<>()).add(nanos));
     }
 
     synchronized void error(String message) {
@@ -106,8 +117,20 @@ final class KindResults {
         double serverCpuAboveIdle = Math.max(0, serverCpuNanos / 1e9 - serverIdleCpu / 1000 * wallNanos / 1e9);
         Map<Step, Stats> steps = new EnumMap<>(Step.class);
         samples.forEach((step, nanos) -> steps.put(step, stats(nanos)));
-        return new Summary(kind, logins, loginsInTime, errors, Map.copyOf(errorMessages), waits, waitedNanos / 1e9, roundNanos / 1e9,
-                List.copyOf(roundRates), serverCpuAboveIdle, clientCpuNanos / 1e9, ranOut, steps);
+        return new Summary(
+                kind,
+                logins,
+                loginsInTime,
+                errors,
+                Map.copyOf(errorMessages),
+                waits,
+                waitedNanos / 1e9,
+                roundNanos / 1e9,
+                List.copyOf(roundRates),
+                serverCpuAboveIdle,
+                clientCpuNanos / 1e9,
+                ranOut,
+                steps);
     }
 
     private static Stats stats(List<Long> nanos) {

@@ -19,7 +19,10 @@ record Landing(int status, String body, URI uri, String location) {
 
     static Landing of(HttpResponse<String> response) {
         boolean redirect = response.statusCode() == 302 || response.statusCode() == 303;
-        return new Landing(response.statusCode(), response.body(), response.uri(),
+        return new Landing(
+                response.statusCode(),
+                response.body(),
+                response.uri(),
                 redirect ? response.headers().firstValue("Location").orElse("") : null);
     }
 
@@ -39,11 +42,13 @@ record Landing(int status, String body, URI uri, String location) {
     /** The page, which must have a form matching {@code formSelector}. */
     Document page(String formSelector) throws LoginFailure {
         if (isRedirect()) {
-            throw new LoginFailure("expected a page with " + formSelector + ", was sent to " + (isAtClient() ? "the client" : next().getPath()));
+            throw new LoginFailure("expected a page with " + formSelector + ", was sent to "
+                    + (isAtClient() ? "the client" : next().getPath()));
         }
         Document page = Jsoup.parse(body, uri.toString());
         if (status != 200 || page.selectFirst(formSelector) == null) {
-            throw new LoginFailure("expected a page with " + formSelector + ", got HTTP " + status + " " + describe(page));
+            throw new LoginFailure(
+                    "expected a page with " + formSelector + ", got HTTP " + status + " " + describe(page));
         }
         return page;
     }
@@ -51,8 +56,10 @@ record Landing(int status, String body, URI uri, String location) {
     /** The code in the redirect to the client, whose state must be ours. */
     String authorizationCode(String state) throws LoginFailure {
         if (!isAtClient()) {
-            throw new LoginFailure("expected the redirect to the client, got " + (isRedirect() ? "a redirect to " + next().getPath()
-                    : "HTTP " + status + " " + describe(Jsoup.parse(body, uri.toString()))));
+            throw new LoginFailure("expected the redirect to the client, got "
+                    + (isRedirect()
+                            ? "a redirect to " + next().getPath()
+                            : "HTTP " + status + " " + describe(Jsoup.parse(body, uri.toString()))));
         }
         String query = URI.create(location).getRawQuery();
         if (!state.equals(parameter(query, "state").orElse(null))) {

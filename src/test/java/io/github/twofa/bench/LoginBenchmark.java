@@ -23,7 +23,8 @@ import io.github.twofa.it.support.DistributionServer;
  */
 public final class LoginBenchmark {
 
-    private static final List<LoginKind> TURNS = List.of(LoginKind.BUILTIN_OTP, LoginKind.TWOFA_TOTP, LoginKind.TWOFA_BACKUP_CODE);
+    private static final List<LoginKind> TURNS =
+            List.of(LoginKind.BUILTIN_OTP, LoginKind.TWOFA_TOTP, LoginKind.TWOFA_BACKUP_CODE);
 
     private final BenchOptions options;
     private final long started = System.nanoTime();
@@ -48,10 +49,12 @@ public final class LoginBenchmark {
         double serverIdleCpu;
         Path home = DistributionServer.copyOfDistribution("keycloak-login-bench");
         // Our packages log at INFO like the rest: the tests' DEBUG would slow ours alone.
-        try (DistributionServer server = DistributionServer.start(home, encryptionKeys, true, "INFO", serverJavaOptions(recording))) {
+        try (DistributionServer server =
+                DistributionServer.start(home, encryptionKeys, true, "INFO", serverJavaOptions(recording))) {
             say("Keycloak is up at " + server.baseUrl() + " (log: " + server.log() + ")");
             Map<LoginKind, UserPool> pools = createUsers(new AdminApi(server), encryptionKeys);
-            try (RoundRunner runner = new RoundRunner(server.baseUrl(), options.clients(), pools, ProcessCpu.keycloak(home))) {
+            try (RoundRunner runner =
+                    new RoundRunner(server.baseUrl(), options.clients(), pools, ProcessCpu.keycloak(home))) {
                 for (LoginKind kind : TURNS) {
                     runner.logInOnce(kind);
                 }
@@ -64,14 +67,17 @@ public final class LoginBenchmark {
                 say(String.format(Locale.ROOT, "Idle server: %.1f ms CPU per second", serverIdleCpu));
             }
         }
-        List<KindResults.Summary> summaries = TURNS.stream().map(kind -> results.get(kind).summary(serverIdleCpu)).toList();
+        List<KindResults.Summary> summaries = TURNS.stream()
+                .map(kind -> results.get(kind).summary(serverIdleCpu))
+                .toList();
         ServerProfile profile = options.profile() ? ServerProfile.read(recording, rounds, summaries) : null;
         new ResultsReport(options, summaries, profile, serverIdleCpu).write();
         say("Finished; results in " + options.outputDir());
     }
 
     /** The measured rounds, taking turns between the kinds. */
-    private List<RoundRunner.Round> measure(RoundRunner runner, Map<LoginKind, KindResults> results) throws InterruptedException {
+    private List<RoundRunner.Round> measure(RoundRunner runner, Map<LoginKind, KindResults> results)
+            throws InterruptedException {
         List<RoundRunner.Round> rounds = new ArrayList<>();
         for (int round = 1; round <= options.rounds(); round++) {
             for (LoginKind kind : TURNS) {
@@ -86,7 +92,10 @@ public final class LoginBenchmark {
         String twofaRealmId = BenchRealms.create(admin);
         UserImport userImport = new UserImport(admin);
         List<BenchUser> builtin = userImport.builtinOtpUsers(options.users());
-        List<BenchUser> ours = userImport.twofaUsers(options.users(), twofaRealmId, new SecondFactorCredentials(encryptionKeys, options.backupCodeIterations()));
+        List<BenchUser> ours = userImport.twofaUsers(
+                options.users(),
+                twofaRealmId,
+                new SecondFactorCredentials(encryptionKeys, options.backupCodeIterations()));
         say("Imported " + options.users() + " users into each realm");
         return Map.of(
                 LoginKind.BUILTIN_OTP, UserPool.forAppCodes(builtin),

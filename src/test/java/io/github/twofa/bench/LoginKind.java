@@ -2,7 +2,6 @@ package io.github.twofa.bench;
 
 /** The three kinds of login the benchmark compares, each on its own realm's users. */
 enum LoginKind {
-
     BUILTIN_OTP("builtin-otp", "built-in OTP", BenchRealms.BUILTIN),
     TWOFA_TOTP("twofa-totp", "ours: app code", BenchRealms.TWOFA),
     TWOFA_BACKUP_CODE("twofa-backup-code", "ours: backup code", BenchRealms.TWOFA);

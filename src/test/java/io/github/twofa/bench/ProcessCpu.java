@@ -24,13 +24,19 @@ final class ProcessCpu {
     static ProcessCpu keycloak(Path home) {
         String marker = "-Dkc.home.dir=" + home.resolve("bin");
         return new ProcessCpu(ProcessHandle.allProcesses()
-                .filter(process -> process.info().commandLine().map(line -> line.contains(marker)).orElse(false))
+                .filter(process -> process.info()
+                        .commandLine()
+                        .map(line -> line.contains(marker))
+                        .orElse(false))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no Keycloak process with " + marker)));
     }
 
     long nanos() {
-        return process.info().totalCpuDuration().map(Duration::toNanos)
-                .orElseThrow(() -> new IllegalStateException("the system does not report the CPU time of process " + process.pid()));
+        return process.info()
+                .totalCpuDuration()
+                .map(Duration::toNanos)
+                .orElseThrow(() -> new IllegalStateException(
+                        "the system does not report the CPU time of process " + process.pid()));
     }
 }

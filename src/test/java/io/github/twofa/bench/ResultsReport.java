@@ -31,11 +31,13 @@ final class ResultsReport {
     private final Map<String, String> environment = new LinkedHashMap<>();
 
     /** @param serverIdleCpu the server's CPU use with no logins, in ms per second, left out of the cost per login */
-    ResultsReport(BenchOptions options, List<KindResults.Summary> summaries, ServerProfile profile, double serverIdleCpu) {
+    ResultsReport(
+            BenchOptions options, List<KindResults.Summary> summaries, ServerProfile profile, double serverIdleCpu) {
         this.options = options;
         this.summaries = summaries;
         this.profile = profile;
-        environment.put("date", OffsetDateTime.now().truncatedTo(ChronoUnit.MINUTES).toString());
+        environment.put(
+                "date", OffsetDateTime.now().truncatedTo(ChronoUnit.MINUTES).toString());
         environment.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
         environment.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         environment.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
@@ -48,7 +50,8 @@ final class ResultsReport {
         summaries.forEach(summary -> byKind.put(summary.kind(), summary));
         List<List<String>> table = table();
         List<Targets.Verdict> verdicts = Targets.judge(byKind, options.clients());
-        List<List<String>> targetTable = new ArrayList<>(List.of(List.of("Target", "Measured (ours / built-in)", "Result")));
+        List<List<String>> targetTable =
+                new ArrayList<>(List.of(List.of("Target", "Measured (ours / built-in)", "Result")));
         verdicts.forEach(v -> targetTable.add(List.of(v.target(), v.measured(), v.result())));
         Flatness flatness = Flatness.record(options, json(verdicts));
 
@@ -61,13 +64,19 @@ final class ResultsReport {
         }
         flatness.table().ifPresent(flat -> System.out.println(text(flat)));
 
-        Files.writeString(options.outputDir().resolve("results.md"), markdown(table, targetTable, flatness), StandardCharsets.UTF_8);
-        Files.writeString(options.outputDir().resolve("results.json"), json(verdicts).toPrettyString(), StandardCharsets.UTF_8);
-        Files.writeString(options.outputDir().resolve("chart.svg"), BarChart.svg(summaries, title()), StandardCharsets.UTF_8);
+        Files.writeString(
+                options.outputDir().resolve("results.md"),
+                markdown(table, targetTable, flatness),
+                StandardCharsets.UTF_8);
+        Files.writeString(
+                options.outputDir().resolve("results.json"), json(verdicts).toPrettyString(), StandardCharsets.UTF_8);
+        Files.writeString(
+                options.outputDir().resolve("chart.svg"), BarChart.svg(summaries, title()), StandardCharsets.UTF_8);
     }
 
     private String title() {
-        return "Login steps, median and p95 (ms): " + options.users() + " users per kind, " + options.clients() + " clients";
+        return "Login steps, median and p95 (ms): " + options.users() + " users per kind, " + options.clients()
+                + " clients";
     }
 
     private List<List<String>> table() {
@@ -75,8 +84,11 @@ final class ResultsReport {
         rows.add(row("", summary -> summary.kind().label()));
         rows.add(row("logins", summary -> String.valueOf(summary.logins())));
         rows.add(row("failed logins", summary -> String.valueOf(summary.errors())));
-        rows.add(row("waits for a fresh code", summary -> summary.waits() == 0 ? "0"
-                : summary.waits() + " (" + Targets.number(summary.waitedSeconds()) + " s)"));
+        rows.add(row(
+                "waits for a fresh code",
+                summary -> summary.waits() == 0
+                        ? "0"
+                        : summary.waits() + " (" + Targets.number(summary.waitedSeconds()) + " s)"));
         rows.add(row("logins/s (slowest–fastest round)", ResultsReport::loginRates));
         rows.add(row("server CPU per login, above idle (ms)", summary -> Targets.number(summary.serverCpuPerLogin())));
         rows.add(row("benchmark clients' CPU per login (ms)", summary -> Targets.number(summary.clientCpuPerLogin())));
@@ -90,7 +102,8 @@ final class ResultsReport {
     }
 
     private static String loginRates(KindResults.Summary summary) {
-        DoubleSummaryStatistics rounds = summary.roundRates().stream().mapToDouble(Double::doubleValue).summaryStatistics();
+        DoubleSummaryStatistics rounds =
+                summary.roundRates().stream().mapToDouble(Double::doubleValue).summaryStatistics();
         return Targets.number(summary.loginsPerSecond()) + " (" + Targets.number(rounds.getMin()) + "–"
                 + Targets.number(rounds.getMax()) + ")";
     }
@@ -105,8 +118,9 @@ final class ResultsReport {
     private List<String> problems() {
         List<String> lines = new ArrayList<>();
         for (KindResults.Summary summary : summaries) {
-            summary.errorMessages().forEach((message, count) ->
-                    lines.add("- " + summary.kind().label() + ": " + count + " × " + message));
+            summary.errorMessages()
+                    .forEach((message, count) ->
+                            lines.add("- " + summary.kind().label() + ": " + count + " × " + message));
             if (summary.ranOut()) {
                 lines.add("- " + summary.kind().label() + ": every spare backup code was used; rounds ended early");
             }
@@ -116,10 +130,21 @@ final class ResultsReport {
 
     private String markdown(List<List<String>> table, List<List<String>> targetTable, Flatness flatness) {
         StringBuilder md = new StringBuilder();
-        md.append("Run of ").append(environment.get("date")).append(": ").append(options.describe()).append(".\n");
-        md.append("Machine: ").append(environment.get("cores")).append(" cores, ").append(environment.get("jdk"))
-                .append(", ").append(environment.get("os")).append("; Keycloak ").append(environment.get("keycloak"))
-                .append(". Server CPU per login: above the idle server's ").append(environment.get("serverIdleCpuMsPerSecond"))
+        md.append("Run of ")
+                .append(environment.get("date"))
+                .append(": ")
+                .append(options.describe())
+                .append(".\n");
+        md.append("Machine: ")
+                .append(environment.get("cores"))
+                .append(" cores, ")
+                .append(environment.get("jdk"))
+                .append(", ")
+                .append(environment.get("os"))
+                .append("; Keycloak ")
+                .append(environment.get("keycloak"))
+                .append(". Server CPU per login: above the idle server's ")
+                .append(environment.get("serverIdleCpuMsPerSecond"))
                 .append(" ms per second (measured after the rounds).\n\n");
         md.append(markdown(table)).append('\n').append(markdown(targetTable));
         List<String> problems = problems();
@@ -129,30 +154,47 @@ final class ResultsReport {
         if (profile != null) {
             md.append('\n').append(profile.markdown());
         }
-        flatness.table().ifPresent(flat -> md.append("\nThe same number of clients with other numbers of users (runs kept in "
-                + "target/login-benchmark/history/):\n\n").append(markdown(flat)));
+        flatness.table()
+                .ifPresent(flat -> md.append("\nThe same number of clients with other numbers of users (runs kept in "
+                                + "target/login-benchmark/history/):\n\n")
+                        .append(markdown(flat)));
         return md.toString();
     }
 
     private ObjectNode json(List<Targets.Verdict> verdicts) {
         ObjectNode root = Http.JSON.createObjectNode();
         root.set("environment", Http.JSON.valueToTree(environment));
-        root.set("options", Http.JSON.createObjectNode().put("users", options.users()).put("clients", options.clients())
-                .put("rounds", options.rounds()).put("roundSeconds", options.roundSeconds())
-                .put("warmupSeconds", options.warmupSeconds()).put("cacheTemplates", options.cacheTemplates())
-                .put("backupCodeIterations", options.backupCodeIterations()));
+        root.set(
+                "options",
+                Http.JSON
+                        .createObjectNode()
+                        .put("users", options.users())
+                        .put("clients", options.clients())
+                        .put("rounds", options.rounds())
+                        .put("roundSeconds", options.roundSeconds())
+                        .put("warmupSeconds", options.warmupSeconds())
+                        .put("cacheTemplates", options.cacheTemplates())
+                        .put("backupCodeIterations", options.backupCodeIterations()));
         var kinds = root.putArray("kinds");
         for (KindResults.Summary summary : summaries) {
-            ObjectNode kind = kinds.addObject().put("kind", summary.kind().id()).put("label", summary.kind().label())
-                    .put("logins", summary.logins()).put("failedLogins", summary.errors()).put("waits", summary.waits())
-                    .put("waitedSeconds", summary.waitedSeconds()).put("seconds", summary.seconds())
+            ObjectNode kind = kinds.addObject()
+                    .put("kind", summary.kind().id())
+                    .put("label", summary.kind().label())
+                    .put("logins", summary.logins())
+                    .put("failedLogins", summary.errors())
+                    .put("waits", summary.waits())
+                    .put("waitedSeconds", summary.waitedSeconds())
+                    .put("seconds", summary.seconds())
                     .put("loginsPerSecond", summary.loginsPerSecond())
                     .putPOJO("loginsPerSecondByRound", summary.roundRates())
                     .put("serverCpuMsPerLogin", summary.serverCpuPerLogin())
                     .put("clientCpuMsPerLogin", summary.clientCpuPerLogin());
             ObjectNode steps = kind.putObject("steps");
-            summary.steps().forEach((step, stats) -> steps.putObject(step.name().toLowerCase(Locale.ROOT))
-                    .put("count", stats.count()).put("medianMs", stats.median()).put("p95Ms", stats.p95()));
+            summary.steps()
+                    .forEach((step, stats) -> steps.putObject(step.name().toLowerCase(Locale.ROOT))
+                            .put("count", stats.count())
+                            .put("medianMs", stats.median())
+                            .put("p95Ms", stats.p95()));
         }
         root.set("targets", Http.JSON.valueToTree(verdicts));
         return root;
@@ -177,13 +219,15 @@ final class ResultsReport {
                 widths[i] = Math.max(widths[i], row.get(i).length());
             }
         });
-        return rows.stream().map(row -> {
-            StringBuilder line = new StringBuilder(pad(row.get(0), widths[0], false));
-            for (int i = 1; i < row.size(); i++) {
-                line.append("   ").append(pad(row.get(i), widths[i], true));
-            }
-            return line.toString();
-        }).collect(Collectors.joining("\n", "", "\n"));
+        return rows.stream()
+                .map(row -> {
+                    StringBuilder line = new StringBuilder(pad(row.get(0), widths[0], false));
+                    for (int i = 1; i < row.size(); i++) {
+                        line.append("   ").append(pad(row.get(i), widths[i], true));
+                    }
+                    return line.toString();
+                })
+                .collect(Collectors.joining("\n", "", "\n"));
     }
 
     private static String pad(String text, int width, boolean right) {

@@ -21,8 +21,7 @@ import java.util.concurrent.Future;
 final class RoundRunner implements AutoCloseable {
 
     /** When a round of a kind ran, to tell the server's profile samples apart by kind. */
-    record Round(LoginKind kind, Instant start, Instant end) {
-    }
+    record Round(LoginKind kind, Instant start, Instant end) {}
 
     private static final Duration IDLE_SETTLING = Duration.ofSeconds(3);
     private static final Duration IDLE_MEASUREMENT = Duration.ofSeconds(4);
@@ -73,15 +72,20 @@ final class RoundRunner implements AutoCloseable {
                 throw new IllegalStateException("a client failed", e.getCause());
             }
         }
-        results.round(length.toNanos(), System.nanoTime() - start, serverCpu.nanos() - serverCpuBefore,
-                clientCpu.nanos() - clientCpuBefore, pools.get(kind).isExhausted());
+        results.round(
+                length.toNanos(),
+                System.nanoTime() - start,
+                serverCpu.nanos() - serverCpuBefore,
+                clientCpu.nanos() - clientCpuBefore,
+                pools.get(kind).isExhausted());
         return new Round(kind, startedAt, Instant.now());
     }
 
     /** One login of one user of {@code kind}, for checking that the set-up works before anything is measured. */
     void logInOnce(LoginKind kind) throws Exception {
         UserPool pool = pools.get(kind);
-        UserPool.Lease lease = pool.take(System.nanoTime() + Duration.ofSeconds(35).toNanos())
+        UserPool.Lease lease = pool.take(
+                        System.nanoTime() + Duration.ofSeconds(35).toNanos())
                 .orElseThrow(() -> new IllegalStateException("no " + kind.label() + " user can log in"));
         try {
             browsers.get(0).logIn(kind, lease.user());
@@ -90,7 +94,8 @@ final class RoundRunner implements AutoCloseable {
         }
     }
 
-    private Void logInUntil(long deadline, VirtualBrowser browser, LoginKind kind, KindResults results) throws InterruptedException {
+    private Void logInUntil(long deadline, VirtualBrowser browser, LoginKind kind, KindResults results)
+            throws InterruptedException {
         UserPool pool = pools.get(kind);
         while (System.nanoTime() < deadline) {
             Optional<UserPool.Lease> lease = pool.take(deadline);
@@ -104,7 +109,10 @@ final class RoundRunner implements AutoCloseable {
                 Map<Step, Long> times = browser.logIn(kind, lease.get().user());
                 results.login(times, System.nanoTime() <= deadline);
             } catch (LoginFailure | IOException | RuntimeException e) {
-                results.error(e instanceof LoginFailure ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());
+                results.error(
+                        e instanceof LoginFailure
+                                ? e.getMessage()
+                                : e.getClass().getSimpleName() + ": " + e.getMessage());
             } finally {
                 pool.release(lease.get().user());
             }

@@ -42,7 +42,8 @@ final class SecondFactorCredentials {
      */
     SecondFactorCredentials(String encryptionKeys, int backupCodeIterations) {
         this.protector = new SecretProtector(KeyRing.parse(encryptionKeys));
-        this.backupCodesCredential = representation(BackupCodesCredentialModel.create(backupCodes, backupCodeIterations));
+        this.backupCodesCredential =
+                representation(BackupCodesCredentialModel.create(backupCodes, backupCodeIterations));
     }
 
     /** A secret as Keycloak's OTP set-up makes one: 20 letters and digits, whose UTF-8 bytes are the HMAC key. */
@@ -64,7 +65,8 @@ final class SecondFactorCredentials {
                 "type", "otp",
                 "userLabel", "Authenticator app",
                 "createdDate", System.currentTimeMillis(),
-                "credentialData", "{\"subType\":\"totp\",\"digits\":6,\"counter\":0,\"period\":30,\"algorithm\":\"HmacSHA1\"}",
+                "credentialData",
+                        "{\"subType\":\"totp\",\"digits\":6,\"counter\":0,\"period\":30,\"algorithm\":\"HmacSHA1\"}",
                 "secretData", "{\"value\":\"" + secret + "\"}");
     }
 
@@ -75,10 +77,14 @@ final class SecondFactorCredentials {
     /** Our TOTP credential of the user with {@code userId} in the realm with {@code realmId}. */
     Map<String, Object> ourTotp(String realmId, String userId, byte[] key) {
         String credentialId = UUID.randomUUID().toString();
-        ProtectedSecret sealed = protector.seal(null, withId(RealmModel.class, realmId),
-                SecretBinding.totpCredential(realmId, userId, credentialId), key);
+        ProtectedSecret sealed = protector.seal(
+                null,
+                withId(RealmModel.class, realmId),
+                SecretBinding.totpCredential(realmId, userId, credentialId),
+                key);
         Map<String, Object> credential = new LinkedHashMap<>(Map.of("id", credentialId));
-        credential.putAll(representation(TotpCredentialModel.create(TotpParameters.DEFAULT, sealed, TotpCredentialProvider.DEFAULT_LABEL)));
+        credential.putAll(representation(
+                TotpCredentialModel.create(TotpParameters.DEFAULT, sealed, TotpCredentialProvider.DEFAULT_LABEL)));
         return credential;
     }
 

@@ -29,24 +29,31 @@ final class ServerProfile {
     private static final int TOP_FRAMES = 8;
 
     /** Components a sample is counted for when one of their methods is anywhere on its stack. */
-    private record Component(String label, Predicate<String> method) {
-    }
+    private record Component(String label, Predicate<String> method) {}
 
     private static final List<Component> COMPONENTS = List.of(
             new Component("argon2 password hash", m -> m.startsWith("org.bouncycastle.crypto.generators.Argon2")),
-            new Component("built-in OTP check", m -> m.startsWith("org.keycloak.models.utils.TimeBasedOTP")
-                    || m.startsWith("org.keycloak.credential.OTPCredentialProvider")),
-            new Component("our app-code check (decrypt, RFC 6238, single use)",
+            new Component(
+                    "built-in OTP check",
+                    m -> m.startsWith("org.keycloak.models.utils.TimeBasedOTP")
+                            || m.startsWith("org.keycloak.credential.OTPCredentialProvider")),
+            new Component(
+                    "our app-code check (decrypt, RFC 6238, single use)",
                     m -> m.startsWith("io.github.twofa.credential.TotpCredentialProvider.isValid")),
-            new Component("our backup-code check (PBKDF2)", m -> m.startsWith("io.github.twofa.backupcodes.BackupCodeHasher")),
+            new Component(
+                    "our backup-code check (PBKDF2)",
+                    m -> m.startsWith("io.github.twofa.backupcodes.BackupCodeHasher")),
             new Component("our extension, with the pages it renders", m -> m.startsWith("io.github.twofa.")),
             new Component("page rendering (FreeMarker)", m -> m.startsWith("freemarker.")),
-            new Component("template parsing (dev mode caches no templates)", m -> m.startsWith("freemarker.core.FMParser")),
+            new Component(
+                    "template parsing (dev mode caches no templates)", m -> m.startsWith("freemarker.core.FMParser")),
             new Component("theme, template and message lookup", m -> m.startsWith("org.keycloak.theme.")),
             new Component("database (Hibernate, H2)", m -> m.startsWith("org.hibernate.") || m.startsWith("org.h2.")),
             new Component("Infinispan", m -> m.startsWith("org.infinispan.")),
-            new Component("tokens (TokenManager, JOSE)", m -> m.startsWith("org.keycloak.protocol.oidc.TokenManager")
-                    || m.startsWith("org.keycloak.jose.")));
+            new Component(
+                    "tokens (TokenManager, JOSE)",
+                    m -> m.startsWith("org.keycloak.protocol.oidc.TokenManager")
+                            || m.startsWith("org.keycloak.jose.")));
 
     private final Map<LoginKind, Integer> samples = new EnumMap<>(LoginKind.class);
     private final Map<LoginKind, Map<String, Integer>> components = new EnumMap<>(LoginKind.class);
@@ -54,11 +61,11 @@ final class ServerProfile {
     private final Map<LoginKind, Map<String, Integer>> ourMethods = new EnumMap<>(LoginKind.class);
     private final Map<LoginKind, Integer> logins = new EnumMap<>(LoginKind.class);
 
-    private ServerProfile() {
-    }
+    private ServerProfile() {}
 
     /** Reads the recording the server wrote when it stopped, counting only samples taken during measured rounds. */
-    static ServerProfile read(Path recording, List<RoundRunner.Round> rounds, List<KindResults.Summary> summaries) throws IOException {
+    static ServerProfile read(Path recording, List<RoundRunner.Round> rounds, List<KindResults.Summary> summaries)
+            throws IOException {
         if (!Files.exists(recording)) {
             throw new IOException("no flight recording at " + recording + "; did the server stop cleanly?");
         }
@@ -68,7 +75,9 @@ final class ServerProfile {
             while (file.hasMoreEvents()) {
                 RecordedEvent event = file.readEvent();
                 if (event.getEventType().getName().equals("jdk.ExecutionSample") && event.getStackTrace() != null) {
-                    kindAt(rounds, event.getStartTime()).ifPresent(kind -> profile.count(kind, event.getStackTrace().getFrames()));
+                    kindAt(rounds, event.getStartTime())
+                            .ifPresent(kind ->
+                                    profile.count(kind, event.getStackTrace().getFrames()));
                 }
             }
         }
@@ -76,19 +85,27 @@ final class ServerProfile {
     }
 
     private static Optional<LoginKind> kindAt(List<RoundRunner.Round> rounds, Instant time) {
-        return rounds.stream().filter(round -> !time.isBefore(round.start()) && time.isBefore(round.end()))
-                .map(RoundRunner.Round::kind).findFirst();
+        return rounds.stream()
+                .filter(round -> !time.isBefore(round.start()) && time.isBefore(round.end()))
+                .map(RoundRunner.Round::kind)
+                .findFirst();
     }
 
     private void count(LoginKind kind, List<RecordedFrame> frames) {
         samples.merge(kind, 1, Integer::sum);
-        List<String> methods = frames.stream().filter(RecordedFrame::isJavaFrame)
-                .map(frame -> frame.getMethod().getType().getName() + "." + frame.getMethod().getName()).toList();
+        List<String> methods = frames.stream()
+                .filter(RecordedFrame::isJavaFrame)
+                .map(frame -> frame.getMethod().getType().getName() + "."
+                        + frame.getMethod().getName())
+                .toList();
         if (!methods.isEmpty()) {
             topFrames.computeIfAbsent(kind, k -> new HashMap<>()).merge(methods.get(0), 1, Integer::sum);
         }
-        methods.stream().filter(method -> method.startsWith("io.github.twofa.")).distinct()
-                .forEach(method -> ourMethods.computeIfAbsent(kind, k -> new HashMap<>()).merge(method, 1, Integer::sum));
+        methods.stream()
+                .filter(method -> method.startsWith("io.github.twofa."))
+                .distinct()
+                .forEach(method ->
+                        ourMethods.computeIfAbsent(kind, k -> new HashMap<>()).merge(method, 1, Integer::sum));
         for (Component component : COMPONENTS) {
             if (methods.stream().anyMatch(component.method())) {
                 components.computeIfAbsent(kind, k -> new HashMap<>()).merge(component.label(), 1, Integer::sum);
@@ -104,14 +121,19 @@ final class ServerProfile {
         for (LoginKind kind : LoginKind.values()) {
             header.add(kind.label());
             int logins = this.logins.getOrDefault(kind, 0);
-            perLogin.add(logins == 0 ? "–" : String.format(Locale.ROOT, "%.1f", samples.getOrDefault(kind, 0) / (double) logins));
+            perLogin.add(
+                    logins == 0
+                            ? "–"
+                            : String.format(Locale.ROOT, "%.1f", samples.getOrDefault(kind, 0) / (double) logins));
         }
         rows.add(header);
         rows.add(perLogin);
         for (Component component : COMPONENTS) {
             List<String> row = new ArrayList<>(List.of("… with " + component.label() + " on the stack"));
             for (LoginKind kind : LoginKind.values()) {
-                row.add(share(components.getOrDefault(kind, Map.of()).getOrDefault(component.label(), 0), samples.getOrDefault(kind, 0)));
+                row.add(share(
+                        components.getOrDefault(kind, Map.of()).getOrDefault(component.label(), 0),
+                        samples.getOrDefault(kind, 0)));
             }
             rows.add(row);
         }
@@ -122,8 +144,10 @@ final class ServerProfile {
     private List<String> hottest(Map<LoginKind, Map<String, Integer>> counts, LoginKind kind) {
         int total = samples.getOrDefault(kind, 0);
         return counts.getOrDefault(kind, Map.of()).entrySet().stream()
-                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(TOP_FRAMES)
-                .map(entry -> share(entry.getValue(), total) + "  " + entry.getKey()).toList();
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .limit(TOP_FRAMES)
+                .map(entry -> share(entry.getValue(), total) + "  " + entry.getKey())
+                .toList();
     }
 
     String text() {
@@ -134,7 +158,8 @@ final class ServerProfile {
         return render(ResultsReport::markdown, ":\n\n", line -> "- `" + line + "`\n");
     }
 
-    private String render(Function<List<List<String>>, String> table, String afterHeading, UnaryOperator<String> frameLine) {
+    private String render(
+            Function<List<List<String>>, String> table, String afterHeading, UnaryOperator<String> frameLine) {
         StringBuilder out = new StringBuilder(table.apply(componentTable()));
         for (LoginKind kind : LoginKind.values()) {
             out.append("\nTop frames, ").append(kind.label()).append(afterHeading);

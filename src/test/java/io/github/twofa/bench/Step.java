@@ -7,7 +7,6 @@ package io.github.twofa.bench;
  * code with a redirect to the page that says how many codes are left.
  */
 enum Step {
-
     LOGIN_PAGE("login page"),
     PASSWORD("password"),
     /** The code sent from the built-in OTP form or our code page (whose field takes an app code or a backup code). */

@@ -36,7 +36,8 @@ final class UserImport {
     List<BenchUser> builtinOtpUsers(int count) {
         return importUsers(BenchRealms.BUILTIN, "otp-user", count, (id, username) -> {
             String secret = SecondFactorCredentials.newBuiltinOtpSecret();
-            return new Enrolled(new BenchUser(id, username, SecondFactorCredentials.builtinOtpKey(secret), List.of()),
+            return new Enrolled(
+                    new BenchUser(id, username, SecondFactorCredentials.builtinOtpKey(secret), List.of()),
                     List.of(SecondFactorCredentials.builtinOtp(secret)));
         });
     }
@@ -45,20 +46,22 @@ final class UserImport {
     List<BenchUser> twofaUsers(int count, String realmId, SecondFactorCredentials ours) {
         return importUsers(BenchRealms.TWOFA, "twofa-user", count, (id, username) -> {
             byte[] key = SecondFactorCredentials.newTotpKey();
-            return new Enrolled(new BenchUser(id, username, key, ours.backupCodes()),
+            return new Enrolled(
+                    new BenchUser(id, username, key, ours.backupCodes()),
                     List.of(ours.ourTotp(realmId, id, key), ours.ourBackupCodes()));
         });
     }
 
     /** A user and the second-factor credentials to import with them. */
-    private record Enrolled(BenchUser user, List<Map<String, Object>> secondFactor) {
-    }
+    private record Enrolled(BenchUser user, List<Map<String, Object>> secondFactor) {}
 
-    private List<BenchUser> importUsers(String realm, String prefix, int count, BiFunction<String, String, Enrolled> enrol) {
+    private List<BenchUser> importUsers(
+            String realm, String prefix, int count, BiFunction<String, String, Enrolled> enrol) {
         List<BenchUser> users = new ArrayList<>(count);
         List<Map<String, Object>> batch = new ArrayList<>(BATCH);
         for (int i = 1; i <= count; i++) {
-            Enrolled enrolled = enrol.apply(UUID.randomUUID().toString(), String.format(Locale.ROOT, "%s-%05d", prefix, i));
+            Enrolled enrolled =
+                    enrol.apply(UUID.randomUUID().toString(), String.format(Locale.ROOT, "%s-%05d", prefix, i));
             users.add(enrolled.user());
             batch.add(representation(enrolled));
             if (batch.size() == BATCH || i == count) {
@@ -87,11 +90,13 @@ final class UserImport {
     }
 
     private void send(String realm, List<Map<String, Object>> users) {
-        HttpResponse<String> response = admin.call("POST", "/" + realm + "/partialImport",
-                Map.of("ifResourceExists", "FAIL", "users", users));
-        if (response.statusCode() != 200 || Http.json(response.body()).path("added").asInt() != users.size()) {
+        HttpResponse<String> response =
+                admin.call("POST", "/" + realm + "/partialImport", Map.of("ifResourceExists", "FAIL", "users", users));
+        if (response.statusCode() != 200
+                || Http.json(response.body()).path("added").asInt() != users.size()) {
             throw new IllegalStateException("partial import into " + realm + " failed: HTTP " + response.statusCode()
-                    + " " + response.body().substring(0, Math.min(500, response.body().length())));
+                    + " "
+                    + response.body().substring(0, Math.min(500, response.body().length())));
         }
     }
 }

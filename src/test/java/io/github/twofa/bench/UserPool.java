@@ -15,8 +15,7 @@ import java.util.function.Predicate;
 final class UserPool {
 
     /** A user handed to a client, and how long the client had to wait for one (0 when one was ready). */
-    record Lease(BenchUser user, long waitedNanos) {
-    }
+    record Lease(BenchUser user, long waitedNanos) {}
 
     private static final long STEP_MILLIS = 30_000;
 
@@ -26,8 +25,11 @@ final class UserPool {
     private final boolean freshCodesComeWithTime;
     private int leased;
 
-    private UserPool(Collection<BenchUser> users, Predicate<BenchUser> canLogIn, Predicate<BenchUser> canLogInAgain,
-                     boolean freshCodesComeWithTime) {
+    private UserPool(
+            Collection<BenchUser> users,
+            Predicate<BenchUser> canLogIn,
+            Predicate<BenchUser> canLogInAgain,
+            boolean freshCodesComeWithTime) {
         this.idle = new ArrayDeque<>(users);
         this.canLogIn = canLogIn;
         this.canLogInAgain = canLogInAgain;
@@ -39,8 +41,11 @@ final class UserPool {
     }
 
     static UserPool forBackupCodes(Collection<BenchUser> users) {
-        return new UserPool(users.stream().filter(BenchUser::hasSpareBackupCode).toList(), user -> true,
-                BenchUser::hasSpareBackupCode, false);
+        return new UserPool(
+                users.stream().filter(BenchUser::hasSpareBackupCode).toList(),
+                user -> true,
+                BenchUser::hasSpareBackupCode,
+                false);
     }
 
     /** A user who can log in now, waiting if need be; empty when there is none before the deadline, or none left. */

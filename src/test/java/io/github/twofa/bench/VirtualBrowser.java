@@ -54,10 +54,16 @@ final class VirtualBrowser {
         String state = randomUrlSafe(8);
         long start = System.nanoTime();
 
-        Landing loginPage = timed(times, Step.LOGIN_PAGE, () -> get(URI.create(authorizationUrl(kind.realm(), state, verifier))));
+        Landing loginPage =
+                timed(times, Step.LOGIN_PAGE, () -> get(URI.create(authorizationUrl(kind.realm(), state, verifier))));
         Document passwordForm = loginPage.page("#kc-form-login");
-        Landing secondFactorPage = timed(times, Step.PASSWORD, () -> submit(passwordForm, "#kc-form-login",
-                Map.of("username", user.username(), "password", BenchUser.PASSWORD)));
+        Landing secondFactorPage = timed(
+                times,
+                Step.PASSWORD,
+                () -> submit(
+                        passwordForm,
+                        "#kc-form-login",
+                        Map.of("username", user.username(), "password", BenchUser.PASSWORD)));
         Landing atClient = switch (kind) {
             case BUILTIN_OTP -> appCode(times, secondFactorPage, "#kc-otp-login-form", "otp", user);
             case TWOFA_TOTP -> appCode(times, secondFactorPage, "#twofa-login-form", "code", user);
@@ -86,11 +92,14 @@ final class VirtualBrowser {
             throws LoginFailure, IOException, InterruptedException {
         Document codeForm = page.page("#twofa-login-form");
         String code = user.useBackupCode();
-        Landing accepted = timed(times, Step.SECOND_FACTOR, () -> post(codeForm, "#twofa-login-form", Map.of("code", code)));
+        Landing accepted =
+                timed(times, Step.SECOND_FACTOR, () -> post(codeForm, "#twofa-login-form", Map.of("code", code)));
         Landing notice = timed(times, Step.CODES_LEFT_NOTICE, () -> follow(accepted));
         Document noticeForm = notice.page("#twofa-backup-codes-notice-form");
-        return timed(times, Step.CODES_LEFT_NOTICE, () -> submit(noticeForm, "#twofa-backup-codes-notice-form",
-                Map.of("action", "continue")));
+        return timed(
+                times,
+                Step.CODES_LEFT_NOTICE,
+                () -> submit(noticeForm, "#twofa-backup-codes-notice-form", Map.of("action", "continue")));
     }
 
     /** One HTTP exchange (with the redirects it leads to) whose time is measured, and added to its step's. */
@@ -98,7 +107,8 @@ final class VirtualBrowser {
         Landing send() throws IOException, InterruptedException;
     }
 
-    private static Landing timed(Map<Step, Long> times, Step step, Exchange exchange) throws IOException, InterruptedException {
+    private static Landing timed(Map<Step, Long> times, Step step, Exchange exchange)
+            throws IOException, InterruptedException {
         long start = System.nanoTime();
         Landing landing = exchange.send();
         times.merge(step, System.nanoTime() - start, Long::sum);
@@ -106,18 +116,33 @@ final class VirtualBrowser {
     }
 
     private String authorizationUrl(String realm, String state, String verifier) {
-        return baseUrl + "/realms/" + realm + "/protocol/openid-connect/auth?" + Http.form(Map.of(
-                "client_id", BenchRealms.CLIENT_ID, "redirect_uri", BenchRealms.REDIRECT_URI, "response_type", "code",
-                "scope", "openid", "state", state, "code_challenge", s256(verifier), "code_challenge_method", "S256"));
+        return baseUrl + "/realms/" + realm + "/protocol/openid-connect/auth?"
+                + Http.form(Map.of(
+                        "client_id",
+                        BenchRealms.CLIENT_ID,
+                        "redirect_uri",
+                        BenchRealms.REDIRECT_URI,
+                        "response_type",
+                        "code",
+                        "scope",
+                        "openid",
+                        "state",
+                        state,
+                        "code_challenge",
+                        s256(verifier),
+                        "code_challenge_method",
+                        "S256"));
     }
 
     /** Posts a form of the page with its hidden fields and {@code fields}, then follows redirects inside Keycloak. */
-    private Landing submit(Document page, String selector, Map<String, String> fields) throws IOException, InterruptedException {
+    private Landing submit(Document page, String selector, Map<String, String> fields)
+            throws IOException, InterruptedException {
         return follow(post(page, selector, fields));
     }
 
     /** Posts a form of the page with its hidden fields and {@code fields}; Keycloak's answer, not followed. */
-    private Landing post(Document page, String selector, Map<String, String> fields) throws IOException, InterruptedException {
+    private Landing post(Document page, String selector, Map<String, String> fields)
+            throws IOException, InterruptedException {
         Element form = page.selectFirst(selector);
         Map<String, String> values = new LinkedHashMap<>();
         form.select("input[type=hidden]").forEach(input -> values.put(input.attr("name"), input.attr("value")));
@@ -132,11 +157,20 @@ final class VirtualBrowser {
     }
 
     private Landing tokenRequest(String realm, String code, String verifier) throws IOException, InterruptedException {
-        return Landing.of(send(HttpRequest.newBuilder(URI.create(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(Http.form(Map.of(
-                        "grant_type", "authorization_code", "code", code, "client_id", BenchRealms.CLIENT_ID,
-                        "redirect_uri", BenchRealms.REDIRECT_URI, "code_verifier", verifier))))));
+        return Landing.of(send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(Http.form(Map.of(
+                                "grant_type",
+                                "authorization_code",
+                                "code",
+                                code,
+                                "client_id",
+                                BenchRealms.CLIENT_ID,
+                                "redirect_uri",
+                                BenchRealms.REDIRECT_URI,
+                                "code_verifier",
+                                verifier))))));
     }
 
     /** Follows redirects inside Keycloak, as a browser does, up to a page or the redirect to the client. */
@@ -148,8 +182,11 @@ final class VirtualBrowser {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        cookies.get(server, Map.of()).getOrDefault("Cookie", List.of()).forEach(cookie -> request.header("Cookie", cookie));
-        HttpResponse<String> response = http.send(request.timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+        cookies.get(server, Map.of())
+                .getOrDefault("Cookie", List.of())
+                .forEach(cookie -> request.header("Cookie", cookie));
+        HttpResponse<String> response =
+                http.send(request.timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
         cookies.put(response.uri(), response.headers().map());
         return response;
     }
@@ -162,8 +199,10 @@ final class VirtualBrowser {
 
     private static String s256(String verifier) {
         try {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(
+                            MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

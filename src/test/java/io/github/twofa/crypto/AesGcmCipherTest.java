@@ -48,14 +48,15 @@ class AesGcmCipherTest {
     void givenCiphertextOfAnotherUser_whenDecryptingAsThisUser_thenItIsRejected() {
         String sealed = AesGcmCipher.encrypt(SECRET, KEY, OWNER);
 
-        assertThrows(SecretDecryptionException.class,
+        assertThrows(
+                SecretDecryptionException.class,
                 () -> AesGcmCipher.decrypt(sealed, KEY, "realm/user-2".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
     void givenWrongKeyOrGarbage_whenDecrypting_thenItIsRejected() {
         String sealed = AesGcmCipher.encrypt(SECRET, KEY, OWNER);
-        SecretKey other = new SecretKeySpec(new byte[]{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, "AES");
+        SecretKey other = new SecretKeySpec(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, "AES");
 
         assertThrows(SecretDecryptionException.class, () -> AesGcmCipher.decrypt(sealed, other, OWNER));
         assertThrows(SecretDecryptionException.class, () -> AesGcmCipher.decrypt("not base64!", KEY, OWNER));

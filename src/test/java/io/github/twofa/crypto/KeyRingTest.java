@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class KeyRingTest {
 
     private static final String KEY_A = Base64.getEncoder().encodeToString(new byte[32]);
-    private static final String KEY_B = Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+    private static final String KEY_B =
+            Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
     private static final byte[] OWNER = "r/u".getBytes(StandardCharsets.UTF_8);
 
     @Test
@@ -39,12 +40,15 @@ class KeyRingTest {
         KeyRing after = KeyRing.parse("b:" + KEY_B + ",a:" + KEY_A);
 
         assertEquals("b", after.activeId());
-        assertArrayEquals("secret".getBytes(StandardCharsets.UTF_8), AesGcmCipher.decrypt(sealed, after.get("a").orElseThrow(), OWNER));
+        assertArrayEquals(
+                "secret".getBytes(StandardCharsets.UTF_8),
+                AesGcmCipher.decrypt(sealed, after.get("a").orElseThrow(), OWNER));
     }
 
     @Test
     void givenBadEntries_thenParsingFailsWithoutEchoingTheKey() {
-        IllegalArgumentException shortKey = assertThrows(IllegalArgumentException.class, () -> KeyRing.parse("a:c2hvcnQ="));
+        IllegalArgumentException shortKey =
+                assertThrows(IllegalArgumentException.class, () -> KeyRing.parse("a:c2hvcnQ="));
         assertFalse(shortKey.getMessage().contains("c2hvcnQ="));
         assertThrows(IllegalArgumentException.class, () -> KeyRing.parse("no-colon"));
         assertThrows(IllegalArgumentException.class, () -> KeyRing.parse("a:" + KEY_A + ",a:" + KEY_B));

@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.twofa.it.support.AdminApi;
 import io.github.twofa.it.support.BrowserSession;
-import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Enrolment;
+import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Http;
 import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.RealServerTest;
@@ -55,14 +55,17 @@ class AcrLevelOfAuthenticationIT extends RealServerTest {
         mfa.startLogin(Map.of("acr_values", "mfa"));
         mfa.submit("#kc-form-login", Map.of("username", enrolled.username(), "password", enrolled.password()));
         assertNotNull(mfa.page().selectFirst("#twofa-login-form"), "level 2 must ask for the code");
-        mfa.submit("#twofa-login-form", Map.of("code", IndependentTotp.code(enrolled.key(), enrolled.enrolmentStep() + 1)));
+        mfa.submit(
+                "#twofa-login-form",
+                Map.of("code", IndependentTotp.code(enrolled.key(), enrolled.enrolmentStep() + 1)));
         String mfaIdToken = mfa.exchangeCodeForTokens().get("id_token").asText();
 
         BrowserSession pwd = new BrowserSession(server, realm);
         pwd.startLogin();
         pwd.submit("#kc-form-login", Map.of("username", enrolled.username(), "password", enrolled.password()));
         assertTrue(pwd.isRedirectedToClient(), "level 1 alone must not ask for a code");
-        JsonNode pwdToken = BrowserSession.claims(pwd.exchangeCodeForTokens().get("id_token").asText());
+        JsonNode pwdToken = BrowserSession.claims(
+                pwd.exchangeCodeForTokens().get("id_token").asText());
 
         assertEquals("mfa", BrowserSession.claims(mfaIdToken).get("acr").asText());
         assertEquals(List.of("pwd", "otp"), TotpEnrolmentAndLoginIT.amr(mfaIdToken));
@@ -74,7 +77,8 @@ class AcrLevelOfAuthenticationIT extends RealServerTest {
      * is typed), and the tokens say so; without the request, no code and no "mfa" (it said "mfa" with no code before).
      */
     @Test
-    void givenStepUpStepThatSkipsUsersWithout2fa_whenSuchAUserIsAskedForMfa_thenTheUserEnrolsBeforeTheTokensClaimIt() throws Exception {
+    void givenStepUpStepThatSkipsUsersWithout2fa_whenSuchAUserIsAskedForMfa_thenTheUserEnrolsBeforeTheTokensClaimIt()
+            throws Exception {
         ObjectNode copy = stepUpRealm();
         copy.withArray("authenticatorConfig").forEach(config -> {
             if ("twofa totp".equals(config.path("alias").asText())) {
@@ -88,10 +92,17 @@ class AcrLevelOfAuthenticationIT extends RealServerTest {
         plain.startLogin();
         plain.submit("#kc-form-login", Map.of("username", "no-2fa", "password", "pw-no-2fa"));
         assertTrue(plain.isRedirectedToClient(), "without a request for mfa, the user is not stopped");
-        assertEquals("pwd", BrowserSession.claims(plain.exchangeCodeForTokens().get("id_token").asText()).get("acr").asText());
+        assertEquals(
+                "pwd",
+                BrowserSession.claims(
+                                plain.exchangeCodeForTokens().get("id_token").asText())
+                        .get("acr")
+                        .asText());
 
-        Enrolment.EnrolledInBrowser enrolled = Enrolment.enrolInBrowser(server, admin, realm, "no-2fa-mfa", Map.of("acr_values", "mfa"), false);
-        String idToken = enrolled.browser().exchangeCodeForTokens().get("id_token").asText();
+        Enrolment.EnrolledInBrowser enrolled =
+                Enrolment.enrolInBrowser(server, admin, realm, "no-2fa-mfa", Map.of("acr_values", "mfa"), false);
+        String idToken =
+                enrolled.browser().exchangeCodeForTokens().get("id_token").asText();
         assertEquals("mfa", BrowserSession.claims(idToken).get("acr").asText());
         assertEquals(List.of("pwd", "otp"), TotpEnrolmentAndLoginIT.amr(idToken));
     }

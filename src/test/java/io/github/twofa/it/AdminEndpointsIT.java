@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.twofa.it.support.AdminApi;
 import io.github.twofa.it.support.ApiClient;
-import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Enrolment;
+import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.RealServerTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,8 +44,10 @@ class AdminEndpointsIT extends RealServerTest {
         }
         realm = admin.importRealm(copy);
         api = new ApiClient(server, realm);
-        admin.grantRealmManagementRoles(realm, admin.createUser(realm, "viewer", "pw-viewer", List.of()), List.of("view-users"));
-        admin.grantRealmManagementRoles(realm, admin.createUser(realm, "manager", "pw-manager", List.of()), List.of("manage-users"));
+        admin.grantRealmManagementRoles(
+                realm, admin.createUser(realm, "viewer", "pw-viewer", List.of()), List.of("view-users"));
+        admin.grantRealmManagementRoles(
+                realm, admin.createUser(realm, "manager", "pw-manager", List.of()), List.of("manage-users"));
         admin.createUser(realm, "plain", "pw-plain", List.of());
         viewerToken = api.accessToken("viewer", "pw-viewer", null);
         managerToken = api.accessToken("manager", "pw-manager", null);
@@ -53,8 +55,8 @@ class AdminEndpointsIT extends RealServerTest {
     }
 
     private static EnrolledKey enrolled() {
-        return Enrolment.enrolNewUser(server, admin, realm, "adm-" + UUID.randomUUID().toString().substring(0, 8),
-                Map.of(), true);
+        return Enrolment.enrolNewUser(
+                server, admin, realm, "adm-" + UUID.randomUUID().toString().substring(0, 8), Map.of(), true);
     }
 
     private static String idOf(String username) {
@@ -65,13 +67,18 @@ class AdminEndpointsIT extends RealServerTest {
     void givenViewUsersRole_whenReadingAUsersStatus_thenAnsweredWithoutAnySecret() {
         EnrolledKey user = enrolled();
 
-        HttpResponse<String> status = api.adminCall("GET", "two-factor/users/" + idOf(user.username()), viewerToken, null);
+        HttpResponse<String> status =
+                api.adminCall("GET", "two-factor/users/" + idOf(user.username()), viewerToken, null);
 
         assertEquals(200, status.statusCode(), status.body());
         assertTrue(ApiClient.json(status).get("enabled").asBoolean());
         assertEquals(10, ApiClient.json(status).get("backupCodesRemaining").asInt());
-        assertEquals(404, api.adminCall("GET", "two-factor/users/no-such-user", viewerToken, null).statusCode());
-        HttpResponse<String> masterAdmin = api.adminCall("GET", "two-factor/users/" + idOf(user.username()), admin.token(), null);
+        assertEquals(
+                404,
+                api.adminCall("GET", "two-factor/users/no-such-user", viewerToken, null)
+                        .statusCode());
+        HttpResponse<String> masterAdmin =
+                api.adminCall("GET", "two-factor/users/" + idOf(user.username()), admin.token(), null);
         assertEquals(200, masterAdmin.statusCode(), "a master-realm administrator reads it too: " + masterAdmin.body());
     }
 
@@ -85,9 +92,16 @@ class AdminEndpointsIT extends RealServerTest {
         assertEquals(403, known.statusCode(), known.body());
         assertEquals(403, unknown.statusCode(), unknown.body());
         assertEquals(known.body(), unknown.body(), "the answer must not tell which user ids exist");
-        assertEquals(403, api.adminCall("POST", "two-factor/users/" + existing + "/reset", plainToken, null).statusCode());
-        assertEquals(403, api.adminCall("GET", "two-factor/coverage", plainToken, null).statusCode());
-        assertEquals(404, api.call("GET", "two-factor/admin/coverage", viewerToken, null).statusCode(),
+        assertEquals(
+                403,
+                api.adminCall("POST", "two-factor/users/" + existing + "/reset", plainToken, null)
+                        .statusCode());
+        assertEquals(
+                403,
+                api.adminCall("GET", "two-factor/coverage", plainToken, null).statusCode());
+        assertEquals(
+                404,
+                api.call("GET", "two-factor/admin/coverage", viewerToken, null).statusCode(),
                 "the old public path is gone");
     }
 
@@ -95,7 +109,10 @@ class AdminEndpointsIT extends RealServerTest {
     void givenManageUsersRole_whenResetting_then2faIsGoneAndAnAdminEventIsRecorded() {
         EnrolledKey user = enrolled();
         String userId = idOf(user.username());
-        assertEquals(403, api.adminCall("POST", "two-factor/users/" + userId + "/reset", viewerToken, null).statusCode());
+        assertEquals(
+                403,
+                api.adminCall("POST", "two-factor/users/" + userId + "/reset", viewerToken, null)
+                        .statusCode());
 
         HttpResponse<String> reset = api.adminCall("POST", "two-factor/users/" + userId + "/reset", managerToken, null);
 
@@ -110,23 +127,38 @@ class AdminEndpointsIT extends RealServerTest {
     void givenUsersWithAndWithout2fa_whenReadingCoverage_thenCountsAndFilteredPagesAddUp() {
         enrolled();
         JsonNode all = ApiClient.json(api.adminCall("GET", "two-factor/coverage?max=1000", viewerToken, null));
-        JsonNode enabled = ApiClient.json(api.adminCall("GET", "two-factor/coverage?filter=enabled&max=1000", viewerToken, null));
-        JsonNode disabled = ApiClient.json(api.adminCall("GET", "two-factor/coverage?filter=disabled&max=1000", viewerToken, null));
+        JsonNode enabled =
+                ApiClient.json(api.adminCall("GET", "two-factor/coverage?filter=enabled&max=1000", viewerToken, null));
+        JsonNode disabled =
+                ApiClient.json(api.adminCall("GET", "two-factor/coverage?filter=disabled&max=1000", viewerToken, null));
 
-        assertEquals(all.get("totalUsers").asLong(), all.get("withTwoFactor").asLong() + all.get("withoutTwoFactor").asLong());
+        assertEquals(
+                all.get("totalUsers").asLong(),
+                all.get("withTwoFactor").asLong() + all.get("withoutTwoFactor").asLong());
         assertEquals(all.get("withTwoFactor").asLong(), enabled.get("users").size());
         assertEquals(all.get("withoutTwoFactor").asLong(), disabled.get("users").size());
-        assertTrue(StreamSupport.stream(enabled.get("users").spliterator(), false).allMatch(u -> u.get("twoFactorEnabled").asBoolean()));
-        assertFalse(StreamSupport.stream(disabled.get("users").spliterator(), false).anyMatch(u -> u.get("twoFactorEnabled").asBoolean()));
-        assertEquals(1, ApiClient.json(api.adminCall("GET", "two-factor/coverage?max=1", viewerToken, null)).get("users").size());
+        assertTrue(StreamSupport.stream(enabled.get("users").spliterator(), false)
+                .allMatch(u -> u.get("twoFactorEnabled").asBoolean()));
+        assertFalse(StreamSupport.stream(disabled.get("users").spliterator(), false)
+                .anyMatch(u -> u.get("twoFactorEnabled").asBoolean()));
+        assertEquals(
+                1,
+                ApiClient.json(api.adminCall("GET", "two-factor/coverage?max=1", viewerToken, null))
+                        .get("users")
+                        .size());
         for (String bad : List.of("max=0", "max=5000", "first=-1", "first=abc", "filter=everyone")) {
-            assertEquals(400, api.adminCall("GET", "two-factor/coverage?" + bad, viewerToken, null).statusCode(), bad);
+            assertEquals(
+                    400,
+                    api.adminCall("GET", "two-factor/coverage?" + bad, viewerToken, null)
+                            .statusCode(),
+                    bad);
         }
     }
 
     @Test
     void givenForgotPasswordWithoutThe2faStep_whenReadingCoverage_thenTheReportNamesTheFlow() {
-        JsonNode gaps = ApiClient.json(api.adminCall("GET", "two-factor/coverage?max=1", viewerToken, null)).get("unprotectedFlows");
+        JsonNode gaps = ApiClient.json(api.adminCall("GET", "two-factor/coverage?max=1", viewerToken, null))
+                .get("unprotectedFlows");
 
         assertEquals(1, gaps.size(), gaps.toString());
         assertEquals("reset credentials", gaps.get(0).get("flow").asText());

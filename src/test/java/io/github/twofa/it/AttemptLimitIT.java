@@ -9,8 +9,8 @@ import java.util.Map;
 
 import io.github.twofa.it.support.ApiClient;
 import io.github.twofa.it.support.BrowserSession;
-import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Enrolment;
+import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.RealServerTest;
 import org.jsoup.nodes.Document;
@@ -46,7 +46,8 @@ class AttemptLimitIT extends RealServerTest {
         assertFalse(browser.isRedirectedToClient(), "a locked-out user must not get in, even with the right code");
         assertEquals(429, browser.status());
         assertTrue(locked.selectFirst("#input-error-code").text().contains("try again in 5 minutes"), locked.text());
-        HttpResponse<String> token = new ApiClient(server, realm).passwordGrant(user.username(), user.password(), rightCode);
+        HttpResponse<String> token =
+                new ApiClient(server, realm).passwordGrant(user.username(), user.password(), rightCode);
         assertEquals(400, token.statusCode());
         assertTrue(token.body().contains("try again in"), token.body());
     }
@@ -57,9 +58,13 @@ class AttemptLimitIT extends RealServerTest {
         ApiClient api = new ApiClient(server, realm);
         for (int round = 1; round <= 2; round++) {
             for (int i = 0; i < 4; i++) {
-                assertEquals(400, api.passwordGrant(user.username(), user.password(), wrongCode(user, i)).statusCode());
+                assertEquals(
+                        400,
+                        api.passwordGrant(user.username(), user.password(), wrongCode(user, i))
+                                .statusCode());
             }
-            HttpResponse<String> ok = api.passwordGrant(user.username(), user.password(), user.backupCodes().get(round));
+            HttpResponse<String> ok = api.passwordGrant(
+                    user.username(), user.password(), user.backupCodes().get(round));
             assertEquals(200, ok.statusCode(), "round " + round + ": " + ok.body());
         }
     }
@@ -68,14 +73,26 @@ class AttemptLimitIT extends RealServerTest {
     void givenApiCallsWithWrongPasswords_thenTheyCountTooAndTheApiAnswers429WithRetryAfter() {
         EnrolledKey user = Enrolment.enrolNewUser(server, admin, realm, "api-user");
         ApiClient api = new ApiClient(server, realm);
-        String token = api.accessToken(user.username(), user.password(), user.backupCodes().get(0));
+        String token = api.accessToken(
+                user.username(), user.password(), user.backupCodes().get(0));
         for (int i = 0; i < 5; i++) {
-            assertEquals(403, api.call("POST", "two-factor/disable", token,
-                    "{\"password\":\"wrong\",\"code\":\"" + user.backupCodes().get(1) + "\"}").statusCode());
+            assertEquals(
+                    403,
+                    api.call(
+                                    "POST",
+                                    "two-factor/disable",
+                                    token,
+                                    "{\"password\":\"wrong\",\"code\":\""
+                                            + user.backupCodes().get(1) + "\"}")
+                            .statusCode());
         }
 
-        HttpResponse<String> limited = api.call("POST", "two-factor/disable", token,
-                "{\"password\":\"" + user.password() + "\",\"code\":\"" + user.backupCodes().get(1) + "\"}");
+        HttpResponse<String> limited = api.call(
+                "POST",
+                "two-factor/disable",
+                token,
+                "{\"password\":\"" + user.password() + "\",\"code\":\""
+                        + user.backupCodes().get(1) + "\"}");
 
         assertEquals(429, limited.statusCode(), limited.body());
         assertEquals("too_many_attempts", ApiClient.json(limited).get("error").asText());

@@ -16,8 +16,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.twofa.it.support.AdminApi;
 import io.github.twofa.it.support.ApiClient;
 import io.github.twofa.it.support.BrowserSession;
-import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Enrolment;
+import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Http;
 import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.MailSink;
@@ -63,8 +63,12 @@ class AuditEventsIT extends RealServerTest {
         JsonNode enrolled = theOnly(events(userId), "UPDATE_CREDENTIAL", "enrolled");
         JsonNode created = theOnly(events(userId), "UPDATE_CREDENTIAL", "backup_codes_created");
 
-        assertEquals(credentialId(userId, "twofa-totp"), enrolled.at("/details/credential_id").asText());
-        assertEquals(credentialId(userId, "twofa-backup-codes"), created.at("/details/credential_id").asText());
+        assertEquals(
+                credentialId(userId, "twofa-totp"),
+                enrolled.at("/details/credential_id").asText());
+        assertEquals(
+                credentialId(userId, "twofa-backup-codes"),
+                created.at("/details/credential_id").asText());
         for (JsonNode event : List.of(enrolled, created)) {
             assertEquals(BrowserSession.CLIENT_ID, event.get("clientId").asText(), event.toString());
             assertTrue(LOOPBACK.test(event.get("ipAddress").asText()), event.toString());
@@ -77,17 +81,24 @@ class AuditEventsIT extends RealServerTest {
         String userId = admin.userId(realm, user.username());
         BrowserSession browser = new BrowserSession(server, realm);
         browser.loginWithPassword(user.username(), user.password());
-        browser.submit("#twofa-login-form", Map.of("code", IndependentTotp.code(user.key(), user.enrolmentStep() + 40)));
+        browser.submit(
+                "#twofa-login-form", Map.of("code", IndependentTotp.code(user.key(), user.enrolmentStep() + 40)));
         browser.submit("#twofa-use-backup-code-form", Map.of("use-backup-code", "true"));
-        browser.submit("#twofa-backup-code-form", Map.of("backupCode", user.backupCodes().get(3)));
+        browser.submit(
+                "#twofa-backup-code-form",
+                Map.of("backupCode", user.backupCodes().get(3)));
 
         JsonNode failed = theOnly(events(userId), "LOGIN_ERROR", "check_failed");
         JsonNode used = theOnly(events(userId), "UPDATE_CREDENTIAL", "backup_code_used");
 
         assertEquals("invalid_user_credentials", failed.get("error").asText());
-        assertEquals(credentialId(userId, "twofa-totp"), failed.at("/details/credential_id").asText());
+        assertEquals(
+                credentialId(userId, "twofa-totp"),
+                failed.at("/details/credential_id").asText());
         assertEquals("9", used.at("/details/backup_codes_remaining").asText());
-        assertEquals(credentialId(userId, "twofa-backup-codes"), used.at("/details/credential_id").asText());
+        assertEquals(
+                credentialId(userId, "twofa-backup-codes"),
+                used.at("/details/credential_id").asText());
         assertEquals(BrowserSession.CLIENT_ID, used.get("clientId").asText());
     }
 
@@ -97,7 +108,8 @@ class AuditEventsIT extends RealServerTest {
         String userId = admin.userId(realm, user.username());
         ApiClient api = new ApiClient(server, realm);
         for (int i = 0; i < 5; i++) {
-            api.passwordGrant(user.username(), user.password(), IndependentTotp.code(user.key(), user.enrolmentStep() + 40 + i));
+            api.passwordGrant(
+                    user.username(), user.password(), IndependentTotp.code(user.key(), user.enrolmentStep() + 40 + i));
         }
 
         JsonNode lockout = theOnly(events(userId), "USER_DISABLED_BY_TEMPORARY_LOCKOUT", "locked_out");
@@ -106,7 +118,11 @@ class AuditEventsIT extends RealServerTest {
         assertEquals("300", lockout.at("/details/lockout_seconds").asText());
         assertEquals(ApiClient.CLIENT_ID, lockout.get("clientId").asText());
         assertTrue(LOOPBACK.test(lockout.get("ipAddress").asText()), lockout.toString());
-        assertEquals(5, events(userId).stream().filter(e -> e.get("type").asText().equals("LOGIN_ERROR")).count());
+        assertEquals(
+                5,
+                events(userId).stream()
+                        .filter(e -> e.get("type").asText().equals("LOGIN_ERROR"))
+                        .count());
     }
 
     @Test
@@ -115,12 +131,23 @@ class AuditEventsIT extends RealServerTest {
         String userId = admin.userId(realm, user.username());
         String totpId = credentialId(userId, "twofa-totp");
         ApiClient api = new ApiClient(server, realm);
-        String token = api.accessToken(user.username(), user.password(), user.backupCodes().get(0));
-        String newCodes = api.call("POST", "two-factor/backup-codes/regenerate", token,
-                "{\"code\":\"" + user.backupCodes().get(1) + "\"}").body();
+        String token = api.accessToken(
+                user.username(), user.password(), user.backupCodes().get(0));
+        String newCodes = api.call(
+                        "POST",
+                        "two-factor/backup-codes/regenerate",
+                        token,
+                        "{\"code\":\"" + user.backupCodes().get(1) + "\"}")
+                .body();
         String firstNewCode = Http.json(newCodes).get("backupCodes").get(0).asText();
-        assertEquals(200, api.call("POST", "two-factor/disable", token,
-                "{\"password\":\"" + user.password() + "\",\"code\":\"" + firstNewCode + "\"}").statusCode());
+        assertEquals(
+                200,
+                api.call(
+                                "POST",
+                                "two-factor/disable",
+                                token,
+                                "{\"password\":\"" + user.password() + "\",\"code\":\"" + firstNewCode + "\"}")
+                        .statusCode());
 
         JsonNode regenerated = theOnly(events(userId), "UPDATE_CREDENTIAL", "backup_codes_regenerated");
         JsonNode disabled = theOnly(events(userId), "REMOVE_CREDENTIAL", "disabled");
@@ -129,10 +156,16 @@ class AuditEventsIT extends RealServerTest {
         assertEquals(ApiClient.CLIENT_ID, regenerated.get("clientId").asText());
         assertEquals(totpId, disabled.at("/details/credential_id").asText());
         assertEquals(2, mails.size(), mails.toString());
-        assertTrue(mails.stream().anyMatch(m -> m.subject().equals("New backup codes were made for your account")
-                && m.body().contains("old backup codes no longer work")), mails.toString());
-        assertTrue(mails.stream().anyMatch(m -> m.subject().equals("Two-factor authentication was turned off")
-                && m.body().contains("protected by its password only")), mails.toString());
+        assertTrue(
+                mails.stream()
+                        .anyMatch(m -> m.subject().equals("New backup codes were made for your account")
+                                && m.body().contains("old backup codes no longer work")),
+                mails.toString());
+        assertTrue(
+                mails.stream()
+                        .anyMatch(m -> m.subject().equals("Two-factor authentication was turned off")
+                                && m.body().contains("protected by its password only")),
+                mails.toString());
     }
 
     @Test
@@ -144,11 +177,19 @@ class AuditEventsIT extends RealServerTest {
         String helpdeskId = admin.userId(realm, helpdesk.username());
         admin.grantRealmManagementRoles(realm, helpdeskId, List.of("manage-users", "view-users"));
         ApiClient api = new ApiClient(server, realm);
-        String token = api.accessToken(helpdesk.username(), helpdesk.password(), helpdesk.backupCodes().get(0));
-        assertEquals(200, api.adminCall("POST", "two-factor/users/" + userId + "/reset", token, null).statusCode());
+        String token = api.accessToken(
+                helpdesk.username(), helpdesk.password(), helpdesk.backupCodes().get(0));
+        assertEquals(
+                200,
+                api.adminCall("POST", "two-factor/users/" + userId + "/reset", token, null)
+                        .statusCode());
 
-        JsonNode adminEvent = StreamSupport.stream(admin.get("/" + realm + "/admin-events?resourcePath=users/" + userId + "/two-factor/reset").spliterator(), false)
-                .findFirst().orElse(null);
+        JsonNode adminEvent = StreamSupport.stream(
+                        admin.get("/" + realm + "/admin-events?resourcePath=users/" + userId + "/two-factor/reset")
+                                .spliterator(),
+                        false)
+                .findFirst()
+                .orElse(null);
         JsonNode userEvent = theOnly(events(userId), "REMOVE_CREDENTIAL", "admin_reset");
         List<MailSink.Mail> mails = mail.messagesTo(user.username() + "@example.org", 1);
 
@@ -159,7 +200,9 @@ class AuditEventsIT extends RealServerTest {
         assertEquals(totpId, userEvent.at("/details/credential_id").asText());
         assertEquals(helpdeskId, userEvent.at("/details/admin_user_id").asText());
         assertEquals(1, mails.size(), mails.toString());
-        assertEquals("Two-factor authentication was reset by an administrator", mails.get(0).subject());
+        assertEquals(
+                "Two-factor authentication was reset by an administrator",
+                mails.get(0).subject());
         HttpResponse<String> again = api.adminCall("POST", "two-factor/users/" + userId + "/reset", token, null);
         assertEquals(409, again.statusCode(), "nothing to reset: " + again.body());
     }
@@ -169,13 +212,17 @@ class AuditEventsIT extends RealServerTest {
         EnrolledKey user = Enrolment.enrolNewUser(server, admin, realm, "audit-console");
         String userId = admin.userId(realm, user.username());
 
-        HttpResponse<String> deleted = admin.call("DELETE", "/" + realm + "/users/" + userId + "/credentials/"
-                + credentialId(userId, "twofa-totp"), null);
+        HttpResponse<String> deleted = admin.call(
+                "DELETE",
+                "/" + realm + "/users/" + userId + "/credentials/" + credentialId(userId, "twofa-totp"),
+                null);
         List<MailSink.Mail> mails = mail.messagesTo(user.username() + "@example.org", 1);
 
         assertEquals(204, deleted.statusCode(), deleted.body());
         assertEquals(1, mails.size(), mails.toString());
-        assertEquals("Two-factor authentication was reset by an administrator", mails.get(0).subject());
+        assertEquals(
+                "Two-factor authentication was reset by an administrator",
+                mails.get(0).subject());
     }
 
     @Test
@@ -184,9 +231,11 @@ class AuditEventsIT extends RealServerTest {
         String userId = admin.userId(realm, user.username());
         ApiClient api = new ApiClient(server, realm);
         api.passwordGrant(user.username(), user.password(), user.backupCodes().get(5));
-        api.passwordGrant(user.username(), user.password(), IndependentTotp.code(user.key(), user.enrolmentStep() + 40));
+        api.passwordGrant(
+                user.username(), user.password(), IndependentTotp.code(user.key(), user.enrolmentStep() + 40));
 
-        String all = admin.get("/" + realm + "/events?user=" + userId + "&max=1000").toString();
+        String all =
+                admin.get("/" + realm + "/events?user=" + userId + "&max=1000").toString();
 
         assertTrue(all.contains("backup_code_used") && all.contains("check_failed"), all);
         for (String code : user.backupCodes()) {
@@ -196,12 +245,18 @@ class AuditEventsIT extends RealServerTest {
     }
 
     private static List<JsonNode> events(String userId) {
-        return StreamSupport.stream(admin.get("/" + realm + "/events?user=" + userId + "&max=1000").spliterator(), false).toList();
+        return StreamSupport.stream(
+                        admin.get("/" + realm + "/events?user=" + userId + "&max=1000")
+                                .spliterator(),
+                        false)
+                .toList();
     }
 
     private static JsonNode theOnly(List<JsonNode> events, String type, String action) {
-        List<JsonNode> matching = events.stream().filter(e -> e.get("type").asText().equals(type)
-                && action.equals(e.at("/details/twofa_action").asText())).toList();
+        List<JsonNode> matching = events.stream()
+                .filter(e -> e.get("type").asText().equals(type)
+                        && action.equals(e.at("/details/twofa_action").asText()))
+                .toList();
         assertEquals(1, matching.size(), "events " + type + "/" + action + " among " + events);
         return matching.get(0);
     }

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.github.twofa.it.support.BrowserSession;
-import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Enrolment;
+import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.RealServerTest;
 import org.jsoup.nodes.Document;
@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class BackupCodesLoginIT extends RealServerTest {
 
     private static EnrolledKey enrolNewUser() {
-        return Enrolment.enrolNewUser(server, admin, "demo", "bc-" + UUID.randomUUID().toString().substring(0, 8));
+        return Enrolment.enrolNewUser(
+                server, admin, "demo", "bc-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
     /** Password, then "use a backup code", then the code; returns the page after it (or null at the client). */
@@ -35,14 +36,18 @@ class BackupCodesLoginIT extends RealServerTest {
 
     private static int remainingShown(Document notice) {
         assertNotNull(notice, "expected the page saying how many codes are left");
-        return Integer.parseInt(notice.selectFirst("#twofa-backup-codes-remaining").attr("data-remaining"));
+        return Integer.parseInt(
+                notice.selectFirst("#twofa-backup-codes-remaining").attr("data-remaining"));
     }
 
     /** The page after the first backup code says 9 are left; "Continue" ends a login with password and second factor. */
     private static void assertNineLeftThenLoggedInWithTwoFactors(BrowserSession browser, Document notice) {
         assertEquals(9, remainingShown(notice));
         browser.submit("#twofa-backup-codes-notice-form", Map.of("action", "continue"));
-        assertEquals(List.of("pwd", "otp"), TotpEnrolmentAndLoginIT.amr(browser.exchangeCodeForTokens().get("id_token").asText()));
+        assertEquals(
+                List.of("pwd", "otp"),
+                TotpEnrolmentAndLoginIT.amr(
+                        browser.exchangeCodeForTokens().get("id_token").asText()));
     }
 
     @Test
@@ -51,7 +56,8 @@ class BackupCodesLoginIT extends RealServerTest {
 
         assertEquals(10, user.backupCodes().size());
         assertEquals(10, user.backupCodes().stream().distinct().count());
-        user.backupCodes().forEach(code -> assertTrue(code.matches("[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}"), code));
+        user.backupCodes()
+                .forEach(code -> assertTrue(code.matches("[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}"), code));
     }
 
     @Test
@@ -72,7 +78,8 @@ class BackupCodesLoginIT extends RealServerTest {
         Document codePage = browser.loginWithPassword(user.username(), user.password());
         assertTrue(codePage.selectFirst("#twofa-login-instruction").text().contains("backup codes"), codePage.text());
 
-        Document notice = browser.submit("#twofa-login-form", Map.of("code", user.backupCodes().get(5)));
+        Document notice = browser.submit(
+                "#twofa-login-form", Map.of("code", user.backupCodes().get(5)));
 
         assertNineLeftThenLoggedInWithTwoFactors(browser, notice);
     }
@@ -86,7 +93,8 @@ class BackupCodesLoginIT extends RealServerTest {
         Document refused = browser.submit("#twofa-login-form", Map.of("code", "zzzzz-zzzzz"));
 
         assertFalse(browser.isRedirectedToClient());
-        assertTrue(refused.selectFirst("#input-error-code").text().contains("backup code is not valid"), refused.text());
+        assertTrue(
+                refused.selectFirst("#input-error-code").text().contains("backup code is not valid"), refused.text());
     }
 
     @Test
@@ -119,7 +127,8 @@ class BackupCodesLoginIT extends RealServerTest {
     void givenFewCodesLeft_whenLoggingIn_thenANewSetIsOfferedAndOnceMadeTheOldCodesStopWorking() {
         EnrolledKey user = enrolNewUser();
         for (int i = 0; i < 6; i++) {
-            loginWithBackupCode(new BrowserSession(server, "demo"), user, user.backupCodes().get(i));
+            loginWithBackupCode(
+                    new BrowserSession(server, "demo"), user, user.backupCodes().get(i));
         }
         BrowserSession browser = new BrowserSession(server, "demo");
 
@@ -127,7 +136,8 @@ class BackupCodesLoginIT extends RealServerTest {
 
         assertEquals(3, remainingShown(notice));
         assertNotNull(notice.selectFirst("#twofa-backup-codes-low"), "3 codes left must be called few");
-        List<String> newCodes = Enrolment.readBackupCodes(browser.submit("#twofa-backup-codes-notice-form", Map.of("action", "generate")));
+        List<String> newCodes = Enrolment.readBackupCodes(
+                browser.submit("#twofa-backup-codes-notice-form", Map.of("action", "generate")));
         Enrolment.confirmBackupCodesSaved(browser);
         assertTrue(browser.isRedirectedToClient());
 
@@ -141,7 +151,8 @@ class BackupCodesLoginIT extends RealServerTest {
     void givenLastCodeUsed_whenLoggingIn_thenANewSetIsRequiredBeforeTheLoginCompletes() {
         EnrolledKey user = enrolNewUser();
         for (int i = 0; i < 9; i++) {
-            loginWithBackupCode(new BrowserSession(server, "demo"), user, user.backupCodes().get(i));
+            loginWithBackupCode(
+                    new BrowserSession(server, "demo"), user, user.backupCodes().get(i));
         }
         BrowserSession browser = new BrowserSession(server, "demo");
 
@@ -158,16 +169,20 @@ class BackupCodesLoginIT extends RealServerTest {
     }
 
     @Test
-    void givenEnrolledUser_whenAskingForNewCodesFromTheAccountConsole_thenTheLoginNeedsTheSecondFactorAndOldCodesStop() {
+    void
+            givenEnrolledUser_whenAskingForNewCodesFromTheAccountConsole_thenTheLoginNeedsTheSecondFactorAndOldCodesStop() {
         EnrolledKey user = enrolNewUser();
         BrowserSession browser = new BrowserSession(server, "demo");
         browser.startLogin(Map.of("kc_action", "twofa-backup-codes"));
-        Document codePage = browser.submit("#kc-form-login", Map.of("username", user.username(), "password", user.password()));
+        Document codePage =
+                browser.submit("#kc-form-login", Map.of("username", user.username(), "password", user.password()));
         assertNotNull(codePage.selectFirst("#twofa-login-form"), "new codes must need a fresh second factor");
 
-        Document replacePage = browser.submit("#twofa-login-form",
-                Map.of("code", IndependentTotp.code(user.key(), user.enrolmentStep() + 1)));
-        assertNotNull(replacePage.selectFirst("#twofa-backup-codes-replace"), "a new set only when asked for: " + replacePage.text());
+        Document replacePage = browser.submit(
+                "#twofa-login-form", Map.of("code", IndependentTotp.code(user.key(), user.enrolmentStep() + 1)));
+        assertNotNull(
+                replacePage.selectFirst("#twofa-backup-codes-replace"),
+                "a new set only when asked for: " + replacePage.text());
         Document codes = browser.submit("#twofa-backup-codes-notice-form", Map.of("action", "generate"));
         List<String> fresh = Enrolment.readBackupCodes(codes);
         Enrolment.confirmBackupCodesSaved(browser);

@@ -48,19 +48,51 @@ class BrokeredLoginIT extends RealServerTest {
         }
         String brokerEndpoint = server.baseUrl() + "/realms/" + realm + "/broker/" + ALIAS + "/endpoint";
         admin.importRealm((ObjectNode) Http.JSON.valueToTree(Map.of(
-                "realm", upstream, "enabled", true,
-                "clients", List.of(Map.of("clientId", "broker", "enabled", true, "publicClient", false, "secret", SECRET,
-                        "standardFlowEnabled", true, "redirectUris", List.of(brokerEndpoint))))));
+                "realm",
+                upstream,
+                "enabled",
+                true,
+                "clients",
+                List.of(Map.of(
+                        "clientId",
+                        "broker",
+                        "enabled",
+                        true,
+                        "publicClient",
+                        false,
+                        "secret",
+                        SECRET,
+                        "standardFlowEnabled",
+                        true,
+                        "redirectUris",
+                        List.of(brokerEndpoint))))));
         String upstreamUrl = server.baseUrl() + "/realms/" + upstream + "/protocol/openid-connect";
-        copy.set("identityProviders", Http.JSON.valueToTree(List.of(Map.of(
-                "alias", ALIAS, "providerId", "oidc", "enabled", true, "trustEmail", true,
-                "postBrokerLoginFlowAlias", "twofa post broker login",
-                "config", Map.ofEntries(Map.entry("clientId", "broker"), Map.entry("clientSecret", SECRET),
-                        Map.entry("clientAuthMethod", "client_secret_post"),
-                        Map.entry("authorizationUrl", upstreamUrl + "/auth"), Map.entry("tokenUrl", upstreamUrl + "/token"),
-                        Map.entry("issuer", server.baseUrl() + "/realms/" + upstream), Map.entry("validateSignature", "true"),
-                        Map.entry("useJwksUrl", "true"), Map.entry("jwksUrl", upstreamUrl + "/certs"),
-                        Map.entry("defaultScope", "openid email profile"), Map.entry("syncMode", "IMPORT"))))));
+        copy.set(
+                "identityProviders",
+                Http.JSON.valueToTree(List.of(Map.of(
+                        "alias",
+                        ALIAS,
+                        "providerId",
+                        "oidc",
+                        "enabled",
+                        true,
+                        "trustEmail",
+                        true,
+                        "postBrokerLoginFlowAlias",
+                        "twofa post broker login",
+                        "config",
+                        Map.ofEntries(
+                                Map.entry("clientId", "broker"),
+                                Map.entry("clientSecret", SECRET),
+                                Map.entry("clientAuthMethod", "client_secret_post"),
+                                Map.entry("authorizationUrl", upstreamUrl + "/auth"),
+                                Map.entry("tokenUrl", upstreamUrl + "/token"),
+                                Map.entry("issuer", server.baseUrl() + "/realms/" + upstream),
+                                Map.entry("validateSignature", "true"),
+                                Map.entry("useJwksUrl", "true"),
+                                Map.entry("jwksUrl", upstreamUrl + "/certs"),
+                                Map.entry("defaultScope", "openid email profile"),
+                                Map.entry("syncMode", "IMPORT"))))));
         admin.importRealm(copy);
     }
 
@@ -78,7 +110,9 @@ class BrokeredLoginIT extends RealServerTest {
 
         BrowserSession first = new BrowserSession(server, realm);
         Document setup = loginThroughProvider(first, username);
-        assertNotNull(setup.selectFirst("#twofa-setup-form"), "the post login flow's step makes the user enrol: " + setup.text());
+        assertNotNull(
+                setup.selectFirst("#twofa-setup-form"),
+                "the post login flow's step makes the user enrol: " + setup.text());
         byte[] key = IndependentTotp.base32Decode(Enrolment.secretOf(Enrolment.scanQr(setup)));
         long step = IndependentTotp.currentStep();
         first.submit("#twofa-setup-form", Map.of("code", IndependentTotp.code(key, step)));
@@ -88,11 +122,19 @@ class BrokeredLoginIT extends RealServerTest {
         BrowserSession later = new BrowserSession(server, realm);
         Document codePage = loginThroughProvider(later, username);
 
-        assertNotNull(codePage.selectFirst("#twofa-login-form"), "the provider's login alone is not enough: " + codePage.text());
+        assertNotNull(
+                codePage.selectFirst("#twofa-login-form"),
+                "the provider's login alone is not enough: " + codePage.text());
         assertFalse(later.isRedirectedToClient());
-        later.submit("#twofa-login-form", Map.of("code", IndependentTotp.code(key, Math.max(step + 1, IndependentTotp.currentStep()))));
+        later.submit(
+                "#twofa-login-form",
+                Map.of("code", IndependentTotp.code(key, Math.max(step + 1, IndependentTotp.currentStep()))));
         assertTrue(later.isRedirectedToClient(), "with the code the login completes: " + later.page());
-        assertEquals(0, admin.get("/" + realm + "/two-factor/coverage").get("unprotectedFlows").size(),
+        assertEquals(
+                0,
+                admin.get("/" + realm + "/two-factor/coverage")
+                        .get("unprotectedFlows")
+                        .size(),
                 "the provider has the post login flow, so nothing is left unchecked");
     }
 }

@@ -64,8 +64,7 @@ class BrowserJourneyIT extends RealServerTest {
     }
 
     /** What the user took away from enrolling: the key from the QR and the codes from the downloaded file. */
-    private record Enrolled(String username, String password, byte[] key, long step, List<String> downloadedCodes) {
-    }
+    private record Enrolled(String username, String password, byte[] key, long step, List<String> downloadedCodes) {}
 
     @Test
     void givenANewUser_whenEnrollingWithTheKeyboardOnly_thenTheQrScansAndTheDownloadedCodesLogIn() throws IOException {
@@ -73,12 +72,14 @@ class BrowserJourneyIT extends RealServerTest {
 
         List<String> lines = user.downloadedCodes();
         assertEquals(10, lines.size(), lines.toString());
-        HttpResponse<String> login = new ApiClient(server, realm).passwordGrant(user.username(), user.password(), lines.get(9));
+        HttpResponse<String> login =
+                new ApiClient(server, realm).passwordGrant(user.username(), user.password(), lines.get(9));
         assertEquals(200, login.statusCode(), "a code from the downloaded file logs in: " + login.body());
     }
 
     @Test
-    void givenAnEnrolledUser_whenLoggingInWithTheAppCodeAfterAWrongOne_thenTheErrorIsAnnouncedAndTheRightCodeLogsIn() throws IOException {
+    void givenAnEnrolledUser_whenLoggingInWithTheAppCodeAfterAWrongOne_thenTheErrorIsAnnouncedAndTheRightCodeLogsIn()
+            throws IOException {
         Enrolled user = enrolWithScreenshots(uniqueUser("app-login"), false);
         startLogin(user);
         chromium.awaitElement("#twofa-login-form");
@@ -116,7 +117,9 @@ class BrowserJourneyIT extends RealServerTest {
 
         chromium.typeAndSubmit(user.downloadedCodes().get(0).toUpperCase().replace("-", " "));
         chromium.awaitElement("#twofa-backup-codes-notice-form");
-        assertTrue(chromium.find("#twofa-backup-codes-remaining").getText().contains("9"), chromium.find("#twofa-backup-codes-remaining").getText());
+        assertTrue(
+                chromium.find("#twofa-backup-codes-remaining").getText().contains("9"),
+                chromium.find("#twofa-backup-codes-remaining").getText());
         chromium.screenshots("07-backup-codes-left");
         chromium.assertAccessible("codes-left notice");
         chromium.tabTo("twofa-continue");
@@ -129,7 +132,13 @@ class BrowserJourneyIT extends RealServerTest {
         Enrolled user = enrolWithScreenshots(uniqueUser("regenerate"), false);
         ApiClient api = new ApiClient(server, realm);
         for (int i = 0; i < 6; i++) {
-            assertEquals(200, api.passwordGrant(user.username(), user.password(), user.downloadedCodes().get(i)).statusCode());
+            assertEquals(
+                    200,
+                    api.passwordGrant(
+                                    user.username(),
+                                    user.password(),
+                                    user.downloadedCodes().get(i))
+                            .statusCode());
         }
         startLogin(user);
         chromium.awaitElement("#twofa-use-backup-code").click();
@@ -140,15 +149,27 @@ class BrowserJourneyIT extends RealServerTest {
 
         chromium.find("#twofa-generate").click();
         chromium.awaitElement("#twofa-backup-codes");
-        List<String> fresh = chromium.driver().findElements(By.cssSelector(".twofa-backup-code"))
-                .stream().map(element -> element.getText().trim()).toList();
+        List<String> fresh = chromium.driver().findElements(By.cssSelector(".twofa-backup-code")).stream()
+                .map(element -> element.getText().trim())
+                .toList();
         chromium.screenshots("09-new-backup-codes");
         chromium.find("#saved").click();
         chromium.find("#twofa-backup-codes-continue").click();
         awaitClient();
 
-        assertEquals(400, api.passwordGrant(user.username(), user.password(), user.downloadedCodes().get(7)).statusCode(), "old codes stop working");
-        assertEquals(200, api.passwordGrant(user.username(), user.password(), fresh.get(0)).statusCode(), "new codes work");
+        assertEquals(
+                400,
+                api.passwordGrant(
+                                user.username(),
+                                user.password(),
+                                user.downloadedCodes().get(7))
+                        .statusCode(),
+                "old codes stop working");
+        assertEquals(
+                200,
+                api.passwordGrant(user.username(), user.password(), fresh.get(0))
+                        .statusCode(),
+                "new codes work");
     }
 
     @Test
@@ -180,25 +201,32 @@ class BrowserJourneyIT extends RealServerTest {
         String page = chromium.find("body").getText();
         assertTrue(page.contains("Zwei-Faktor-Authentifizierung einrichten"), page);
         assertTrue(page.contains("Öffnen Sie die App und scannen Sie diesen QR-Code."), page);
-        assertTrue(chromium.find("#twofa-qr-code").getAttribute("alt").startsWith("QR-Code, um"), "QR text alternative in German");
+        assertTrue(
+                chromium.find("#twofa-qr-code").getAttribute("alt").startsWith("QR-Code, um"),
+                "QR text alternative in German");
         chromium.screenshots("11-setup-german");
     }
 
     @Test
-    void givenAnEnrolledUser_whenUsingTheAccountConsole_thenBothCredentialsShowWithLabelsAndCanBeRenewedAndRemoved() throws IOException {
+    void givenAnEnrolledUser_whenUsingTheAccountConsole_thenBothCredentialsShowWithLabelsAndCanBeRenewedAndRemoved()
+            throws IOException {
         Enrolled user = enrolWithScreenshots(uniqueUser("account"), false);
         startLogin(user, server.baseUrl() + "/realms/" + realm + "/account/account-security/signing-in");
         chromium.awaitElement("#code").sendKeys(nextCode(user), Keys.ENTER);
 
         String page = chromium.await(d -> {
             String text = d.findElement(By.tagName("body")).getText();
-            return text.contains("Authenticator app (two-factor)") && text.contains("Backup codes (two-factor)") ? text : null;
+            return text.contains("Authenticator app (two-factor)") && text.contains("Backup codes (two-factor)")
+                    ? text
+                    : null;
         });
         assertTrue(page.contains("10 of 10 backup codes left"), page);
         assertTrue(page.contains("One-time codes to log in when you do not have your phone."), page);
         chromium.screenshotsOnly("12-account-console");
 
-        chromium.find(By.xpath("//li[.//*[normalize-space()='Two-factor backup codes']]//button[@data-testrole='update']")).click();
+        chromium.find(By.xpath(
+                        "//li[.//*[normalize-space()='Two-factor backup codes']]//button[@data-testrole='update']"))
+                .click();
         chromium.awaitElement("#twofa-backup-codes-replace");
         chromium.screenshots("13-account-console-new-codes");
         chromium.assertAccessible("page asking whether to make new codes");
@@ -206,13 +234,17 @@ class BrowserJourneyIT extends RealServerTest {
         chromium.awaitElement("#twofa-backup-codes");
         chromium.find("#saved").click();
         chromium.find("#twofa-backup-codes-continue").click();
-        chromium.await(d -> d.findElement(By.tagName("body")).getText().contains("10 of 10 backup codes left") ? true : null);
+        chromium.await(
+                d -> d.findElement(By.tagName("body")).getText().contains("10 of 10 backup codes left") ? true : null);
 
-        chromium.find(By.xpath("//li[.//*[normalize-space()='Authenticator app']]//button[@data-testrole='remove']")).click();
+        chromium.find(By.xpath("//li[.//*[normalize-space()='Authenticator app']]//button[@data-testrole='remove']"))
+                .click();
         chromium.awaitElement("#kc-accept").click(); // Keycloak's own "Delete credential" confirmation page
         String userId = admin.userId(realm, user.username());
         chromium.await(d -> admin.credentials(realm, userId).size() == 1 ? true : null);
-        assertEquals("password", admin.credentials(realm, userId).get(0).get("type").asText(),
+        assertEquals(
+                "password",
+                admin.credentials(realm, userId).get(0).get("type").asText(),
                 "removing the authenticator in the account console removes the backup codes too");
     }
 
@@ -230,12 +262,17 @@ class BrowserJourneyIT extends RealServerTest {
 
         chromium.awaitElement("#twofa-setup-form");
         assertEquals("code", chromium.focusedId(), "the code field has the focus when the page opens");
-        URI otpauth = URI.create(QrCodes.decode(ImageIO.read(new ByteArrayInputStream(chromium.screenshotOf("#twofa-qr-code")))));
+        URI otpauth = URI.create(
+                QrCodes.decode(ImageIO.read(new ByteArrayInputStream(chromium.screenshotOf("#twofa-qr-code")))));
         byte[] key = IndependentTotp.base32Decode(Enrolment.secretOf(otpauth));
-        assertEquals(Enrolment.secretOf(otpauth), chromium.find("#twofa-manual-key").getText().replace(" ", ""),
+        assertEquals(
+                Enrolment.secretOf(otpauth),
+                chromium.find("#twofa-manual-key").getText().replace(" ", ""),
                 "the manual key is the key in the QR code");
         assertFalse(chromium.find("#twofa-qr-code").getAttribute("alt").isBlank());
-        assertEquals("all", chromium.script("return getComputedStyle(document.getElementById('twofa-manual-key')).userSelect;"),
+        assertEquals(
+                "all",
+                chromium.script("return getComputedStyle(document.getElementById('twofa-manual-key')).userSelect;"),
                 "one tap selects the whole manual key");
         chromium.screenshots("01-setup");
         chromium.assertAccessible("setup page");
@@ -249,8 +286,9 @@ class BrowserJourneyIT extends RealServerTest {
         chromium.find("#code").sendKeys(IndependentTotp.code(key, step), Keys.ENTER);
 
         chromium.awaitElement("#twofa-backup-codes");
-        List<String> shown = chromium.driver().findElements(By.cssSelector(".twofa-backup-code"))
-                .stream().map(element -> element.getText().trim()).toList();
+        List<String> shown = chromium.driver().findElements(By.cssSelector(".twofa-backup-code")).stream()
+                .map(element -> element.getText().trim())
+                .toList();
         chromium.screenshots("03-backup-codes");
         chromium.assertAccessible("backup codes page");
         List<String> downloaded = copyDownloadAndPrint(shown, keyboardOnly);
@@ -269,7 +307,9 @@ class BrowserJourneyIT extends RealServerTest {
         press("twofa-download", keyboardOnly);
         Path file = chromium.awaitDownload();
         List<String> fileLines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        List<String> downloaded = fileLines.stream().filter(line -> line.matches("[0-9a-z]{5}-[0-9a-z]{5}")).toList();
+        List<String> downloaded = fileLines.stream()
+                .filter(line -> line.matches("[0-9a-z]{5}-[0-9a-z]{5}"))
+                .toList();
         assertEquals(shown, downloaded, "the file holds the codes: " + fileLines);
         assertTrue(fileLines.get(0).contains("2FA Demo"), "the file says whose codes they are: " + fileLines.get(0));
 
@@ -277,8 +317,12 @@ class BrowserJourneyIT extends RealServerTest {
         press("twofa-print", keyboardOnly);
         assertEquals(1L, chromium.script("return window.twofaPrinted;"), "the print button opens the print dialog");
         chromium.emulatePrint();
-        assertEquals("visible", chromium.script("return getComputedStyle(document.querySelector('.twofa-backup-code')).visibility;"));
-        assertEquals("hidden", chromium.script("return getComputedStyle(document.getElementById('twofa-copy')).visibility;"),
+        assertEquals(
+                "visible",
+                chromium.script("return getComputedStyle(document.querySelector('.twofa-backup-code')).visibility;"));
+        assertEquals(
+                "hidden",
+                chromium.script("return getComputedStyle(document.getElementById('twofa-copy')).visibility;"),
                 "printing shows the codes only");
         chromium.screenshots("03b-backup-codes-print");
         chromium.emulateScreen();
@@ -325,9 +369,19 @@ class BrowserJourneyIT extends RealServerTest {
     }
 
     private String authorizationUrl(Map<String, String> extra) {
-        Map<String, String> parameters = new LinkedHashMap<>(Map.of("client_id", BrowserSession.CLIENT_ID,
-                "redirect_uri", BrowserSession.REDIRECT_URI, "response_type", "code", "scope", "openid",
-                "code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method", "S256"));
+        Map<String, String> parameters = new LinkedHashMap<>(Map.of(
+                "client_id",
+                BrowserSession.CLIENT_ID,
+                "redirect_uri",
+                BrowserSession.REDIRECT_URI,
+                "response_type",
+                "code",
+                "scope",
+                "openid",
+                "code_challenge",
+                "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+                "code_challenge_method",
+                "S256"));
         parameters.putAll(extra);
         return server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/auth?" + Http.form(parameters);
     }

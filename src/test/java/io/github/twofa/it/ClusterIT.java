@@ -18,8 +18,8 @@ import io.github.twofa.it.support.ApiClient;
 import io.github.twofa.it.support.BrowserSession;
 import io.github.twofa.it.support.ClusterNode;
 import io.github.twofa.it.support.ConcurrentLogins;
-import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Enrolment;
+import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Http;
 import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.PostgresServer;
@@ -81,16 +81,25 @@ class ClusterIT {
     void givenEnrolmentOnNodeA_whenLoggingInOnNodeB_thenTheKeyWorksThereAndTheEnrolmentCodeIsSpent() {
         EnrolledKey user = enrolOnNodeA("cluster-enrol");
 
-        HttpResponse<String> replay = new ApiClient(nodeB, realm).passwordGrant(user.username(), user.password(),
-                IndependentTotp.code(user.key(), user.enrolmentStep()));
+        HttpResponse<String> replay = new ApiClient(nodeB, realm)
+                .passwordGrant(
+                        user.username(), user.password(), IndependentTotp.code(user.key(), user.enrolmentStep()));
         BrowserSession browser = new BrowserSession(nodeB, realm);
         browser.loginWithPassword(user.username(), user.password());
-        browser.submit("#twofa-login-form", Map.of("code", IndependentTotp.code(user.key(), nextUsableStep(user.enrolmentStep()))));
+        browser.submit(
+                "#twofa-login-form",
+                Map.of("code", IndependentTotp.code(user.key(), nextUsableStep(user.enrolmentStep()))));
 
         assertEquals(400, replay.statusCode(), "the code that enrolled on A must be spent on B too: " + replay.body());
-        assertTrue(browser.isRedirectedToClient(), () -> "login on B did not finish: " + browser.page().text());
-        assertEquals("cluster-enrol", BrowserSession.claims(browser.exchangeCodeForTokens().get("id_token").asText())
-                .get("preferred_username").asText());
+        assertTrue(
+                browser.isRedirectedToClient(),
+                () -> "login on B did not finish: " + browser.page().text());
+        assertEquals(
+                "cluster-enrol",
+                BrowserSession.claims(
+                                browser.exchangeCodeForTokens().get("id_token").asText())
+                        .get("preferred_username")
+                        .asText());
     }
 
     @Test
@@ -98,7 +107,8 @@ class ClusterIT {
     void givenTheSameAppCodeOnBothNodesAtOnce_thenExactlyOneLoginSucceeds() throws Exception {
         EnrolledKey user = enrolOnNodeA("cluster-race-totp");
 
-        List<Integer> statuses = loginsOnBothNodesAtOnce(user, IndependentTotp.code(user.key(), user.enrolmentStep() + 1));
+        List<Integer> statuses =
+                loginsOnBothNodesAtOnce(user, IndependentTotp.code(user.key(), user.enrolmentStep() + 1));
 
         assertEquals(1, statuses.stream().filter(status -> status == 200).count(), statuses.toString());
     }
@@ -108,7 +118,8 @@ class ClusterIT {
     void givenTheSameBackupCodeOnBothNodesAtOnce_thenExactlyOneLoginSucceedsAndOneCodeIsGone() throws Exception {
         EnrolledKey user = enrolOnNodeA("cluster-race-backup");
 
-        List<Integer> statuses = loginsOnBothNodesAtOnce(user, user.backupCodes().get(2));
+        List<Integer> statuses =
+                loginsOnBothNodesAtOnce(user, user.backupCodes().get(2));
 
         assertEquals(1, statuses.stream().filter(status -> status == 200).count(), statuses.toString());
         assertEquals(9, backupCodesRemaining(user));
@@ -125,7 +136,9 @@ class ClusterIT {
             ApiClient node = i < 3 ? onA : onB;
             HttpResponse<String> wrong = node.passwordGrant(user.username(), user.password(), wrongCode(user, i));
             assertEquals(400, wrong.statusCode());
-            assertFalse(wrong.body().contains("try again in"), "locked out after only " + i + " wrong codes: " + wrong.body());
+            assertFalse(
+                    wrong.body().contains("try again in"),
+                    "locked out after only " + i + " wrong codes: " + wrong.body());
         }
         String rightCode = IndependentTotp.code(user.key(), user.enrolmentStep() + 1);
         HttpResponse<String> onALocked = onA.passwordGrant(user.username(), user.password(), rightCode);
@@ -134,7 +147,11 @@ class ClusterIT {
         assertTrue(onALocked.statusCode() == 400 && onALocked.body().contains("try again in"), onALocked.body());
         assertTrue(onBLocked.statusCode() == 400 && onBLocked.body().contains("try again in"), onBLocked.body());
         String userId = adminOnB.userId(realm, user.username());
-        assertEquals(1, adminOnB.userEvents(realm, userId, "USER_DISABLED_BY_TEMPORARY_LOCKOUT").size(), "one lockout event for five wrong codes spread over two nodes");
+        assertEquals(
+                1,
+                adminOnB.userEvents(realm, userId, "USER_DISABLED_BY_TEMPORARY_LOCKOUT")
+                        .size(),
+                "one lockout event for five wrong codes spread over two nodes");
     }
 
     @Test
@@ -142,10 +159,15 @@ class ClusterIT {
     void givenNodeAKilledInTheMiddleOfALogin_thenTheLoginFinishesOnNodeBAndNothingStoredIsLost() {
         EnrolledKey user = enrolOnNodeA("cluster-crash");
         String usedBeforeCrash = user.backupCodes().get(0);
-        assertEquals(200, new ApiClient(nodeA, realm).passwordGrant(user.username(), user.password(), usedBeforeCrash).statusCode());
+        assertEquals(
+                200,
+                new ApiClient(nodeA, realm)
+                        .passwordGrant(user.username(), user.password(), usedBeforeCrash)
+                        .statusCode());
         JsonNode credentialsBefore = credentials(user);
         BrowserSession browser = new BrowserSession(nodeA, realm);
-        assertNotNull(browser.loginWithPassword(user.username(), user.password()).selectFirst("#twofa-login-form"));
+        assertNotNull(
+                browser.loginWithPassword(user.username(), user.password()).selectFirst("#twofa-login-form"));
 
         nodeA.kill();
         browser.continueOn(nodeB);
@@ -154,28 +176,39 @@ class ClusterIT {
         browser.submit("#twofa-login-form", Map.of("code", code));
         if (!browser.isRedirectedToClient()) {
             // B may not have the login A started; then the user starts over on B, which must work.
-            assertNotNull(browser.page().selectFirst("#kc-form-login"), "neither finished nor restarted: " + browser.page().text());
+            assertNotNull(
+                    browser.page().selectFirst("#kc-form-login"),
+                    "neither finished nor restarted: " + browser.page().text());
             browser.submit("#kc-form-login", Map.of("username", user.username(), "password", user.password()));
             browser.submit("#twofa-login-form", Map.of("code", code));
         }
 
-        assertTrue(browser.isRedirectedToClient(), () -> "login did not finish on B: " + browser.page().text());
+        assertTrue(
+                browser.isRedirectedToClient(),
+                () -> "login did not finish on B: " + browser.page().text());
         browser.exchangeCodeForTokens();
         assertEquals(credentialsBefore, credentials(user), "credentials changed by the crash");
         assertEquals(9, backupCodesRemaining(user), "a backup code came back or went missing");
-        HttpResponse<String> reuse = new ApiClient(nodeB, realm).passwordGrant(user.username(), user.password(), usedBeforeCrash);
-        assertEquals(400, reuse.statusCode(), "the backup code used on A before it died must stay used: " + reuse.body());
+        HttpResponse<String> reuse =
+                new ApiClient(nodeB, realm).passwordGrant(user.username(), user.password(), usedBeforeCrash);
+        assertEquals(
+                400, reuse.statusCode(), "the backup code used on A before it died must stay used: " + reuse.body());
 
         nodeA.restart();
         nodeA.awaitClusterOf(2);
         nodeB.awaitClusterOf(2);
         String fresh = IndependentTotp.code(user.key(), nextUsableStep(loginStep));
         HttpResponse<String> onB = new ApiClient(nodeB, realm).passwordGrant(user.username(), user.password(), fresh);
-        HttpResponse<String> replayOnA = new ApiClient(nodeA, realm).passwordGrant(user.username(), user.password(), fresh);
-        HttpResponse<String> backupOnA = new ApiClient(nodeA, realm).passwordGrant(user.username(), user.password(),
-                user.backupCodes().get(1));
+        HttpResponse<String> replayOnA =
+                new ApiClient(nodeA, realm).passwordGrant(user.username(), user.password(), fresh);
+        HttpResponse<String> backupOnA = new ApiClient(nodeA, realm)
+                .passwordGrant(
+                        user.username(), user.password(), user.backupCodes().get(1));
         assertEquals(200, onB.statusCode(), onB.body());
-        assertEquals(400, replayOnA.statusCode(), "a code just used on B must be spent on the restarted A: " + replayOnA.body());
+        assertEquals(
+                400,
+                replayOnA.statusCode(),
+                "a code just used on B must be spent on the restarted A: " + replayOnA.body());
         assertEquals(200, backupOnA.statusCode(), backupOnA.body());
         assertEquals(8, backupCodesRemaining(user));
     }
@@ -190,8 +223,11 @@ class ClusterIT {
 
     /** The same direct-grant login sent {@value REQUESTS_PER_NODE} times to each node at once; the statuses. */
     private static List<Integer> loginsOnBothNodesAtOnce(EnrolledKey user, String code) throws Exception {
-        return ConcurrentLogins.send(List.of(new ApiClient(nodeA, realm), new ApiClient(nodeB, realm)), user,
-                2 * REQUESTS_PER_NODE, i -> code);
+        return ConcurrentLogins.send(
+                List.of(new ApiClient(nodeA, realm), new ApiClient(nodeB, realm)),
+                user,
+                2 * REQUESTS_PER_NODE,
+                i -> code);
     }
 
     private static String wrongCode(EnrolledKey user, int i) {
@@ -200,7 +236,9 @@ class ClusterIT {
 
     private static int backupCodesRemaining(EnrolledKey user) {
         JsonNode codes = StreamSupport.stream(credentials(user).spliterator(), false)
-                .filter(c -> c.get("type").asText().equals("twofa-backup-codes")).findFirst().orElseThrow();
+                .filter(c -> c.get("type").asText().equals("twofa-backup-codes"))
+                .findFirst()
+                .orElseThrow();
         return Http.json(codes.get("credentialData").asText()).get("remaining").asInt();
     }
 

@@ -12,8 +12,8 @@ import java.util.stream.StreamSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.twofa.it.support.ApiClient;
 import io.github.twofa.it.support.ConcurrentLogins;
-import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Enrolment;
+import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Http;
 import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.RealServerTest;
@@ -33,28 +33,40 @@ class ConcurrentUseIT extends RealServerTest {
 
     /** Sends the same direct-grant token request 20 times at once; returns how many got tokens. */
     private static long successesOfConcurrentLogins(EnrolledKey user, String code) throws Exception {
-        return concurrentLogins(user, REQUESTS, i -> code).stream().filter(status -> status == 200).count();
+        return concurrentLogins(user, REQUESTS, i -> code).stream()
+                .filter(status -> status == 200)
+                .count();
     }
 
     /** Sends {@code count} direct-grant token requests at once, the i-th with {@code codeOf(i)}; returns the statuses. */
-    private static List<Integer> concurrentLogins(EnrolledKey user, int count, IntFunction<String> codeOf) throws Exception {
+    private static List<Integer> concurrentLogins(EnrolledKey user, int count, IntFunction<String> codeOf)
+            throws Exception {
         return ConcurrentLogins.send(List.of(new ApiClient(server, realm)), user, count, codeOf);
     }
 
     @Test
-    void givenThirtyDifferentWrongCodesAtOnce_thenFiveAreCheckedInOneLockoutAndTheRightCodeIsThenRefused() throws Exception {
+    void givenThirtyDifferentWrongCodesAtOnce_thenFiveAreCheckedInOneLockoutAndTheRightCodeIsThenRefused()
+            throws Exception {
         EnrolledKey user = Enrolment.enrolNewUser(server, admin, realm, "race-guess");
 
-        List<Integer> statuses = concurrentLogins(user, 30, i -> IndependentTotp.code(user.key(), user.enrolmentStep() + 40 + i));
+        List<Integer> statuses =
+                concurrentLogins(user, 30, i -> IndependentTotp.code(user.key(), user.enrolmentStep() + 40 + i));
 
         assertTrue(statuses.stream().allMatch(status -> status == 400), statuses.toString());
         String userId = admin.userId(realm, user.username());
         long checked = admin.userEvents(realm, userId, "LOGIN_ERROR").stream()
-                .filter(event -> "check_failed".equals(event.at("/details/twofa_action").asText())).count();
+                .filter(event ->
+                        "check_failed".equals(event.at("/details/twofa_action").asText()))
+                .count();
         assertEquals(5, checked, "codes checked out of 30 sent at once");
-        assertEquals(1, admin.userEvents(realm, userId, "USER_DISABLED_BY_TEMPORARY_LOCKOUT").size(), "one burst, one lockout");
-        HttpResponse<String> right = new ApiClient(server, realm).passwordGrant(user.username(), user.password(),
-                IndependentTotp.code(user.key(), user.enrolmentStep() + 1));
+        assertEquals(
+                1,
+                admin.userEvents(realm, userId, "USER_DISABLED_BY_TEMPORARY_LOCKOUT")
+                        .size(),
+                "one burst, one lockout");
+        HttpResponse<String> right = new ApiClient(server, realm)
+                .passwordGrant(
+                        user.username(), user.password(), IndependentTotp.code(user.key(), user.enrolmentStep() + 1));
         assertEquals(400, right.statusCode());
         assertTrue(right.body().contains("try again in"), right.body());
     }
@@ -80,12 +92,18 @@ class ConcurrentUseIT extends RealServerTest {
     @Test
     void givenCodesOfStepsSAndTheNextSentTogether_thenNeverBothAreAccepted() throws Exception {
         for (int round = 0; round < 8; round++) {
-            EnrolledKey user = Enrolment.enrolNewUser(server, admin, realm, "race-next-" + UUID.randomUUID().toString().substring(0, 8));
+            EnrolledKey user = Enrolment.enrolNewUser(
+                    server,
+                    admin,
+                    realm,
+                    "race-next-" + UUID.randomUUID().toString().substring(0, 8));
             long step = Math.max(IndependentTotp.currentStep(), user.enrolmentStep() + 1);
 
             List<Integer> statuses = concurrentLogins(user, 2, i -> IndependentTotp.code(user.key(), step + i));
 
-            assertTrue(statuses.stream().filter(status -> status == 200).count() <= 1, "S and S+1 both accepted: " + statuses);
+            assertTrue(
+                    statuses.stream().filter(status -> status == 200).count() <= 1,
+                    "S and S+1 both accepted: " + statuses);
         }
     }
 
@@ -97,12 +115,17 @@ class ConcurrentUseIT extends RealServerTest {
         List<Integer> statuses = concurrentLogins(user, codes.size(), codes::get);
 
         long used = statuses.stream().filter(status -> status == 200).count();
-        assertEquals(used, 10 - remainingBackupCodes(user), "every accepted code, and only those, is gone: " + statuses);
+        assertEquals(
+                used, 10 - remainingBackupCodes(user), "every accepted code, and only those, is gone: " + statuses);
         ApiClient api = new ApiClient(server, realm);
         for (int i = 0; i < codes.size(); i++) {
-            int again = api.passwordGrant(user.username(), user.password(), codes.get(i)).statusCode();
-            assertEquals(statuses.get(i) == 200 ? 400 : 200, again,
-                    "code " + i + " (first answered " + statuses.get(i) + ") must be used up if accepted, else still work");
+            int again = api.passwordGrant(user.username(), user.password(), codes.get(i))
+                    .statusCode();
+            assertEquals(
+                    statuses.get(i) == 200 ? 400 : 200,
+                    again,
+                    "code " + i + " (first answered " + statuses.get(i)
+                            + ") must be used up if accepted, else still work");
         }
         assertEquals(10 - codes.size(), remainingBackupCodes(user));
     }
@@ -110,7 +133,9 @@ class ConcurrentUseIT extends RealServerTest {
     private static int remainingBackupCodes(EnrolledKey user) {
         String userId = admin.userId(realm, user.username());
         JsonNode codes = StreamSupport.stream(admin.credentials(realm, userId).spliterator(), false)
-                .filter(c -> c.get("type").asText().equals("twofa-backup-codes")).findFirst().orElseThrow();
+                .filter(c -> c.get("type").asText().equals("twofa-backup-codes"))
+                .findFirst()
+                .orElseThrow();
         return Http.json(codes.get("credentialData").asText()).get("remaining").asInt();
     }
 }

@@ -14,8 +14,8 @@ import java.util.stream.StreamSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.twofa.it.support.ApiClient;
 import io.github.twofa.it.support.BrowserSession;
-import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Enrolment;
+import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.RealServerTest;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class ConsoleVisibilityIT extends RealServerTest {
 
     private static EnrolledKey enrolled() {
-        return Enrolment.enrolNewUser(server, admin, "demo", "cv-" + UUID.randomUUID().toString().substring(0, 8));
+        return Enrolment.enrolNewUser(
+                server, admin, "demo", "cv-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
     private static String userId(EnrolledKey user) {
@@ -33,13 +34,16 @@ class ConsoleVisibilityIT extends RealServerTest {
 
     private static Set<String> adminConsoleTypes(String userId) {
         return StreamSupport.stream(admin.credentials("demo", userId).spliterator(), false)
-                .map(c -> c.get("type").asText()).collect(Collectors.toSet());
+                .map(c -> c.get("type").asText())
+                .collect(Collectors.toSet());
     }
 
     private static String accountToken(EnrolledKey user, long stepOffset) {
         BrowserSession browser = new BrowserSession(server, "demo");
         browser.loginWithPassword(user.username(), user.password());
-        browser.submit("#twofa-login-form", Map.of("code", IndependentTotp.code(user.key(), user.enrolmentStep() + stepOffset)));
+        browser.submit(
+                "#twofa-login-form",
+                Map.of("code", IndependentTotp.code(user.key(), user.enrolmentStep() + stepOffset)));
         return browser.exchangeCodeForTokens().get("access_token").asText();
     }
 
@@ -51,7 +55,8 @@ class ConsoleVisibilityIT extends RealServerTest {
     @Test
     void givenEnrolledUser_thenTheAccountConsoleShowsBothTwoFactorTypesWithLabelsAndCodesLeft() {
         EnrolledKey user = enrolled();
-        JsonNode types = ApiClient.json(new ApiClient(server, "demo").call("GET", "account/credentials", accountToken(user, 1), null));
+        JsonNode types = ApiClient.json(
+                new ApiClient(server, "demo").call("GET", "account/credentials", accountToken(user, 1), null));
 
         JsonNode totp = byType(types, "twofa-totp");
         JsonNode codes = byType(types, "twofa-backup-codes");
@@ -61,16 +66,27 @@ class ConsoleVisibilityIT extends RealServerTest {
         assertEquals(1, totp.get("userCredentialMetadatas").size());
         JsonNode info = codes.get("userCredentialMetadatas").get(0).get("infoMessage");
         assertEquals("twofa-backup-codes-remaining", info.get("key").asText());
-        assertEquals(List.of("10", "10"), StreamSupport.stream(info.get("parameters").spliterator(), false).map(JsonNode::asText).toList());
+        assertEquals(
+                List.of("10", "10"),
+                StreamSupport.stream(info.get("parameters").spliterator(), false)
+                        .map(JsonNode::asText)
+                        .toList());
     }
 
     @Test
     void givenEnrolledUser_whenTheAdminRemovesTheTotpCredential_thenTheBackupCodesGoToo() {
         String userId = userId(enrolled());
         String totpId = StreamSupport.stream(admin.credentials("demo", userId).spliterator(), false)
-                .filter(c -> c.get("type").asText().equals("twofa-totp")).findFirst().orElseThrow().get("id").asText();
+                .filter(c -> c.get("type").asText().equals("twofa-totp"))
+                .findFirst()
+                .orElseThrow()
+                .get("id")
+                .asText();
 
-        assertEquals(204, admin.call("DELETE", "/demo/users/" + userId + "/credentials/" + totpId, null).statusCode());
+        assertEquals(
+                204,
+                admin.call("DELETE", "/demo/users/" + userId + "/credentials/" + totpId, null)
+                        .statusCode());
 
         assertEquals(Set.of("password"), adminConsoleTypes(userId));
     }
@@ -81,7 +97,11 @@ class ConsoleVisibilityIT extends RealServerTest {
         EnrolledKey user = enrolled();
         String userId = userId(user);
         String totpId = StreamSupport.stream(admin.credentials("demo", userId).spliterator(), false)
-                .filter(c -> c.get("type").asText().equals("twofa-totp")).findFirst().orElseThrow().get("id").asText();
+                .filter(c -> c.get("type").asText().equals("twofa-totp"))
+                .findFirst()
+                .orElseThrow()
+                .get("id")
+                .asText();
         BrowserSession browser = new BrowserSession(server, "demo");
         browser.startLogin(Map.of("kc_action", "delete_credential:" + totpId));
         browser.submit("#kc-form-login", Map.of("username", user.username(), "password", user.password()));
@@ -95,7 +115,9 @@ class ConsoleVisibilityIT extends RealServerTest {
 
     private static JsonNode byType(JsonNode types, String type) {
         JsonNode found = StreamSupport.stream(types.spliterator(), false)
-                .filter(t -> type.equals(t.get("type").asText())).findFirst().orElse(null);
+                .filter(t -> type.equals(t.get("type").asText()))
+                .findFirst()
+                .orElse(null);
         assertNotNull(found, type + " missing from the account console: " + types);
         return found;
     }

@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.twofa.it.support.AdminApi;
 import io.github.twofa.it.support.BrowserSession;
 import io.github.twofa.it.support.DistributionServer;
-import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Enrolment;
+import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.KeycloakServer;
 import org.jsoup.nodes.Document;
@@ -36,16 +36,19 @@ class EncryptionKeyRotationIT {
 
     @BeforeAll
     static void onlyWithTheDistribution() {
-        Assumptions.assumeTrue("distribution".equals(System.getProperty("kc.test.server", "distribution")),
+        Assumptions.assumeTrue(
+                "distribution".equals(System.getProperty("kc.test.server", "distribution")),
                 "restarting with other server options needs the distribution server");
     }
 
     private static String key(char fill) {
-        return Base64.getEncoder().encodeToString(String.valueOf(fill).repeat(32).getBytes(StandardCharsets.US_ASCII));
+        return Base64.getEncoder()
+                .encodeToString(String.valueOf(fill).repeat(32).getBytes(StandardCharsets.US_ASCII));
     }
 
     @Test
-    void givenCredentialsSealedUnderKeyA_whenKeysRotateAndThenDisappear_thenOldCredentialsReadUntilTheirKeyIsGone() throws Exception {
+    void givenCredentialsSealedUnderKeyA_whenKeysRotateAndThenDisappear_thenOldCredentialsReadUntilTheirKeyIsGone()
+            throws Exception {
         Path home = DistributionServer.copyOfDistribution("keycloak-rotation");
         EnrolledKey underA;
         try (KeycloakServer server = DistributionServer.start(home, KEY_A, true)) {
@@ -60,7 +63,8 @@ class EncryptionKeyRotationIT {
 
         EnrolledKey underRealmKey;
         try (DistributionServer server = DistributionServer.start(home, null, false)) {
-            assertTrue(Files.readString(server.log()).contains("No server-level encryption key configured"),
+            assertTrue(
+                    Files.readString(server.log()).contains("No server-level encryption key configured"),
                     "running without a server key must warn at start-up");
             assertFalse(logsIn(server, underA), "a credential whose key was removed must not log in");
             assertFalse(logsIn(server, underB), "a credential whose key was removed must not log in");
@@ -71,23 +75,43 @@ class EncryptionKeyRotationIT {
         // A server key again: what the realm's key sealed is refused (a database writer could have sealed it), and
         // the user is told to set the app up again, until the administrator migrates once.
         try (DistributionServer server = DistributionServer.start(home, KEY_B + "," + KEY_A, false)) {
-            assertTrue(Files.readString(server.log()).contains("1 TOTP credentials are sealed with a realm key"),
+            assertTrue(
+                    Files.readString(server.log()).contains("1 TOTP credentials are sealed with a realm key"),
                     "the refused credential is counted at start-up");
             BrowserSession browser = new BrowserSession(server, "demo");
             browser.loginWithPassword("sealed-under-realm-key", "pw-sealed-under-realm-key");
-            browser.submit("#twofa-login-form", Map.of("code", IndependentTotp.code(underRealmKey.key(), IndependentTotp.currentStep() + 1)));
-            assertFalse(browser.isRedirectedToClient(), "a realm-key secret must not log in while a server key is configured");
-            assertTrue(browser.page().text().contains("can no longer be checked"), browser.page().text());
-            List<JsonNode> errors = new AdminApi(server).userEvents("demo",
-                    new AdminApi(server).userId("demo", "sealed-under-realm-key"), "LOGIN_ERROR");
-            assertTrue(errors.stream().anyMatch(e -> "twofa_secret_unreadable".equals(e.path("error").asText())), errors.toString());
+            browser.submit(
+                    "#twofa-login-form",
+                    Map.of("code", IndependentTotp.code(underRealmKey.key(), IndependentTotp.currentStep() + 1)));
+            assertFalse(
+                    browser.isRedirectedToClient(),
+                    "a realm-key secret must not log in while a server key is configured");
+            assertTrue(
+                    browser.page().text().contains("can no longer be checked"),
+                    browser.page().text());
+            List<JsonNode> errors = new AdminApi(server)
+                    .userEvents("demo", new AdminApi(server).userId("demo", "sealed-under-realm-key"), "LOGIN_ERROR");
+            assertTrue(
+                    errors.stream()
+                            .anyMatch(e -> "twofa_secret_unreadable"
+                                    .equals(e.path("error").asText())),
+                    errors.toString());
             BrowserSession withBackupCode = new BrowserSession(server, "demo");
             withBackupCode.loginWithPassword("sealed-under-realm-key", "pw-sealed-under-realm-key");
-            Document next = withBackupCode.submit("#twofa-login-form", Map.of("code", underRealmKey.backupCodes().get(0)));
-            assertTrue(next.selectFirst("#twofa-setup-form") != null, "after a backup code the app is set up again: " + next.text());
+            Document next = withBackupCode.submit(
+                    "#twofa-login-form",
+                    Map.of("code", underRealmKey.backupCodes().get(0)));
+            assertTrue(
+                    next.selectFirst("#twofa-setup-form") != null,
+                    "after a backup code the app is set up again: " + next.text());
         }
 
-        try (DistributionServer server = DistributionServer.start(home, KEY_B + "," + KEY_A, false, "INFO", "",
+        try (DistributionServer server = DistributionServer.start(
+                home,
+                KEY_B + "," + KEY_A,
+                false,
+                "INFO",
+                "",
                 List.of("--spi-credential--twofa-totp--migrate-secrets=true"))) {
             assertTrue(Files.readString(server.log()).contains("Re-sealed 1 TOTP secrets"), "the migration ran");
             assertTrue(logsIn(server, underRealmKey), "after the migration the credential works under the server key");
@@ -98,8 +122,9 @@ class EncryptionKeyRotationIT {
     private static boolean logsIn(KeycloakServer server, EnrolledKey enrolled) {
         BrowserSession browser = new BrowserSession(server, "demo");
         browser.loginWithPassword(enrolled.username(), enrolled.password());
-        browser.submit("#twofa-login-form", Map.of("code",
-                IndependentTotp.code(enrolled.key(), IndependentTotp.currentStep() + 1)));
+        browser.submit(
+                "#twofa-login-form",
+                Map.of("code", IndependentTotp.code(enrolled.key(), IndependentTotp.currentStep() + 1)));
         return browser.isRedirectedToClient();
     }
 }

@@ -29,7 +29,8 @@ class EnrolmentPolicyIT extends RealServerTest {
     }
 
     @Test
-    void givenPolicySkip_whenUserWithout2faLogsIn_thenLoggedInWithPasswordOnlyAndTokensDoNotClaimOtp() throws Exception {
+    void givenPolicySkip_whenUserWithout2faLogsIn_thenLoggedInWithPasswordOnlyAndTokensDoNotClaimOtp()
+            throws Exception {
         String realm = admin.importDemoRealmCopy(Map.of("twofa.users-without-2fa", "skip"));
         admin.createUser(realm, "nofactor", "pw", List.of());
         BrowserSession browser = new BrowserSession(server, realm);
@@ -37,13 +38,17 @@ class EnrolmentPolicyIT extends RealServerTest {
         browser.loginWithPassword("nofactor", "pw");
 
         assertTrue(browser.isRedirectedToClient());
-        assertEquals(List.of("pwd"), TotpEnrolmentAndLoginIT.amr(browser.exchangeCodeForTokens().get("id_token").asText()));
+        assertEquals(
+                List.of("pwd"),
+                TotpEnrolmentAndLoginIT.amr(
+                        browser.exchangeCodeForTokens().get("id_token").asText()));
     }
 
     @Test
-    void givenPolicyRequireForRole_whenUsersWithAndWithoutTheRoleLogIn_thenOnlyTheRoleHolderMustEnrol() throws Exception {
-        String realm = admin.importDemoRealmCopy(Map.of(
-                "twofa.users-without-2fa", "require-for-role", "twofa.enrolment-role", "needs-2fa"));
+    void givenPolicyRequireForRole_whenUsersWithAndWithoutTheRoleLogIn_thenOnlyTheRoleHolderMustEnrol()
+            throws Exception {
+        String realm = admin.importDemoRealmCopy(
+                Map.of("twofa.users-without-2fa", "require-for-role", "twofa.enrolment-role", "needs-2fa"));
         admin.createUser(realm, "holder", "pw", List.of("needs-2fa"));
         admin.createUser(realm, "other", "pw", List.of());
 
@@ -57,9 +62,10 @@ class EnrolmentPolicyIT extends RealServerTest {
     }
 
     @Test
-    void givenPolicyRequireForARoleThatDoesNotExist_whenAUserWithout2faLogsIn_thenEnrolmentIsRequiredAndTheLogSaysWhy() throws Exception {
-        String realm = admin.importDemoRealmCopy(Map.of(
-                "twofa.users-without-2fa", "require-for-role", "twofa.enrolment-role", "needs-2fa-typo"));
+    void givenPolicyRequireForARoleThatDoesNotExist_whenAUserWithout2faLogsIn_thenEnrolmentIsRequiredAndTheLogSaysWhy()
+            throws Exception {
+        String realm = admin.importDemoRealmCopy(
+                Map.of("twofa.users-without-2fa", "require-for-role", "twofa.enrolment-role", "needs-2fa-typo"));
         admin.createUser(realm, "anyone", "pw", List.of());
         admin.createUser(realm, "someone", "pw", List.of());
 
@@ -67,8 +73,14 @@ class EnrolmentPolicyIT extends RealServerTest {
         new BrowserSession(server, realm).loginWithPassword("someone", "pw");
 
         assertNotNull(page.selectFirst("#twofa-setup-form"), "an unknown role must fail closed: " + page.text());
-        String warning = "the 2FA step's setting require-for-role names the role 'needs-2fa-typo', which does not exist";
-        assertEquals(1, server.consoleLog().lines().filter(line -> line.contains("Realm " + realm + ": " + warning)).count(),
+        String warning =
+                "the 2FA step's setting require-for-role names the role 'needs-2fa-typo', which does not exist";
+        assertEquals(
+                1,
+                server.consoleLog()
+                        .lines()
+                        .filter(line -> line.contains("Realm " + realm + ": " + warning))
+                        .count(),
                 "warned once per realm and role");
     }
 }

@@ -17,10 +17,13 @@ class FlowCoverageWarningIT extends RealServerTest {
     void givenARealmWhoseForgotPasswordSkipsTheStep_whenTheServerStarted_thenTheLogNamesThatFlowAndNotTheDemoRealm() {
         String log = server.consoleLog();
 
-        String warning = log.lines().filter(line -> line.contains("Realm gap-check: users with 2FA can log in without their second factor"))
-                .findFirst().orElseThrow(() -> new AssertionError("no start-up warning for realm gap-check"));
+        String warning = log.lines()
+                .filter(line -> line.contains("Realm gap-check: users with 2FA can log in without their second factor"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no start-up warning for realm gap-check"));
         assertTrue(warning.contains("flow 'reset credentials' (forgot password)"), warning);
         assertTrue(warning.contains("flow 'direct grant' (direct grant of client admin-cli)"), warning);
-        assertFalse(log.contains("Realm demo: users with 2FA can log in without"), "the demo realm covers every way in");
+        assertFalse(
+                log.contains("Realm demo: users with 2FA can log in without"), "the demo realm covers every way in");
     }
 }

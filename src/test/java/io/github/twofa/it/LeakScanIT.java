@@ -55,7 +55,11 @@ class LeakScanIT extends RealServerTest {
         oneTimeDisplays.add(setupPage.outerHtml());
         byte[] keyA = IndependentTotp.base32Decode(Enrolment.secretOf(Enrolment.scanQr(setupPage)));
         addKey(keyA);
-        page("wrong setup code", browser.submit("#twofa-setup-form", Map.of("code", wrongCode(keyA))).outerHtml(), true);
+        page(
+                "wrong setup code",
+                browser.submit("#twofa-setup-form", Map.of("code", wrongCode(keyA)))
+                        .outerHtml(),
+                true);
         long step = IndependentTotp.currentStep();
         var codesPage = browser.submit("#twofa-setup-form", Map.of("code", IndependentTotp.code(keyA, step)));
         oneTimeDisplays.add(codesPage.outerHtml());
@@ -65,40 +69,82 @@ class LeakScanIT extends RealServerTest {
 
         BrowserSession login = new BrowserSession(server, realm);
         page("password page", login.startLogin().outerHtml(), false);
-        page("code page", login.submit("#kc-form-login", Map.of("username", "leak-pages", "password", "pw-leak-pages")).outerHtml(), false);
-        page("wrong code", login.submit("#twofa-login-form", Map.of("code", wrongCode(keyA))).outerHtml(), false);
-        page("backup code page", login.submit("#twofa-use-backup-code-form", Map.of("use-backup-code", "true")).outerHtml(), false);
-        page("wrong backup code", login.submit("#twofa-backup-code-form", Map.of("backupCode", "zzzzz-zzzzz")).outerHtml(), false);
-        page("notice page", login.submit("#twofa-backup-code-form", Map.of("backupCode", codesA.get(0))).outerHtml(), false);
+        page(
+                "code page",
+                login.submit("#kc-form-login", Map.of("username", "leak-pages", "password", "pw-leak-pages"))
+                        .outerHtml(),
+                false);
+        page(
+                "wrong code",
+                login.submit("#twofa-login-form", Map.of("code", wrongCode(keyA)))
+                        .outerHtml(),
+                false);
+        page(
+                "backup code page",
+                login.submit("#twofa-use-backup-code-form", Map.of("use-backup-code", "true"))
+                        .outerHtml(),
+                false);
+        page(
+                "wrong backup code",
+                login.submit("#twofa-backup-code-form", Map.of("backupCode", "zzzzz-zzzzz"))
+                        .outerHtml(),
+                false);
+        page(
+                "notice page",
+                login.submit("#twofa-backup-code-form", Map.of("backupCode", codesA.get(0)))
+                        .outerHtml(),
+                false);
         login.submit("#twofa-backup-codes-notice-form", Map.of("action", "continue"));
         assertTrue(login.isRedirectedToClient());
 
         // User A through the API.
         response("grant without code", api.passwordGrant("leak-pages", "pw-leak-pages", null));
         response("grant wrong code", api.passwordGrant("leak-pages", "pw-leak-pages", wrongCode(keyA)));
-        HttpResponse<String> granted = api.passwordGrant("leak-pages", "pw-leak-pages", IndependentTotp.code(keyA, step + 1));
+        HttpResponse<String> granted =
+                api.passwordGrant("leak-pages", "pw-leak-pages", IndependentTotp.code(keyA, step + 1));
         assertEquals(200, granted.statusCode(), granted.body());
         String tokenA = ApiClient.json(granted).get("access_token").asText();
         response("status", api.call("GET", "two-factor/status", tokenA, null));
-        response("regenerate wrong code", api.call("POST", "two-factor/backup-codes/regenerate", tokenA, "{\"code\":\"" + codesA.get(0) + "\"}"));
-        HttpResponse<String> regenerated = api.call("POST", "two-factor/backup-codes/regenerate", tokenA, "{\"code\":\"" + codesA.get(2) + "\"}");
+        response(
+                "regenerate wrong code",
+                api.call("POST", "two-factor/backup-codes/regenerate", tokenA, "{\"code\":\"" + codesA.get(0) + "\"}"));
+        HttpResponse<String> regenerated =
+                api.call("POST", "two-factor/backup-codes/regenerate", tokenA, "{\"code\":\"" + codesA.get(2) + "\"}");
         assertEquals(200, regenerated.statusCode(), regenerated.body());
         oneTimeDisplays.add(regenerated.body());
         List<String> newCodesA = new ArrayList<>();
         ApiClient.json(regenerated).get("backupCodes").forEach(code -> newCodesA.add(code.asText()));
         addCodes(newCodesA);
-        response("disable wrong password", api.call("POST", "two-factor/disable", tokenA, "{\"password\":\"nope\",\"code\":\"" + newCodesA.get(0) + "\"}"));
-        response("disable", api.call("POST", "two-factor/disable", tokenA, "{\"password\":\"pw-leak-pages\",\"code\":\"" + newCodesA.get(0) + "\"}"));
+        response(
+                "disable wrong password",
+                api.call(
+                        "POST",
+                        "two-factor/disable",
+                        tokenA,
+                        "{\"password\":\"nope\",\"code\":\"" + newCodesA.get(0) + "\"}"));
+        response(
+                "disable",
+                api.call(
+                        "POST",
+                        "two-factor/disable",
+                        tokenA,
+                        "{\"password\":\"pw-leak-pages\",\"code\":\"" + newCodesA.get(0) + "\"}"));
 
         // User B enrols through the API; an administrator resets it.
         String userB = admin.createUser(realm, "leak-api", "pw-leak-api", List.of());
         String tokenB = api.accessToken("leak-api", "pw-leak-api", null);
         HttpResponse<String> setup = api.call("POST", "two-factor/setup", tokenB, "{\"password\":\"pw-leak-api\"}");
         oneTimeDisplays.add(setup.body());
-        byte[] keyB = IndependentTotp.base32Decode(ApiClient.json(setup).get("manualKey").asText());
+        byte[] keyB = IndependentTotp.base32Decode(
+                ApiClient.json(setup).get("manualKey").asText());
         addKey(keyB);
-        response("verify wrong code", api.call("POST", "two-factor/verify", tokenB, "{\"code\":\"" + wrongCode(keyB) + "\"}"));
-        HttpResponse<String> verified = api.call("POST", "two-factor/verify", tokenB,
+        response(
+                "verify wrong code",
+                api.call("POST", "two-factor/verify", tokenB, "{\"code\":\"" + wrongCode(keyB) + "\"}"));
+        HttpResponse<String> verified = api.call(
+                "POST",
+                "two-factor/verify",
+                tokenB,
                 "{\"code\":\"" + IndependentTotp.code(keyB, IndependentTotp.currentStep()) + "\"}");
         assertEquals(200, verified.statusCode(), verified.body());
         oneTimeDisplays.add(verified.body());
@@ -106,25 +152,32 @@ class LeakScanIT extends RealServerTest {
         ApiClient.json(verified).get("backupCodes").forEach(code -> codesB.add(code.asText()));
         addCodes(codesB);
         response("status after verify", api.call("GET", "two-factor/status", tokenB, null));
-        admin.grantRealmManagementRoles(realm, admin.userId(realm, "leak-pages"), List.of("view-users", "manage-users"));
+        admin.grantRealmManagementRoles(
+                realm, admin.userId(realm, "leak-pages"), List.of("view-users", "manage-users"));
         String adminToken = api.accessToken("leak-pages", "pw-leak-pages", null);
         response("admin status", api.adminCall("GET", "two-factor/users/" + userB, adminToken, null));
         response("coverage", api.adminCall("GET", "two-factor/coverage", adminToken, null));
         response("admin reset", api.adminCall("POST", "two-factor/users/" + userB + "/reset", adminToken, null));
 
         scanned.put("user events", admin.get("/" + realm + "/events?max=10000").toString());
-        scanned.put("admin events", admin.get("/" + realm + "/admin-events?max=10000").toString());
-        scanned.put("admin console credentials of A", admin.credentials(realm, admin.userId(realm, "leak-pages")).toString());
+        scanned.put(
+                "admin events",
+                admin.get("/" + realm + "/admin-events?max=10000").toString());
+        scanned.put(
+                "admin console credentials of A",
+                admin.credentials(realm, admin.userId(realm, "leak-pages")).toString());
         String log = server.consoleLog();
         scanned.put("server log", log);
 
-        assertTrue(log.contains("matched step offset") && log.contains("Backup code"),
+        assertTrue(
+                log.contains("matched step offset") && log.contains("Backup code"),
                 "the scan is only worth something if our DEBUG lines are in the log");
-        assertTrue(oneTimeDisplays.stream().allMatch(display -> secrets.stream().anyMatch(display::contains)),
+        assertTrue(
+                oneTimeDisplays.stream().allMatch(display -> secrets.stream().anyMatch(display::contains)),
                 "each one-time display shows a secret in one of the searched forms (control of the search)");
         List<String> leaks = new ArrayList<>();
-        scanned.forEach((where, text) -> secrets.stream().filter(text::contains).findFirst()
-                .ifPresent(secret -> leaks.add(where)));
+        scanned.forEach((where, text) ->
+                secrets.stream().filter(text::contains).findFirst().ifPresent(secret -> leaks.add(where)));
         assertTrue(leaks.isEmpty(), "a key or backup code appears in: " + leaks);
     }
 

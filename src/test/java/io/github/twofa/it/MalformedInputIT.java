@@ -17,8 +17,8 @@ import io.github.twofa.it.support.AdminApi;
 import io.github.twofa.it.support.ApiClient;
 import io.github.twofa.it.support.BadInputs;
 import io.github.twofa.it.support.BrowserSession;
-import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Enrolment;
+import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Http;
 import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.RealServerTest;
@@ -58,9 +58,12 @@ class MalformedInputIT extends RealServerTest {
 
         assertAllRefused("setup form", input -> browser.trySubmit("#twofa-setup-form", Map.of("code", input)), 400);
         long step = IndependentTotp.currentStep();
-        List<String> backupCodes = Enrolment.readBackupCodes(browser.submit("#twofa-setup-form", Map.of("code", IndependentTotp.code(key, step))));
-        assertAllRefused("backup codes confirmation", input -> browser.trySubmit("#twofa-backup-codes-form",
-                Map.of("saved", input, "action", input)), 400);
+        List<String> backupCodes = Enrolment.readBackupCodes(
+                browser.submit("#twofa-setup-form", Map.of("code", IndependentTotp.code(key, step))));
+        assertAllRefused(
+                "backup codes confirmation",
+                input -> browser.trySubmit("#twofa-backup-codes-form", Map.of("saved", input, "action", input)),
+                400);
         Enrolment.confirmBackupCodesSaved(browser);
         assertTrue(browser.isRedirectedToClient(), "enrolment did not finish after the bad input");
 
@@ -68,7 +71,10 @@ class MalformedInputIT extends RealServerTest {
         login.loginWithPassword("sweep-pages", "pw-sweep-pages");
         assertAllRefused("code form", input -> login.trySubmit("#twofa-login-form", Map.of("code", input)), 400);
         login.submit("#twofa-use-backup-code-form", Map.of("use-backup-code", "true"));
-        assertAllRefused("backup code form", input -> login.trySubmit("#twofa-backup-code-form", Map.of("backupCode", input)), 400);
+        assertAllRefused(
+                "backup code form",
+                input -> login.trySubmit("#twofa-backup-code-form", Map.of("backupCode", input)),
+                400);
         login.submit("#twofa-backup-code-form", Map.of("backupCode", backupCodes.get(0)));
         login.submit("#twofa-backup-codes-notice-form", Map.of("action", "continue"));
         assertTrue(login.isRedirectedToClient(), "bad input must not count as failed attempts: " + login.page());
@@ -78,9 +84,19 @@ class MalformedInputIT extends RealServerTest {
     void givenBadInputAsTheOtpOfATokenRequest_thenEachIsRefusedWith400AndTheRightCodeStillWorks() {
         EnrolledKey user = enrolled("sweep-grant");
 
-        assertAllRefused("direct grant", input -> api.passwordGrant(user.username(), user.password(), input).statusCode(), 400);
+        assertAllRefused(
+                "direct grant",
+                input -> api.passwordGrant(user.username(), user.password(), input)
+                        .statusCode(),
+                400);
 
-        assertEquals(200, api.passwordGrant(user.username(), user.password(), user.backupCodes().get(0)).statusCode());
+        assertEquals(
+                200,
+                api.passwordGrant(
+                                user.username(),
+                                user.password(),
+                                user.backupCodes().get(0))
+                        .statusCode());
     }
 
     @Test
@@ -88,13 +104,25 @@ class MalformedInputIT extends RealServerTest {
         admin.createUser(realm, "sweep-verify", "pw-sweep-verify", List.of());
         String token = api.accessToken("sweep-verify", "pw-sweep-verify", null);
         HttpResponse<String> setup = api.call("POST", "two-factor/setup", token, json("password", "pw-sweep-verify"));
-        assertAllBodiesRefused("setup body", body -> api.call("POST", "two-factor/setup", token, body).statusCode());
-        byte[] key = IndependentTotp.base32Decode(ApiClient.json(setup).get("manualKey").asText());
+        assertAllBodiesRefused(
+                "setup body",
+                body -> api.call("POST", "two-factor/setup", token, body).statusCode());
+        byte[] key = IndependentTotp.base32Decode(
+                ApiClient.json(setup).get("manualKey").asText());
 
-        assertAllRefused("verify code", input -> api.call("POST", "two-factor/verify", token, json("code", input)).statusCode(), 400);
-        assertAllBodiesRefused("verify body", body -> api.call("POST", "two-factor/verify", token, body).statusCode());
+        assertAllRefused(
+                "verify code",
+                input -> api.call("POST", "two-factor/verify", token, json("code", input))
+                        .statusCode(),
+                400);
+        assertAllBodiesRefused(
+                "verify body",
+                body -> api.call("POST", "two-factor/verify", token, body).statusCode());
 
-        HttpResponse<String> verified = api.call("POST", "two-factor/verify", token,
+        HttpResponse<String> verified = api.call(
+                "POST",
+                "two-factor/verify",
+                token,
                 json("code", IndependentTotp.code(key, IndependentTotp.currentStep())));
         assertEquals(200, verified.statusCode(), verified.body());
     }
@@ -102,34 +130,80 @@ class MalformedInputIT extends RealServerTest {
     @Test
     void givenBadCodesAndBodiesToRegenerateAndDisable_thenEachIsA4xxAndNoAttemptIsSpent() {
         EnrolledKey user = enrolled("sweep-api");
-        String token = api.accessToken(user.username(), user.password(), user.backupCodes().get(0));
+        String token = api.accessToken(
+                user.username(), user.password(), user.backupCodes().get(0));
 
-        assertAllRefused("regenerate code", input -> api.call("POST", "two-factor/backup-codes/regenerate", token,
-                json("code", input)).statusCode(), 400);
-        assertAllBodiesRefused("regenerate body", body -> api.call("POST", "two-factor/backup-codes/regenerate", token, body).statusCode());
-        assertAllRefused("disable code", input -> api.call("POST", "two-factor/disable", token,
-                "{\"password\":\"" + user.password() + "\",\"code\":" + Http.JSON.valueToTree(input) + "}").statusCode(), 400);
-        assertAllBodiesRefused("disable body", body -> api.call("POST", "two-factor/disable", token, body).statusCode());
-        HttpResponse<String> regenerated = api.call("POST", "two-factor/backup-codes/regenerate", token, json("code", user.backupCodes().get(1)));
+        assertAllRefused(
+                "regenerate code",
+                input -> api.call("POST", "two-factor/backup-codes/regenerate", token, json("code", input))
+                        .statusCode(),
+                400);
+        assertAllBodiesRefused(
+                "regenerate body",
+                body -> api.call("POST", "two-factor/backup-codes/regenerate", token, body)
+                        .statusCode());
+        assertAllRefused(
+                "disable code",
+                input -> api.call(
+                                "POST",
+                                "two-factor/disable",
+                                token,
+                                "{\"password\":\"" + user.password() + "\",\"code\":" + Http.JSON.valueToTree(input)
+                                        + "}")
+                        .statusCode(),
+                400);
+        assertAllBodiesRefused(
+                "disable body",
+                body -> api.call("POST", "two-factor/disable", token, body).statusCode());
+        HttpResponse<String> regenerated = api.call(
+                "POST",
+                "two-factor/backup-codes/regenerate",
+                token,
+                json("code", user.backupCodes().get(1)));
         assertEquals(200, regenerated.statusCode(), "no attempt may have been spent: " + regenerated.body());
 
-        assertAllRefused("disable password", input -> api.call("POST", "two-factor/disable", token,
-                "{\"password\":" + Http.JSON.valueToTree(input) + ",\"code\":\"000000\"}").statusCode(), -1);
+        assertAllRefused(
+                "disable password",
+                input -> api.call(
+                                "POST",
+                                "two-factor/disable",
+                                token,
+                                "{\"password\":" + Http.JSON.valueToTree(input) + ",\"code\":\"000000\"}")
+                        .statusCode(),
+                -1);
     }
 
     @Test
     void givenBadIdsAndParametersToTheAdminEndpoints_thenEachIsA4xx() {
         EnrolledKey helpdesk = enrolled("sweep-admin");
-        admin.grantRealmManagementRoles(realm, admin.userId(realm, helpdesk.username()), List.of("view-users", "manage-users"));
-        String token = api.accessToken(helpdesk.username(), helpdesk.password(), helpdesk.backupCodes().get(0));
+        admin.grantRealmManagementRoles(
+                realm, admin.userId(realm, helpdesk.username()), List.of("view-users", "manage-users"));
+        String token = api.accessToken(
+                helpdesk.username(), helpdesk.password(), helpdesk.backupCodes().get(0));
 
-        assertAllRefused("user status", input -> api.adminCall("GET", "two-factor/users/" + urlPart(input), token, null).statusCode(), -1);
-        assertAllRefused("user reset", input -> api.adminCall("POST", "two-factor/users/" + urlPart(input) + "/reset", token, null).statusCode(), -1);
+        assertAllRefused(
+                "user status",
+                input -> api.adminCall("GET", "two-factor/users/" + urlPart(input), token, null)
+                        .statusCode(),
+                -1);
+        assertAllRefused(
+                "user reset",
+                input -> api.adminCall("POST", "two-factor/users/" + urlPart(input) + "/reset", token, null)
+                        .statusCode(),
+                -1);
         for (String parameter : List.of("first", "max", "filter")) {
             // Plain numbers are fine paging (first=12345); everything else must be refused.
-            assertAllRefused("coverage " + parameter, input -> input.matches("[0-9]+") ? 400
-                    : api.adminCall("GET", "two-factor/coverage?" + parameter + "=" + urlPart(input),
-                    token, null).statusCode(), 400);
+            assertAllRefused(
+                    "coverage " + parameter,
+                    input -> input.matches("[0-9]+")
+                            ? 400
+                            : api.adminCall(
+                                            "GET",
+                                            "two-factor/coverage?" + parameter + "=" + urlPart(input),
+                                            token,
+                                            null)
+                                    .statusCode(),
+                    400);
         }
     }
 
@@ -145,7 +219,9 @@ class MalformedInputIT extends RealServerTest {
         List<String> wrong = new ArrayList<>();
         for (String input : BAD) {
             int status = send.apply(input);
-            if (status < 400 || status >= 500 || (expected != -1 && status != expected && status != 413 && status != 414)) {
+            if (status < 400
+                    || status >= 500
+                    || (expected != -1 && status != expected && status != 413 && status != 414)) {
                 wrong.add(status + " for " + describe(input));
             }
         }
@@ -179,7 +255,8 @@ class MalformedInputIT extends RealServerTest {
 
     private static String describe(String input) {
         String shown = input.length() > 40 ? input.substring(0, 40) + "... (" + input.length() + " chars)" : input;
-        return shown.chars().mapToObj(c -> c < 0x20 || c > 0x7e ? String.format("\\u%04x", c) : String.valueOf((char) c))
+        return shown.chars()
+                .mapToObj(c -> c < 0x20 || c > 0x7e ? String.format("\\u%04x", c) : String.valueOf((char) c))
                 .reduce("", String::concat);
     }
 }

@@ -32,8 +32,7 @@ class RestApiIT extends RealServerTest {
         api = new ApiClient(server, realm);
     }
 
-    private record User(String id, String name, String password) {
-    }
+    private record User(String id, String name, String password) {}
 
     private static User newUser() {
         String name = "api-" + UUID.randomUUID().toString().substring(0, 8);
@@ -55,8 +54,7 @@ class RestApiIT extends RealServerTest {
     }
 
     /** Setup then verify with the current code; returns the app's key, the step used, and the backup codes. */
-    private record Enabled(byte[] key, long step, List<String> backupCodes) {
-    }
+    private record Enabled(byte[] key, long step, List<String> backupCodes) {}
 
     private static String passwordBody(User user) {
         return "{\"password\":\"" + user.password() + "\"}";
@@ -64,7 +62,8 @@ class RestApiIT extends RealServerTest {
 
     private static Enabled enable(User user, String token) {
         JsonNode setup = ApiClient.json(post("setup", token, passwordBody(user)));
-        byte[] key = IndependentTotp.base32Decode(Enrolment.secretOf(URI.create(QrCodes.decodeDataUri(setup.get("qrCode").asText()))));
+        byte[] key = IndependentTotp.base32Decode(Enrolment.secretOf(
+                URI.create(QrCodes.decodeDataUri(setup.get("qrCode").asText()))));
         long step = IndependentTotp.currentStep();
         HttpResponse<String> verified = post("verify", token, "{\"code\":\"" + IndependentTotp.code(key, step) + "\"}");
         assertEquals(200, verified.statusCode(), verified.body());
@@ -72,24 +71,33 @@ class RestApiIT extends RealServerTest {
     }
 
     private static List<String> texts(JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+        return StreamSupport.stream(array.spliterator(), false)
+                .map(JsonNode::asText)
+                .toList();
     }
 
     @Test
     void givenUserWithout2fa_whenSettingUpAndVerifying_thenEnabledWithTenBackupCodesAndStatusSaysSo() {
         User user = newUser();
         String token = token(user);
-        assertFalse(ApiClient.json(api.call("GET", "two-factor/status", token, null)).get("enabled").asBoolean());
+        assertFalse(ApiClient.json(api.call("GET", "two-factor/status", token, null))
+                .get("enabled")
+                .asBoolean());
 
         JsonNode setup = ApiClient.json(post("setup", token, passwordBody(user)));
         String uri = QrCodes.decodeDataUri(setup.get("qrCode").asText());
         assertEquals(setup.get("otpauthUri").asText(), uri);
-        assertEquals(Enrolment.secretOf(URI.create(uri)), setup.get("manualKey").asText().replace(" ", ""));
+        assertEquals(
+                Enrolment.secretOf(URI.create(uri)),
+                setup.get("manualKey").asText().replace(" ", ""));
         assertTrue(setup.hasNonNull("expiresAt"));
         byte[] key = IndependentTotp.base32Decode(Enrolment.secretOf(URI.create(uri)));
         long step = IndependentTotp.currentStep();
 
-        assertError(403, "invalid_code", post("verify", token, "{\"code\":\"" + IndependentTotp.code(key, step + 9) + "\"}"));
+        assertError(
+                403,
+                "invalid_code",
+                post("verify", token, "{\"code\":\"" + IndependentTotp.code(key, step + 9) + "\"}"));
         HttpResponse<String> verified = post("verify", token, "{\"code\":\"" + IndependentTotp.code(key, step) + "\"}");
 
         assertEquals(200, verified.statusCode(), verified.body());
@@ -101,7 +109,8 @@ class RestApiIT extends RealServerTest {
         assertEquals(6, status.get("digits").asInt());
         assertEquals(30, status.get("period").asInt());
         assertTrue(status.hasNonNull("verifiedAt") && status.hasNonNull("backupCodesGeneratedAt"));
-        assertFalse(status.toString().contains(Enrolment.secretOf(URI.create(uri))), "status must not carry the secret");
+        assertFalse(
+                status.toString().contains(Enrolment.secretOf(URI.create(uri))), "status must not carry the secret");
     }
 
     @Test
@@ -110,7 +119,10 @@ class RestApiIT extends RealServerTest {
         String token = token(user);
         assertError(404, "no_pending_setup", post("verify", token, "{\"code\":\"123456\"}"));
         assertError(409, "not_enabled", post("backup-codes/regenerate", token, "{\"code\":\"123456\"}"));
-        assertError(409, "not_enabled", post("disable", token, "{\"password\":\"" + user.password() + "\",\"code\":\"123456\"}"));
+        assertError(
+                409,
+                "not_enabled",
+                post("disable", token, "{\"password\":\"" + user.password() + "\",\"code\":\"123456\"}"));
 
         enable(user, token);
 
@@ -125,14 +137,25 @@ class RestApiIT extends RealServerTest {
         Enabled enabled = enable(user, token);
 
         assertError(403, "invalid_code", post("backup-codes/regenerate", token, "{\"code\":\"000000\"}"));
-        HttpResponse<String> regenerated = post("backup-codes/regenerate", token,
+        HttpResponse<String> regenerated = post(
+                "backup-codes/regenerate",
+                token,
                 "{\"code\":\"" + IndependentTotp.code(enabled.key(), enabled.step() + 1) + "\"}");
 
         assertEquals(200, regenerated.statusCode(), regenerated.body());
         List<String> fresh = texts(ApiClient.json(regenerated).get("backupCodes"));
         assertEquals(10, fresh.size());
-        assertError(403, "invalid_code", post("backup-codes/regenerate", token, "{\"code\":\"" + enabled.backupCodes().get(0) + "\"}"));
-        assertEquals(200, post("backup-codes/regenerate", token, "{\"code\":\"" + fresh.get(0) + "\"}").statusCode());
+        assertError(
+                403,
+                "invalid_code",
+                post(
+                        "backup-codes/regenerate",
+                        token,
+                        "{\"code\":\"" + enabled.backupCodes().get(0) + "\"}"));
+        assertEquals(
+                200,
+                post("backup-codes/regenerate", token, "{\"code\":\"" + fresh.get(0) + "\"}")
+                        .statusCode());
     }
 
     @Test
@@ -142,12 +165,19 @@ class RestApiIT extends RealServerTest {
         Enabled enabled = enable(user, token);
         String code = enabled.backupCodes().get(3);
 
-        assertError(403, "invalid_password", post("disable", token, "{\"password\":\"wrong\",\"code\":\"" + code + "\"}"));
-        assertError(403, "invalid_code", post("disable", token, "{\"password\":\"" + user.password() + "\",\"code\":\"aaaaa-bbbbb\"}"));
-        HttpResponse<String> disabled = post("disable", token, "{\"password\":\"" + user.password() + "\",\"code\":\"" + code + "\"}");
+        assertError(
+                403, "invalid_password", post("disable", token, "{\"password\":\"wrong\",\"code\":\"" + code + "\"}"));
+        assertError(
+                403,
+                "invalid_code",
+                post("disable", token, "{\"password\":\"" + user.password() + "\",\"code\":\"aaaaa-bbbbb\"}"));
+        HttpResponse<String> disabled =
+                post("disable", token, "{\"password\":\"" + user.password() + "\",\"code\":\"" + code + "\"}");
 
         assertEquals(200, disabled.statusCode(), disabled.body());
-        assertFalse(ApiClient.json(api.call("GET", "two-factor/status", token, null)).get("enabled").asBoolean());
+        assertFalse(ApiClient.json(api.call("GET", "two-factor/status", token, null))
+                .get("enabled")
+                .asBoolean());
         assertEquals(1, admin.credentials(realm, user.id()).size(), "only the password may be left");
     }
 
@@ -165,8 +195,17 @@ class RestApiIT extends RealServerTest {
         User user = newUser();
         String token = token(user);
         post("setup", token, passwordBody(user));
-        for (String body : List.of("", "not json", "[]", "null", "{\"code\": 123456}", "{\"code\": null}", "{}",
-                "{\"code\":\"123456\",\"extra\":1}", "{\"code\": {\"a\": 1}}", "{\"code\":\"" + "9".repeat(300) + "\"}")) {
+        for (String body : List.of(
+                "",
+                "not json",
+                "[]",
+                "null",
+                "{\"code\": 123456}",
+                "{\"code\": null}",
+                "{}",
+                "{\"code\":\"123456\",\"extra\":1}",
+                "{\"code\": {\"a\": 1}}",
+                "{\"code\":\"" + "9".repeat(300) + "\"}")) {
             assertError(400, "invalid_request", post("verify", token, body));
         }
         assertError(413, "request_too_large", post("verify", token, "{\"code\":\"" + "1".repeat(10_000) + "\"}"));
@@ -179,13 +218,27 @@ class RestApiIT extends RealServerTest {
         String bobToken = token(bob);
         enable(alice, token(alice));
 
-        assertFalse(ApiClient.json(api.call("GET", "two-factor/status", bobToken, null)).get("enabled").asBoolean());
-        assertError(409, "not_enabled", post("disable", bobToken, "{\"password\":\"" + bob.password() + "\",\"code\":\"123456\"}"));
-        assertEquals(403, api.adminCall("GET", "two-factor/users/" + alice.id(), bobToken, null).statusCode());
-        assertEquals(403, api.adminCall("POST", "two-factor/users/" + alice.id() + "/reset", bobToken, null).statusCode());
-        assertEquals(403, api.adminCall("GET", "two-factor/coverage", bobToken, null).statusCode());
-        assertTrue(ApiClient.json(api.adminCall("GET", "two-factor/users/" + alice.id(),
-                api.accessToken("helpdesk", "helpdesk", null), null)).get("enabled").asBoolean());
+        assertFalse(ApiClient.json(api.call("GET", "two-factor/status", bobToken, null))
+                .get("enabled")
+                .asBoolean());
+        assertError(
+                409,
+                "not_enabled",
+                post("disable", bobToken, "{\"password\":\"" + bob.password() + "\",\"code\":\"123456\"}"));
+        assertEquals(
+                403,
+                api.adminCall("GET", "two-factor/users/" + alice.id(), bobToken, null)
+                        .statusCode());
+        assertEquals(
+                403,
+                api.adminCall("POST", "two-factor/users/" + alice.id() + "/reset", bobToken, null)
+                        .statusCode());
+        assertEquals(
+                403, api.adminCall("GET", "two-factor/coverage", bobToken, null).statusCode());
+        assertTrue(ApiClient.json(api.adminCall(
+                        "GET", "two-factor/users/" + alice.id(), api.accessToken("helpdesk", "helpdesk", null), null))
+                .get("enabled")
+                .asBoolean());
     }
 
     @Test
@@ -201,9 +254,14 @@ class RestApiIT extends RealServerTest {
         }
 
         assertError(429, "too_many_attempts", post("setup", token, passwordBody(user)));
-        assertEquals(200, api.passwordGrant(user.name(), user.password(), null).statusCode(),
+        assertEquals(
+                200,
+                api.passwordGrant(user.name(), user.password(), null).statusCode(),
                 "wrong passwords on the API must not lock the user out of logging in");
-        assertEquals(200, post("setup", token(user), passwordBody(user)).statusCode(), "another login session has a budget of its own");
+        assertEquals(
+                200,
+                post("setup", token(user), passwordBody(user)).statusCode(),
+                "another login session has a budget of its own");
     }
 
     @Test
@@ -211,7 +269,8 @@ class RestApiIT extends RealServerTest {
         User user = newUser();
         String first = token(user);
         JsonNode setup = ApiClient.json(post("setup", first, passwordBody(user)));
-        byte[] key = IndependentTotp.base32Decode(setup.get("manualKey").asText().replace(" ", ""));
+        byte[] key =
+                IndependentTotp.base32Decode(setup.get("manualKey").asText().replace(" ", ""));
         String code = IndependentTotp.code(key, IndependentTotp.currentStep());
 
         assertError(404, "no_pending_setup", post("verify", token(user), "{\"code\":\"" + code + "\"}"));

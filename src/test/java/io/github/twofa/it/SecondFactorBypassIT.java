@@ -18,8 +18,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.twofa.it.support.AdminApi;
 import io.github.twofa.it.support.ApiClient;
 import io.github.twofa.it.support.BrowserSession;
-import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Enrolment;
+import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Http;
 import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.MailSink;
@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
  */
 class SecondFactorBypassIT extends RealServerTest {
 
-    private static final Pattern RESET_LINK = Pattern.compile("https?://[^\\s\"<>]+/login-actions/action-token\\?[^\\s\"<>]+");
+    private static final Pattern RESET_LINK =
+            Pattern.compile("https?://[^\\s\"<>]+/login-actions/action-token\\?[^\\s\"<>]+");
 
     private static MailSink mail;
     private static String realm;
@@ -58,53 +59,86 @@ class SecondFactorBypassIT extends RealServerTest {
     }
 
     private static EnrolledKey enrolled(String prefix) {
-        return Enrolment.enrolNewUser(server, admin, realm, prefix + "-" + UUID.randomUUID().toString().substring(0, 8));
+        return Enrolment.enrolNewUser(
+                server,
+                admin,
+                realm,
+                prefix + "-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
     private static String credentialId(String userId, String type) {
         return StreamSupport.stream(admin.credentials(realm, userId).spliterator(), false)
-                .filter(c -> c.get("type").asText().equals(type)).findFirst()
-                .map(c -> c.get("id").asText()).orElse(null);
+                .filter(c -> c.get("type").asText().equals(type))
+                .findFirst()
+                .map(c -> c.get("id").asText())
+                .orElse(null);
     }
 
     @Test
-    void givenALeakedAccessToken_whenRemovingOrReplacingTheAuthenticator_thenEveryPathRefusesAndTheUsersAppKeepsWorking() {
+    void
+            givenALeakedAccessToken_whenRemovingOrReplacingTheAuthenticator_thenEveryPathRefusesAndTheUsersAppKeepsWorking() {
         EnrolledKey victim = enrolled("victim");
         String userId = admin.userId(realm, victim.username());
         String totpId = credentialId(userId, "twofa-totp");
         String codesId = credentialId(userId, "twofa-backup-codes");
-        String leaked = api.accessToken(victim.username(), victim.password(), victim.backupCodes().get(0));
+        String leaked = api.accessToken(
+                victim.username(), victim.password(), victim.backupCodes().get(0));
 
         HttpResponse<String> listed = api.call("GET", "account/credentials", leaked, null);
         assertEquals(200, listed.statusCode(), "the token is good for Keycloak's account API: " + listed.body());
         for (String id : List.of(totpId, codesId)) {
-            int status = api.call("DELETE", "account/credentials/" + id, leaked, null).statusCode();
+            int status = api.call("DELETE", "account/credentials/" + id, leaked, null)
+                    .statusCode();
             assertTrue(status >= 400 && status < 500, "account API DELETE must be refused, was " + status);
         }
         assertEquals(totpId, credentialId(userId, "twofa-totp"), "the authenticator must still be there");
         assertEquals(codesId, credentialId(userId, "twofa-backup-codes"), "the backup codes must still be there");
-        assertEquals(409, api.call("POST", "two-factor/setup", leaked, "{\"password\":\"guess\"}").statusCode());
+        assertEquals(
+                409,
+                api.call("POST", "two-factor/setup", leaked, "{\"password\":\"guess\"}")
+                        .statusCode());
 
         String appCode = IndependentTotp.code(victim.key(), IndependentTotp.currentStep() + 1);
-        assertEquals(200, api.passwordGrant(victim.username(), victim.password(), appCode).statusCode(),
+        assertEquals(
+                200,
+                api.passwordGrant(victim.username(), victim.password(), appCode).statusCode(),
                 "the victim's own app must still log in");
     }
 
     @Test
     void givenATokenHolder_whenSending20WrongPasswordsToDisable_thenTheUserCanStillLogIn() {
         EnrolledKey victim = enrolled("budget");
-        String leaked = api.accessToken(victim.username(), victim.password(), victim.backupCodes().get(0));
+        String leaked = api.accessToken(
+                victim.username(), victim.password(), victim.backupCodes().get(0));
 
         for (int i = 0; i < 20; i++) {
-            int status = api.call("POST", "two-factor/disable", leaked,
-                    "{\"password\":\"guess-" + i + "\",\"code\":\"" + victim.backupCodes().get(1) + "\"}").statusCode();
+            int status = api.call(
+                            "POST",
+                            "two-factor/disable",
+                            leaked,
+                            "{\"password\":\"guess-" + i + "\",\"code\":\""
+                                    + victim.backupCodes().get(1) + "\"}")
+                    .statusCode();
             assertTrue(status == 403 || status == 429, "wrong password answered " + status);
         }
 
-        assertEquals(200, api.passwordGrant(victim.username(), victim.password(), victim.backupCodes().get(1)).statusCode(),
+        assertEquals(
+                200,
+                api.passwordGrant(
+                                victim.username(),
+                                victim.password(),
+                                victim.backupCodes().get(1))
+                        .statusCode(),
                 "the token holder's wrong passwords must not lock the user out of logging in");
-        assertEquals(429, api.call("POST", "two-factor/disable", leaked,
-                "{\"password\":\"" + victim.password() + "\",\"code\":\"" + victim.backupCodes().get(2) + "\"}").statusCode(),
+        assertEquals(
+                429,
+                api.call(
+                                "POST",
+                                "two-factor/disable",
+                                leaked,
+                                "{\"password\":\"" + victim.password() + "\",\"code\":\""
+                                        + victim.backupCodes().get(2) + "\"}")
+                        .statusCode(),
                 "the token's own budget is used up");
     }
 
@@ -112,7 +146,8 @@ class SecondFactorBypassIT extends RealServerTest {
     void givenTheUsersMailbox_whenFollowingTheResetLink_thenTheCodePageComesBeforeAnyNewPasswordOrSession() {
         EnrolledKey victim = enrolled("reset");
         String userId = admin.userId(realm, victim.username());
-        int sessionsBefore = admin.get("/" + realm + "/users/" + userId + "/sessions").size();
+        int sessionsBefore =
+                admin.get("/" + realm + "/users/" + userId + "/sessions").size();
         BrowserSession requester = new BrowserSession(server, realm);
         requester.startLogin();
         requester.openLink("a[href*=reset-credentials]");
@@ -122,15 +157,25 @@ class SecondFactorBypassIT extends RealServerTest {
         BrowserSession attacker = new BrowserSession(server, realm);
         Document afterLink = attacker.open(link);
 
-        assertNotNull(afterLink.selectFirst("#twofa-login-form"), "the reset link must lead to the code page: " + afterLink.text());
+        assertNotNull(
+                afterLink.selectFirst("#twofa-login-form"),
+                "the reset link must lead to the code page: " + afterLink.text());
         assertNull(afterLink.selectFirst("#kc-passwd-update-form"));
-        attacker.trySubmit("#twofa-login-form", Map.of("code", IndependentTotp.code(victim.key(), IndependentTotp.currentStep() + 9)));
+        attacker.trySubmit(
+                "#twofa-login-form",
+                Map.of("code", IndependentTotp.code(victim.key(), IndependentTotp.currentStep() + 9)));
         assertNotNull(attacker.page().selectFirst("#twofa-login-form"), "a wrong code gets no further");
-        assertEquals(sessionsBefore, admin.get("/" + realm + "/users/" + userId + "/sessions").size(), "no session without the code");
+        assertEquals(
+                sessionsBefore,
+                admin.get("/" + realm + "/users/" + userId + "/sessions").size(),
+                "no session without the code");
 
-        Document newPassword = attacker.submit("#twofa-login-form",
+        Document newPassword = attacker.submit(
+                "#twofa-login-form",
                 Map.of("code", IndependentTotp.code(victim.key(), IndependentTotp.currentStep() + 1)));
-        assertNotNull(newPassword.selectFirst("#kc-passwd-update-form"), "with the code, the new password: " + newPassword.text());
+        assertNotNull(
+                newPassword.selectFirst("#kc-passwd-update-form"),
+                "with the code, the new password: " + newPassword.text());
     }
 
     @Test
@@ -149,11 +194,20 @@ class SecondFactorBypassIT extends RealServerTest {
         for (int i = 0; i < 7; i++) {
             lastStatus = attacker.trySubmit("#twofa-login-form", Map.of("code", String.format("%06d", 100_000 + i)));
         }
-        assertEquals(429, lastStatus, "the reset path has an attempt limit of its own: " + attacker.page().text());
+        assertEquals(
+                429,
+                lastStatus,
+                "the reset path has an attempt limit of its own: "
+                        + attacker.page().text());
 
-        HttpResponse<String> login = api.passwordGrant(victim.username(), victim.password(),
+        HttpResponse<String> login = api.passwordGrant(
+                victim.username(),
+                victim.password(),
                 IndependentTotp.code(victim.key(), IndependentTotp.currentStep() + 1));
-        assertEquals(200, login.statusCode(), "wrong codes on the reset path must not lock the user out of logging in: " + login.body());
+        assertEquals(
+                200,
+                login.statusCode(),
+                "wrong codes on the reset path must not lock the user out of logging in: " + login.body());
     }
 
     private static String resetLink(String address) {
@@ -172,9 +226,12 @@ class SecondFactorBypassIT extends RealServerTest {
         BrowserSession browser = new BrowserSession(server, realm);
         browser.startLogin(Map.of("kc_action", "twofa-backup-codes"));
         browser.submit("#kc-form-login", Map.of("username", user.username(), "password", user.password()));
-        Document asked = browser.submit("#twofa-login-form", Map.of("code", IndependentTotp.code(user.key(), IndependentTotp.currentStep() + 1)));
+        Document asked = browser.submit(
+                "#twofa-login-form",
+                Map.of("code", IndependentTotp.code(user.key(), IndependentTotp.currentStep() + 1)));
 
-        assertNotNull(asked.selectFirst("#twofa-backup-codes-replace"), "opening the action must only ask: " + asked.text());
+        assertNotNull(
+                asked.selectFirst("#twofa-backup-codes-replace"), "opening the action must only ask: " + asked.text());
         assertEquals(codesId, credentialId(userId, "twofa-backup-codes"), "showing the page changes nothing");
         Document shown = browser.submit("#twofa-backup-codes-notice-form", Map.of("action", "generate"));
         assertEquals(10, Enrolment.readBackupCodes(shown).size());
@@ -183,7 +240,13 @@ class SecondFactorBypassIT extends RealServerTest {
 
         assertTrue(browser.isRedirectedToClient(), "Cancel goes back to the app");
         assertEquals(codesId, credentialId(userId, "twofa-backup-codes"), "Cancel keeps the saved set");
-        assertEquals(200, api.passwordGrant(user.username(), user.password(), user.backupCodes().get(0)).statusCode(),
+        assertEquals(
+                200,
+                api.passwordGrant(
+                                user.username(),
+                                user.password(),
+                                user.backupCodes().get(0))
+                        .statusCode(),
                 "the printed codes still work");
     }
 
@@ -207,9 +270,16 @@ class SecondFactorBypassIT extends RealServerTest {
         HttpResponse<String> refused = shortApi.call("POST", "two-factor/setup", token, "{\"password\":\"pw-stale\"}");
 
         assertEquals(401, refused.statusCode(), refused.body());
-        assertEquals("insufficient_user_authentication", ApiClient.json(refused).get("error").asText());
-        assertTrue(refused.headers().firstValue("WWW-Authenticate").orElse("").contains("max_age=2"), refused.headers().toString());
-        HttpResponse<String> fresh = shortApi.call("POST", "two-factor/setup", shortApi.accessToken("stale", "pw-stale", null),
+        assertEquals(
+                "insufficient_user_authentication",
+                ApiClient.json(refused).get("error").asText());
+        assertTrue(
+                refused.headers().firstValue("WWW-Authenticate").orElse("").contains("max_age=2"),
+                refused.headers().toString());
+        HttpResponse<String> fresh = shortApi.call(
+                "POST",
+                "two-factor/setup",
+                shortApi.accessToken("stale", "pw-stale", null),
                 "{\"password\":\"pw-stale\"}");
         assertEquals(200, fresh.statusCode(), "a fresh login may: " + fresh.body());
     }

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.github.twofa.it.support.AdminApi;
-import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Enrolment;
+import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.KeycloakServer;
 import io.github.twofa.it.support.TestServer;
@@ -26,16 +26,21 @@ import org.junit.jupiter.api.Test;
 class SecretAtRestIT {
 
     @Test
-    void givenEnrolledUser_whenTheDatabaseFileIsRead_thenItHoldsTheEncryptedCredentialButNoFormOfTheSecret() throws Exception {
+    void givenEnrolledUser_whenTheDatabaseFileIsRead_thenItHoldsTheEncryptedCredentialButNoFormOfTheSecret()
+            throws Exception {
         KeycloakServer server = TestServer.get();
         Path database = server.databaseFile().orElse(null);
         Assumptions.assumeTrue(database != null, "the database file is only reachable with the distribution server");
-        EnrolledKey enrolled = Enrolment.enrolNewUser(server, new AdminApi(server), "demo",
+        EnrolledKey enrolled = Enrolment.enrolNewUser(
+                server,
+                new AdminApi(server),
+                "demo",
                 "dump-" + UUID.randomUUID().toString().substring(0, 8));
 
         byte[] dump = awaitContains(database, enrolled.username());
 
-        assertTrue(contains(dump, "encryptedSecret".getBytes(StandardCharsets.UTF_8)),
+        assertTrue(
+                contains(dump, "encryptedSecret".getBytes(StandardCharsets.UTF_8)),
                 "the credential row is not in the file, so the scan proves nothing");
         String base32 = IndependentTotp.base32Encode(enrolled.key());
         Map<String, byte[]> forms = Map.of(
@@ -45,7 +50,8 @@ class SecretAtRestIT {
                 "hex", HexFormat.of().formatHex(enrolled.key()).getBytes(StandardCharsets.US_ASCII),
                 "Base64", Base64.getEncoder().encodeToString(enrolled.key()).getBytes(StandardCharsets.US_ASCII),
                 "Base32 as UTF-16", base32.getBytes(StandardCharsets.UTF_16LE));
-        forms.forEach((form, bytes) -> assertFalse(contains(dump, bytes), "the database file holds the secret as " + form));
+        forms.forEach(
+                (form, bytes) -> assertFalse(contains(dump, bytes), "the database file holds the secret as " + form));
     }
 
     /** H2 writes committed pages shortly after the commit; wait until the user's row is on disk. */

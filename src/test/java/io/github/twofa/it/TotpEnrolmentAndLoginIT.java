@@ -12,11 +12,13 @@ import java.util.UUID;
 import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.warrenstrange.googleauth.GoogleAuthenticator;
 import io.github.twofa.it.support.BrowserSession;
-import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.Enrolment;
+import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.RealServerTest;
+import org.apache.commons.codec.binary.Base32;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class TotpEnrolmentAndLoginIT extends RealServerTest {
 
     private static final String REALM = "demo";
+
     private static String uniqueUser() {
         return "user-" + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -45,11 +48,14 @@ class TotpEnrolmentAndLoginIT extends RealServerTest {
         assertTrue(IndependentTotp.base32Decode(secret).length >= 20, "secret must have at least 160 bits");
         assertEquals(secret, setup.selectFirst("#twofa-manual-key").text().replace(" ", ""));
         for (Element hidden : setup.select("input[type=hidden]")) {
-            assertFalse(hidden.attr("value").contains(secret), "secret leaked into hidden field " + hidden.attr("name"));
+            assertFalse(
+                    hidden.attr("value").contains(secret), "secret leaked into hidden field " + hidden.attr("name"));
         }
         for (Element resource : setup.select("img[src], script[src]")) {
             String src = resource.attr("abs:src");
-            assertTrue(src.startsWith("data:") || src.startsWith(server.baseUrl()), "page loads a remote resource: " + src);
+            assertTrue(
+                    src.startsWith("data:") || src.startsWith(server.baseUrl()),
+                    "page loads a remote resource: " + src);
         }
         Element codeInput = setup.selectFirst("#twofa-setup-form input[name=code]");
         assertEquals("one-time-code", codeInput.attr("autocomplete"));
@@ -92,7 +98,9 @@ class TotpEnrolmentAndLoginIT extends RealServerTest {
         assertEquals("one-time-code", codeInput.attr("autocomplete"));
         assertEquals("numeric", codeInput.attr("inputmode"));
 
-        browser.submit("#twofa-login-form", Map.of("code", IndependentTotp.code(enrolled.key(), enrolled.enrolmentStep() + 1)));
+        browser.submit(
+                "#twofa-login-form",
+                Map.of("code", IndependentTotp.code(enrolled.key(), enrolled.enrolmentStep() + 1)));
         JsonNode tokens = browser.exchangeCodeForTokens();
 
         assertEquals(List.of("pwd", "otp"), amr(tokens.get("id_token").asText()));
@@ -102,12 +110,38 @@ class TotpEnrolmentAndLoginIT extends RealServerTest {
     /** The enrolment checked a code, so the login it ends is a login with a code (issue 14: it said only "pwd"). */
     @Test
     void givenNewUser_whenEnrollingDuringLogin_thenThatLoginsTokensSayPwdAndOtp() {
-        Enrolment.EnrolledInBrowser enrolled = Enrolment.enrolInBrowser(server, admin, REALM, uniqueUser(), Map.of(), false);
+        Enrolment.EnrolledInBrowser enrolled =
+                Enrolment.enrolInBrowser(server, admin, REALM, uniqueUser(), Map.of(), false);
 
         JsonNode tokens = enrolled.browser().exchangeCodeForTokens();
 
         assertEquals(List.of("pwd", "otp"), amr(tokens.get("id_token").asText()));
         assertEquals(List.of("pwd", "otp"), amr(tokens.get("access_token").asText()));
+    }
+
+    /**
+     * A second RFC 6238 implementation nobody here wrote (googleauth, which the original design named) agrees with the
+     * tests' own, and its code logs in: the server's codes are those of any standard app, not of one library.
+     */
+    @Test
+    void givenEnrolledUser_whenTheCodeComesFromTheGoogleauthLibrary_thenItLogsIn() {
+        EnrolledKey enrolled = Enrolment.enrolNewUser(server, admin, REALM, uniqueUser());
+        String base32Key = new Base32().encodeToString(enrolled.key());
+        GoogleAuthenticator googleauth = new GoogleAuthenticator();
+        long step = enrolled.enrolmentStep() + 1;
+        for (long s = step; s < step + 3; s++) {
+            assertEquals(
+                    IndependentTotp.code(enrolled.key(), s),
+                    String.format("%06d", googleauth.getTotpPassword(base32Key, s * 30_000)));
+        }
+
+        BrowserSession browser = new BrowserSession(server, REALM);
+        browser.loginWithPassword(enrolled.username(), enrolled.password());
+        browser.submit(
+                "#twofa-login-form",
+                Map.of("code", String.format("%06d", googleauth.getTotpPassword(base32Key, step * 30_000))));
+
+        assertTrue(browser.isRedirectedToClient());
     }
 
     @Test
@@ -134,7 +168,8 @@ class TotpEnrolmentAndLoginIT extends RealServerTest {
         BrowserSession browser = new BrowserSession(server, REALM);
         browser.loginWithPassword(enrolled.username(), enrolled.password());
 
-        Document refused = browser.submit("#twofa-login-form",
+        Document refused = browser.submit(
+                "#twofa-login-form",
                 Map.of("code", IndependentTotp.code(enrolled.key(), enrolled.enrolmentStep() + 20)));
 
         assertFalse(browser.isRedirectedToClient());
@@ -144,12 +179,15 @@ class TotpEnrolmentAndLoginIT extends RealServerTest {
 
     private static boolean hasTotpCredential(String userId) {
         return StreamSupport.stream(admin.credentials(REALM, userId).spliterator(), false)
-                .anyMatch(credential -> "twofa-totp".equals(credential.get("type").asText()));
+                .anyMatch(
+                        credential -> "twofa-totp".equals(credential.get("type").asText()));
     }
 
     static List<String> amr(String jwt) {
         JsonNode amr = BrowserSession.claims(jwt).get("amr");
         assertNotNull(amr, "token has no amr claim");
-        return StreamSupport.stream(amr.spliterator(), false).map(JsonNode::asText).toList();
+        return StreamSupport.stream(amr.spliterator(), false)
+                .map(JsonNode::asText)
+                .toList();
     }
 }

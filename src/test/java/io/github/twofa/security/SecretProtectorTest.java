@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /** Sealing with a server key: what a ciphertext is bound to, and which stored forms are refused as they are. */
 class SecretProtectorTest {
 
-    private static final String KEY = Base64.getEncoder().encodeToString("k".repeat(32).getBytes(StandardCharsets.US_ASCII));
+    private static final String KEY =
+            Base64.getEncoder().encodeToString("k".repeat(32).getBytes(StandardCharsets.US_ASCII));
     private static final KeyRing KEYS = KeyRing.parse("server-1:" + KEY);
     private static final SecretProtector PROTECTOR = new SecretProtector(KEYS);
     private static final byte[] SECRET = "12345678901234567890".getBytes(StandardCharsets.US_ASCII);
@@ -41,15 +42,22 @@ class SecretProtectorTest {
     void givenACiphertextMovedToAnotherCredentialUserOrPurpose_whenOpened_thenRefused() {
         ProtectedSecret sealed = PROTECTOR.seal(null, null, CREDENTIAL, SECRET);
 
-        assertThrows(SecretDecryptionException.class, () -> open(SecretBinding.totpCredential("realm", "user", "credential-2"), sealed),
+        assertThrows(
+                SecretDecryptionException.class,
+                () -> open(SecretBinding.totpCredential("realm", "user", "credential-2"), sealed),
                 "an old credential's key restored onto the user's new credential");
-        assertThrows(SecretDecryptionException.class, () -> open(SecretBinding.totpCredential("realm", "other-user", "credential-1"), sealed));
-        assertThrows(SecretDecryptionException.class, () -> open(SecretBinding.pendingSetup("realm", "user", "credential-1"), sealed));
+        assertThrows(
+                SecretDecryptionException.class,
+                () -> open(SecretBinding.totpCredential("realm", "other-user", "credential-1"), sealed));
+        assertThrows(
+                SecretDecryptionException.class,
+                () -> open(SecretBinding.pendingSetup("realm", "user", "credential-1"), sealed));
     }
 
     @Test
     void givenTheFormatBeforeCredentialBinding_whenOpened_thenRefusedUntilMigrated() {
-        ProtectedSecret legacy = new ProtectedSecret("server:server-1",
+        ProtectedSecret legacy = new ProtectedSecret(
+                "server:server-1",
                 AesGcmCipher.encrypt(SECRET, KEYS.active(), "realm/user".getBytes(StandardCharsets.UTF_8)));
 
         assertThrows(SecretDecryptionException.class, () -> open(CREDENTIAL, legacy));
@@ -59,7 +67,8 @@ class SecretProtectorTest {
 
     @Test
     void givenARealmKeyReferenceWhileAServerKeyIsConfigured_whenOpened_thenRefusedBeforeAnyKeyIsLookedUp() {
-        ProtectedSecret planted = new ProtectedSecret("realm:some-kid", PROTECTOR.seal(null, null, CREDENTIAL, SECRET).ciphertext());
+        ProtectedSecret planted = new ProtectedSecret(
+                "realm:some-kid", PROTECTOR.seal(null, null, CREDENTIAL, SECRET).ciphertext());
 
         assertThrows(SecretDecryptionException.class, () -> open(CREDENTIAL, planted));
         assertTrue(PROTECTOR.needsMigration(planted));

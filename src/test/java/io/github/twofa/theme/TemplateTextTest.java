@@ -26,7 +26,8 @@ class TemplateTextTest {
 
     private static final Path TEMPLATES = Path.of("themes", "templates");
     private static final Path MESSAGES = Path.of("themes", "messages");
-    private static final Pattern MESSAGE_KEY = Pattern.compile("msg\\(\"([A-Za-z0-9_.-]+)\"|label=\"([A-Za-z0-9_.-]+)\"");
+    private static final Pattern MESSAGE_KEY =
+            Pattern.compile("msg\\(\"([A-Za-z0-9_.-]+)\"|label=\"([A-Za-z0-9_.-]+)\"");
 
     @Test
     void givenEveryTemplate_thenNoTextIsWrittenOutsideTheMessageBundles() throws IOException {
@@ -60,8 +61,7 @@ class TemplateTextTest {
 
     /** The template without FreeMarker, markup, comments, scripts and styles: what is left is literal text. */
     private static String visibleText(String template) {
-        return template
-                .replaceAll("(?s)<#--.*?-->", " ")
+        return template.replaceAll("(?s)<#--.*?-->", " ")
                 .replaceAll("(?s)<!--.*?-->", " ")
                 .replaceAll("(?s)<script.*?</script>", " ")
                 .replaceAll("(?s)<style.*?</style>", " ")
@@ -74,13 +74,16 @@ class TemplateTextTest {
 
     private static List<Path> templates() throws IOException {
         try (Stream<Path> files = Files.walk(TEMPLATES)) {
-            return files.filter(file -> file.toString().endsWith(".ftl")).sorted().toList();
+            return files.filter(file -> file.toString().endsWith(".ftl"))
+                    .sorted()
+                    .toList();
         }
     }
 
     private static Properties bundle(String name) throws IOException {
         Properties properties = new Properties();
-        try (Reader reader = new InputStreamReader(Files.newInputStream(MESSAGES.resolve(name)), StandardCharsets.UTF_8)) {
+        try (Reader reader =
+                new InputStreamReader(Files.newInputStream(MESSAGES.resolve(name)), StandardCharsets.UTF_8)) {
             properties.load(reader);
         }
         return properties;

@@ -28,14 +28,18 @@ class OtpAuthUriTest {
     }
 
     @ParameterizedTest(name = "{0} / {1}")
-    @CsvSource(delimiter = '|', value = {
-            "ACME | alice",
-            "My Company | bob smith",
-            "Realm: Prod | carol:admin",
-            "Example Corp | dave@example.org",
-            "Zürich Bank | jürgen.müller",
-            "東京 | ユーザー"})
-    void givenIssuerAndAccountWithSpecialCharacters_whenBuildingTheUri_thenAnAppDecodesThemUnchanged(String issuer, String account) {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "ACME | alice",
+                "My Company | bob smith",
+                "Realm: Prod | carol:admin",
+                "Example Corp | dave@example.org",
+                "Zürich Bank | jürgen.müller",
+                "東京 | ユーザー"
+            })
+    void givenIssuerAndAccountWithSpecialCharacters_whenBuildingTheUri_thenAnAppDecodesThemUnchanged(
+            String issuer, String account) {
         String text = OtpAuthUri.of(issuer, account, SECRET, TotpParameters.DEFAULT);
         URI uri = URI.create(text);
 
@@ -61,8 +65,8 @@ class OtpAuthUriTest {
 
     @Test
     void givenOtherParameters_thenTheUriNamesAlgorithmDigitsAndPeriod() {
-        Map<String, String> params = query(URI.create(OtpAuthUri.of("ACME", "alice", SECRET,
-                new TotpParameters("HmacSHA256", 8, 60))));
+        Map<String, String> params =
+                query(URI.create(OtpAuthUri.of("ACME", "alice", SECRET, new TotpParameters("HmacSHA256", 8, 60))));
 
         assertEquals("SHA256", params.get("algorithm"));
         assertEquals("8", params.get("digits"));

@@ -16,7 +16,10 @@ class QrCodeImageTest {
     @Test
     void givenManyEnrolmentUris_whenDrawnAndScanned_thenEveryOneReadsBackExactly() throws Exception {
         for (int i = 0; i < 300; i++) {
-            String uri = OtpAuthUri.of("Realm " + i + " Zürich: Prod", "user." + i + "@example.org", TotpSecret.generate(),
+            String uri = OtpAuthUri.of(
+                    "Realm " + i + " Zürich: Prod",
+                    "user." + i + "@example.org",
+                    TotpSecret.generate(),
                     i % 2 == 0 ? TotpParameters.DEFAULT : new TotpParameters("HmacSHA256", 8, 60));
 
             String dataUri = QrCodeImage.pngDataUri(uri);
@@ -28,8 +31,9 @@ class QrCodeImageTest {
 
     @Test
     void givenUri_whenDrawn_thenModulesAreWholePixelsWithAQuietZoneAndAtLeast240Wide() throws Exception {
-        BufferedImage image = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(
-                QrCodeImage.pngDataUri(OtpAuthUri.of("ACME", "alice", TotpSecret.generate(), TotpParameters.DEFAULT))
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder()
+                .decode(QrCodeImage.pngDataUri(
+                                OtpAuthUri.of("ACME", "alice", TotpSecret.generate(), TotpParameters.DEFAULT))
                         .substring("data:image/png;base64,".length()))));
 
         assertTrue(image.getWidth() >= 240 && image.getWidth() == image.getHeight());

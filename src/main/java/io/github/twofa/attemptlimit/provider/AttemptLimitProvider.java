@@ -16,6 +16,5 @@ public interface AttemptLimitProvider extends Provider {
     AttemptLimiter logins();
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

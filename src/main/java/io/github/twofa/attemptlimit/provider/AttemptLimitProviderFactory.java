@@ -2,5 +2,4 @@ package io.github.twofa.attemptlimit.provider;
 
 import org.keycloak.provider.ProviderFactory;
 
-public interface AttemptLimitProviderFactory extends ProviderFactory<AttemptLimitProvider> {
-}
+public interface AttemptLimitProviderFactory extends ProviderFactory<AttemptLimitProvider> {}

@@ -29,7 +29,8 @@ public class DefaultAttemptLimitProviderFactory implements AttemptLimitProviderF
     @Override
     public void init(Config.Scope config) {
         AttemptPolicy defaults = AttemptPolicy.DEFAULT;
-        policy = new AttemptPolicy(config.getInt(MAX_FAILURES, defaults.maxFailures()),
+        policy = new AttemptPolicy(
+                config.getInt(MAX_FAILURES, defaults.maxFailures()),
                 config.getLong(FAILURE_WINDOW, defaults.windowSeconds()),
                 config.getLong(LOCKOUT, defaults.firstLockoutSeconds()),
                 config.getLong(MAX_LOCKOUT, defaults.maxLockoutSeconds()));
@@ -37,17 +38,16 @@ public class DefaultAttemptLimitProviderFactory implements AttemptLimitProviderF
 
     @Override
     public AttemptLimitProvider create(KeycloakSession session) {
-        AttemptLimiter logins = new AttemptLimiter(new SingleUseAttemptStore(session.singleUseObjects()), policy, Time::currentTime);
+        AttemptLimiter logins =
+                new AttemptLimiter(new SingleUseAttemptStore(session.singleUseObjects()), policy, Time::currentTime);
         return () -> logins;
     }
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
+    public void postInit(KeycloakSessionFactory factory) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public String getId() {
@@ -57,15 +57,31 @@ public class DefaultAttemptLimitProviderFactory implements AttemptLimitProviderF
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
         return ProviderConfigurationBuilder.create()
-                .property().name(MAX_FAILURES).type("int").defaultValue(AttemptPolicy.DEFAULT.maxFailures())
+                .property()
+                .name(MAX_FAILURES)
+                .type("int")
+                .defaultValue(AttemptPolicy.DEFAULT.maxFailures())
                 .helpText("Wrong second factors (app code, backup code, or password on disable) a user may send "
-                        + "within the failure window before a lockout.").add()
-                .property().name(FAILURE_WINDOW).type("int").defaultValue(AttemptPolicy.DEFAULT.windowSeconds())
-                .helpText("Seconds a wrong second factor counts towards the limit.").add()
-                .property().name(LOCKOUT).type("int").defaultValue(AttemptPolicy.DEFAULT.firstLockoutSeconds())
-                .helpText("Seconds of the first lockout; each further lockout within a day doubles it.").add()
-                .property().name(MAX_LOCKOUT).type("int").defaultValue(AttemptPolicy.DEFAULT.maxLockoutSeconds())
-                .helpText("Longest lockout, in seconds.").add()
+                        + "within the failure window before a lockout.")
+                .add()
+                .property()
+                .name(FAILURE_WINDOW)
+                .type("int")
+                .defaultValue(AttemptPolicy.DEFAULT.windowSeconds())
+                .helpText("Seconds a wrong second factor counts towards the limit.")
+                .add()
+                .property()
+                .name(LOCKOUT)
+                .type("int")
+                .defaultValue(AttemptPolicy.DEFAULT.firstLockoutSeconds())
+                .helpText("Seconds of the first lockout; each further lockout within a day doubles it.")
+                .add()
+                .property()
+                .name(MAX_LOCKOUT)
+                .type("int")
+                .defaultValue(AttemptPolicy.DEFAULT.maxLockoutSeconds())
+                .helpText("Longest lockout, in seconds.")
+                .add()
                 .build();
     }
 }

@@ -29,13 +29,20 @@ public final class AdminApi {
 
     /** An access token of the master realm's administrator. */
     public String token() {
-        HttpResponse<String> response = Http.send(http, HttpRequest.newBuilder(
-                        URI.create(baseUrl + "/realms/master/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(Http.form(Map.of(
-                        "grant_type", "password", "client_id", "admin-cli",
-                        "username", KeycloakServer.ADMIN_USER, "password", KeycloakServer.ADMIN_PASSWORD))))
-                .build());
+        HttpResponse<String> response = Http.send(
+                http,
+                HttpRequest.newBuilder(URI.create(baseUrl + "/realms/master/protocol/openid-connect/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(Http.form(Map.of(
+                                "grant_type",
+                                "password",
+                                "client_id",
+                                "admin-cli",
+                                "username",
+                                KeycloakServer.ADMIN_USER,
+                                "password",
+                                KeycloakServer.ADMIN_PASSWORD))))
+                        .build());
         assertEquals(200, response.statusCode(), response.body());
         return Http.json(response.body()).get("access_token").asText();
     }
@@ -47,9 +54,17 @@ public final class AdminApi {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
             request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : Http.JSON.valueToTree(body).toString()));
+                    .method(
+                            method,
+                            HttpRequest.BodyPublishers.ofString(
+                                    body instanceof String s
+                                            ? s
+                                            : Http.JSON.valueToTree(body).toString()));
         }
-        return Http.send(http, request.build());
+        HttpResponse<String> response = Http.send(http, request.build());
+        OpenApiContract.check(
+                method, URI.create(baseUrl + "/admin/realms" + path).getPath(), response);
+        return response;
     }
 
     public JsonNode get(String path) {
@@ -60,8 +75,8 @@ public final class AdminApi {
 
     /** The demo realm's representation (realm-export.json) under a new, unique realm name. */
     public static ObjectNode demoRealmCopy() throws IOException {
-        ObjectNode realm = (ObjectNode) Http.JSON.readTree(Path.of(
-                System.getProperty("kc.test.realmFile")).toFile());
+        ObjectNode realm = (ObjectNode) Http.JSON.readTree(
+                Path.of(System.getProperty("kc.test.realmFile")).toFile());
         realm.put("realm", "copy-" + UUID.randomUUID().toString().substring(0, 8));
         return realm;
     }
@@ -87,16 +102,31 @@ public final class AdminApi {
 
     /** Creates an enabled user with a password and a complete profile; returns the user id. */
     public String createUser(String realm, String username, String password, List<String> realmRoles) {
-        HttpResponse<String> created = call("POST", "/" + realm + "/users", Map.of(
-                "username", username, "enabled", true, "email", username + "@example.org", "emailVerified", true,
-                "firstName", "Test", "lastName", "User",
-                "credentials", List.of(Map.of("type", "password", "value", password, "temporary", false))));
+        HttpResponse<String> created = call(
+                "POST",
+                "/" + realm + "/users",
+                Map.of(
+                        "username",
+                        username,
+                        "enabled",
+                        true,
+                        "email",
+                        username + "@example.org",
+                        "emailVerified",
+                        true,
+                        "firstName",
+                        "Test",
+                        "lastName",
+                        "User",
+                        "credentials",
+                        List.of(Map.of("type", "password", "value", password, "temporary", false))));
         assertEquals(201, created.statusCode(), created.body());
         String location = created.headers().firstValue("Location").orElseThrow();
         String id = location.substring(location.lastIndexOf('/') + 1);
         for (String roleName : realmRoles) {
             JsonNode role = get("/" + realm + "/roles/" + roleName);
-            HttpResponse<String> mapped = call("POST", "/" + realm + "/users/" + id + "/role-mappings/realm", List.of(role));
+            HttpResponse<String> mapped =
+                    call("POST", "/" + realm + "/users/" + id + "/role-mappings/realm", List.of(role));
             assertTrue(mapped.statusCode() == 204, mapped.body());
         }
         return id;
@@ -106,14 +136,20 @@ public final class AdminApi {
     public void grantRealmManagementRoles(String realm, String userId, List<String> roleNames) {
         JsonNode clients = get("/" + realm + "/clients?clientId=realm-management");
         String clientId = clients.get(0).get("id").asText();
-        List<JsonNode> roles = roleNames.stream().map(name -> get("/" + realm + "/clients/" + clientId + "/roles/" + name)).toList();
-        HttpResponse<String> mapped = call("POST", "/" + realm + "/users/" + userId + "/role-mappings/clients/" + clientId, roles);
+        List<JsonNode> roles = roleNames.stream()
+                .map(name -> get("/" + realm + "/clients/" + clientId + "/roles/" + name))
+                .toList();
+        HttpResponse<String> mapped =
+                call("POST", "/" + realm + "/users/" + userId + "/role-mappings/clients/" + clientId, roles);
         assertEquals(204, mapped.statusCode(), mapped.body());
     }
 
     /** The id of the user with exactly this username. */
     public String userId(String realm, String username) {
-        return get("/" + realm + "/users?exact=true&username=" + username).get(0).get("id").asText();
+        return get("/" + realm + "/users?exact=true&username=" + username)
+                .get(0)
+                .get("id")
+                .asText();
     }
 
     /** Imports a copy of the demo realm in which Keycloak's brute-force detection is off. */
@@ -130,7 +166,10 @@ public final class AdminApi {
      */
     public void awaitLoginFailuresRecorded(String realm, String userId, int failures) {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (get("/" + realm + "/attack-detection/brute-force/users/" + userId).path("numFailures").asInt() < failures) {
+        while (get("/" + realm + "/attack-detection/brute-force/users/" + userId)
+                        .path("numFailures")
+                        .asInt()
+                < failures) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("Keycloak did not record " + failures + " failed logins of " + userId);
             }
@@ -155,7 +194,10 @@ public final class AdminApi {
 
     /** The user's stored login events of one type (at most 1000), newest first. */
     public List<JsonNode> userEvents(String realm, String userId, String type) {
-        return StreamSupport.stream(get("/" + realm + "/events?max=1000&type=" + type + "&user=" + userId)
-                .spliterator(), false).toList();
+        return StreamSupport.stream(
+                        get("/" + realm + "/events?max=1000&type=" + type + "&user=" + userId)
+                                .spliterator(),
+                        false)
+                .toList();
     }
 }

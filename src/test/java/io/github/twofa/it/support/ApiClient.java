@@ -14,25 +14,45 @@ public final class ApiClient {
 
     public static final String CLIENT_ID = "demo-cli";
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final String realmUrl;
     private final String adminRealmUrl;
+    private final String clientId;
 
     public ApiClient(KeycloakServer server, String realm) {
+        this(server, realm, CLIENT_ID);
+    }
+
+    /** The same for another public client of the realm that may use direct grants. */
+    public ApiClient(KeycloakServer server, String realm, String clientId) {
         this.realmUrl = server.baseUrl() + "/realms/" + realm;
         this.adminRealmUrl = server.baseUrl() + "/admin/realms/" + realm;
+        this.clientId = clientId;
     }
 
     /** A direct-grant token request; {@code otp} may be null to send none. */
     public HttpResponse<String> passwordGrant(String username, String password, String otp) {
         Map<String, String> form = new LinkedHashMap<>(Map.of(
-                "grant_type", "password", "client_id", CLIENT_ID, "username", username, "password", password, "scope", "openid"));
+                "grant_type",
+                "password",
+                "client_id",
+                clientId,
+                "username",
+                username,
+                "password",
+                password,
+                "scope",
+                "openid"));
         if (otp != null) {
             form.put("otp", otp);
         }
-        return Http.send(http, HttpRequest.newBuilder(URI.create(realmUrl + "/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(Http.form(form))).build());
+        return Http.send(
+                http,
+                HttpRequest.newBuilder(URI.create(realmUrl + "/protocol/openid-connect/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(Http.form(form)))
+                        .build());
     }
 
     /** An access token for the user, or a failed test saying why not. */
@@ -55,16 +75,18 @@ public final class ApiClient {
     }
 
     private HttpResponse<String> send(String method, String url, String token, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .header("Accept", "application/json");
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/json");
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return Http.send(http, request.build());
+        request.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = Http.send(http, request.build());
+        OpenApiContract.check(method, URI.create(url).getPath(), response);
+        return response;
     }
 
     public static JsonNode json(HttpResponse<String> response) {

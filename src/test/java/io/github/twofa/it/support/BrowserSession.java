@@ -67,9 +67,20 @@ public final class BrowserSession {
     /** Opens the client's login with extra authorization request parameters, such as {@code acr_values}. */
     public Document startLogin(Map<String, String> extraParameters) {
         Map<String, String> parameters = new LinkedHashMap<>(Map.of(
-                "client_id", CLIENT_ID, "redirect_uri", REDIRECT_URI, "response_type", "code",
-                "scope", "openid", "state", randomUrlSafe(8),
-                "code_challenge", s256(codeVerifier), "code_challenge_method", "S256"));
+                "client_id",
+                CLIENT_ID,
+                "redirect_uri",
+                REDIRECT_URI,
+                "response_type",
+                "code",
+                "scope",
+                "openid",
+                "state",
+                randomUrlSafe(8),
+                "code_challenge",
+                s256(codeVerifier),
+                "code_challenge_method",
+                "S256"));
         parameters.putAll(extraParameters);
         String url = realmUrl() + "/protocol/openid-connect/auth?" + Http.form(parameters);
         follow(Http.send(http, HttpRequest.newBuilder(URI.create(url)).GET().build()));
@@ -128,10 +139,12 @@ public final class BrowserSession {
         values.putAll(fields);
         URI action = URI.create(form.attr("abs:action"));
         String pathAndQuery = action.getRawPath() + (action.getRawQuery() == null ? "" : "?" + action.getRawQuery());
-        return Http.send(http, HttpRequest.newBuilder(URI.create(serverUrl).resolve(pathAndQuery))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(Http.form(values)))
-                .build());
+        return Http.send(
+                http,
+                HttpRequest.newBuilder(URI.create(serverUrl).resolve(pathAndQuery))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(Http.form(values)))
+                        .build());
     }
 
     private void follow(HttpResponse<String> response) {
@@ -146,7 +159,9 @@ public final class BrowserSession {
             response = Http.send(http, HttpRequest.newBuilder(next).GET().build());
         }
         status = response.statusCode();
-        assertTrue(status == 200 || status == 400 || status == 429, "unexpected response " + status + ": " + response.body());
+        assertTrue(
+                status == 200 || status == 400 || status == 429,
+                "unexpected response " + status + ": " + response.body());
         page = Jsoup.parse(response.body(), response.uri().toString());
     }
 
@@ -165,14 +180,25 @@ public final class BrowserSession {
 
     /** Exchanges the authorization code at the token endpoint, as the demo client would. */
     public JsonNode exchangeCodeForTokens() {
-        assertNotNull(authorizationCode, "login did not reach the client; current page:\n" + (page == null ? "" : page.text()));
-        HttpResponse<String> response = Http.send(http, HttpRequest.newBuilder(
-                        URI.create(realmUrl() + "/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(Http.form(Map.of(
-                        "grant_type", "authorization_code", "code", authorizationCode, "client_id", CLIENT_ID,
-                        "redirect_uri", REDIRECT_URI, "code_verifier", codeVerifier))))
-                .build());
+        assertNotNull(
+                authorizationCode,
+                "login did not reach the client; current page:\n" + (page == null ? "" : page.text()));
+        HttpResponse<String> response = Http.send(
+                http,
+                HttpRequest.newBuilder(URI.create(realmUrl() + "/protocol/openid-connect/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(Http.form(Map.of(
+                                "grant_type",
+                                "authorization_code",
+                                "code",
+                                authorizationCode,
+                                "client_id",
+                                CLIENT_ID,
+                                "redirect_uri",
+                                REDIRECT_URI,
+                                "code_verifier",
+                                codeVerifier))))
+                        .build());
         assertEquals(200, response.statusCode(), response.body());
         return Http.json(response.body());
     }
@@ -201,8 +227,10 @@ public final class BrowserSession {
 
     private static String s256(String verifier) {
         try {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(
+                            MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

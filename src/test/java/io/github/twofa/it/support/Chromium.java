@@ -57,16 +57,31 @@ public final class Chromium implements AutoCloseable {
             Path profile = Files.createTempDirectory("twofa-chromium");
             ChromeOptions options = new ChromeOptions()
                     .setBinary(browser.toFile())
-                    .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                            "--no-first-run", "--lang=en-US", "--window-size=" + DESKTOP_WIDTH + ",900",
+                    .addArguments(
+                            "--headless=new",
+                            "--no-sandbox",
+                            "--disable-gpu",
+                            "--disable-dev-shm-usage",
+                            "--disable-background-networking",
+                            "--disable-component-update",
+                            "--disable-sync",
+                            "--no-first-run",
+                            "--lang=en-US",
+                            "--window-size=" + DESKTOP_WIDTH + ",900",
                             "--user-data-dir=" + profile);
-            options.setExperimentalOption("prefs", Map.of(
-                    "download.default_directory", downloads.toString(),
-                    "download.prompt_for_download", false,
-                    "intl.accept_languages", "en-US,en"));
-            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
-                    .usingAnyFreePort().build();
+            options.setExperimentalOption(
+                    "prefs",
+                    Map.of(
+                            "download.default_directory",
+                            downloads.toString(),
+                            "download.prompt_for_download",
+                            false,
+                            "intl.accept_languages",
+                            "en-US,en"));
+            ChromeDriverService service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(chromedriver.toFile())
+                    .usingAnyFreePort()
+                    .build();
             ChromeDriver driver = new ChromeDriver(service, options);
             driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
             return new Chromium(driver, downloads, profile);
@@ -125,12 +140,15 @@ public final class Chromium implements AutoCloseable {
     /** Waits up to 15 seconds for the condition (a page after a submit, a download, a status text). */
     public <T> T await(Function<WebDriver, T> condition) {
         // Pages replace elements as they load (the account console re-renders); look again rather than fail.
-        return new WebDriverWait(driver, Duration.ofSeconds(15)).ignoring(StaleElementReferenceException.class).until(condition);
+        return new WebDriverWait(driver, Duration.ofSeconds(15))
+                .ignoring(StaleElementReferenceException.class)
+                .until(condition);
     }
 
     /** Waits until an element matching {@code css} is on the page, then returns it. */
     public WebElement awaitElement(String css) {
-        return await(d -> d.findElements(By.cssSelector(css)).stream().findFirst().orElse(null));
+        return await(
+                d -> d.findElements(By.cssSelector(css)).stream().findFirst().orElse(null));
     }
 
     /** The id of the element that has the keyboard focus. */
@@ -174,13 +192,15 @@ public final class Chromium implements AutoCloseable {
 
     /** Lets the page read and write the clipboard without a prompt, as a user clicking "Allow" would. */
     public void allowClipboard() {
-        driver.executeCdpCommand("Browser.grantPermissions", Map.of(
-                "permissions", List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
+        driver.executeCdpCommand(
+                "Browser.grantPermissions",
+                Map.of("permissions", List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
     }
 
     public String readClipboard() {
-        return (String) driver.executeAsyncScript(
-                "var done = arguments[arguments.length - 1]; navigator.clipboard.readText().then(done, function (e) { done('ERROR ' + e); });");
+        return (String)
+                driver.executeAsyncScript(
+                        "var done = arguments[arguments.length - 1]; navigator.clipboard.readText().then(done, function (e) { done('ERROR ' + e); });");
     }
 
     /** Renders the page as the printer would get it (CSS media "print") until {@link #emulateScreen()}. */
@@ -198,7 +218,8 @@ public final class Chromium implements AutoCloseable {
             try (var files = Files.list(downloads)) {
                 // Chromium writes to ".org.chromium.Chromium.*" and "*.crdownload" first, then renames.
                 List<Path> done = files.filter(f -> !f.getFileName().toString().startsWith(".")
-                        && !f.getFileName().toString().endsWith(".crdownload")).toList();
+                                && !f.getFileName().toString().endsWith(".crdownload"))
+                        .toList();
                 return done.size() == 1 ? done.get(0) : null;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -227,12 +248,14 @@ public final class Chromium implements AutoCloseable {
             emulateWidth(width, (int) Math.min(Math.max(height, 640), 4000));
             save(name + "-" + width + ".png", driver.getScreenshotAs(OutputType.BYTES));
             if (checked != null) {
-                String tooWide = (String) driver.executeScript("var w = document.documentElement.clientWidth;"
-                        + " return Array.from(document.querySelectorAll(arguments[0]))"
-                        + ".filter(function (e) { var r = e.getBoundingClientRect(); return r.width > 0 && getComputedStyle(e).visibility !== 'hidden'"
-                        + " && (r.right > w + 0.5 || r.left < -0.5); })"
-                        + ".map(function (e) { return e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right); })"
-                        + ".slice(0, 8).join(', ');", checked);
+                String tooWide = (String) driver.executeScript(
+                        "var w = document.documentElement.clientWidth;"
+                                + " return Array.from(document.querySelectorAll(arguments[0]))"
+                                + ".filter(function (e) { var r = e.getBoundingClientRect(); return r.width > 0 && getComputedStyle(e).visibility !== 'hidden'"
+                                + " && (r.right > w + 0.5 || r.left < -0.5); })"
+                                + ".map(function (e) { return e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right); })"
+                                + ".slice(0, 8).join(', ');",
+                        checked);
                 assertTrue(tooWide.isEmpty(), name + " does not fit a " + width + " px screen: " + tooWide);
             }
         }
@@ -245,8 +268,9 @@ public final class Chromium implements AutoCloseable {
     }
 
     private void emulateWidth(int width, int height) {
-        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
-                "width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
+        driver.executeCdpCommand(
+                "Emulation.setDeviceMetricsOverride",
+                Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
     }
 
     private static void save(String fileName, byte[] png) {
@@ -264,18 +288,23 @@ public final class Chromium implements AutoCloseable {
      * Keycloak's OTP page too) has no label and is left out: it is not ours to fix.
      */
     public void assertAccessible(String page) {
-        Results results = new AxeBuilder().withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa"))
-                .exclude("#kc-attempted-username").analyze(driver);
+        Results results = new AxeBuilder()
+                .withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa"))
+                .exclude("#kc-attempted-username")
+                .analyze(driver);
         List<String> serious = results.getViolations().stream()
                 .filter(rule -> "serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact()))
-                .map(Chromium::describe).toList();
+                .map(Chromium::describe)
+                .toList();
         assertTrue(results.getPasses().size() > 0, "axe-core did not run on " + page);
         assertTrue(serious.isEmpty(), page + " has serious accessibility violations: " + serious);
     }
 
     private static String describe(Rule rule) {
         return rule.getId() + " (" + rule.getImpact() + "): " + rule.getHelp() + " at "
-                + rule.getNodes().stream().map(node -> String.valueOf(node.getTarget())).toList();
+                + rule.getNodes().stream()
+                        .map(node -> String.valueOf(node.getTarget()))
+                        .toList();
     }
 
     @Override
@@ -287,7 +316,8 @@ public final class Chromium implements AutoCloseable {
 
     private static void deleteQuietly(Path dir) {
         try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException ignored) {
             // a temp folder left behind is harmless
         }

@@ -22,8 +22,10 @@ public final class ClusterNode implements KeycloakServer {
 
     /** Build-time options; a node started with other ones would rebuild itself first. */
     private static final List<String> BUILD_OPTIONS = List.of("--db=postgres", "--health-enabled=true", "--cache=ispn");
+
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
-    private static final Pattern CLUSTER_VIEW = Pattern.compile("ISPN000094: Received new cluster view for channel ISPN: \\[[^]]*] \\((\\d+)\\)");
+    private static final Pattern CLUSTER_VIEW =
+            Pattern.compile("ISPN000094: Received new cluster view for channel ISPN: \\[[^]]*] \\((\\d+)\\)");
 
     private final String name;
     private final Path home;
@@ -45,13 +47,18 @@ public final class ClusterNode implements KeycloakServer {
         try {
             Path build = DistributionServer.copyOfDistribution("keycloak-cluster-build");
             Files.createDirectories(build.resolve("providers"));
-            Files.copy(Path.of(DistributionServer.required("kc.test.providerJar")),
-                    build.resolve("providers/keycloak-twofa.jar"), StandardCopyOption.REPLACE_EXISTING);
-            List<String> command = new ArrayList<>(List.of(build.resolve("bin/kc.sh").toString(), "build"));
+            Files.copy(
+                    Path.of(DistributionServer.required("kc.test.providerJar")),
+                    build.resolve("providers/keycloak-twofa.jar"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            List<String> command =
+                    new ArrayList<>(List.of(build.resolve("bin/kc.sh").toString(), "build"));
             command.addAll(BUILD_OPTIONS);
             Path log = build.getParent().resolve("keycloak-cluster-build.log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
                 Processes.kill(process);
                 throw new IllegalStateException("kc.sh build failed; see " + log);

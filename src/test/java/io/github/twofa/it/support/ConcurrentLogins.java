@@ -15,14 +15,14 @@ import java.util.function.IntFunction;
 /** Direct-grant logins released at the same moment, to see what single use and the attempt limit do in a race. */
 public final class ConcurrentLogins {
 
-    private ConcurrentLogins() {
-    }
+    private ConcurrentLogins() {}
 
     /**
      * Sends {@code count} token requests at once, the i-th to {@code servers.get(i % servers.size())} with
      * {@code codeOf(i)}; returns their statuses, each of which must be 200 or 400 (answered or refused, not failed).
      */
-    public static List<Integer> send(List<ApiClient> servers, Enrolment.EnrolledKey user, int count, IntFunction<String> codeOf)
+    public static List<Integer> send(
+            List<ApiClient> servers, Enrolment.EnrolledKey user, int count, IntFunction<String> codeOf)
             throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(count);
         CountDownLatch start = new CountDownLatch(1);
@@ -40,7 +40,8 @@ public final class ConcurrentLogins {
             List<Integer> statuses = new ArrayList<>();
             for (Future<HttpResponse<String>> response : responses) {
                 int status = response.get(2, TimeUnit.MINUTES).statusCode();
-                assertTrue(status == 200 || status == 400, "a request must be answered or refused, not fail: " + status);
+                assertTrue(
+                        status == 200 || status == 400, "a request must be answered or refused, not fail: " + status);
                 statuses.add(status);
             }
             return statuses;

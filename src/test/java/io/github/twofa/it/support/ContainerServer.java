@@ -17,10 +17,12 @@ final class ContainerServer implements KeycloakServer {
     }
 
     static ContainerServer start() {
-        Assumptions.assumeTrue(isDockerAvailable(),
+        Assumptions.assumeTrue(
+                isDockerAvailable(),
                 "Skipped: kc.test.server=testcontainers needs a Docker engine and none is reachable. "
                         + "Run without -Ptestcontainers to test against the Keycloak distribution instead.");
-        KeycloakContainer container = new KeycloakContainer("quay.io/keycloak/keycloak:" + System.getProperty("kc.test.version", "26.7.3"))
+        KeycloakContainer container = new KeycloakContainer(
+                        "quay.io/keycloak/keycloak:" + System.getProperty("kc.test.version", "26.7.3"))
                 .withAdminUsername(ADMIN_USER)
                 .withAdminPassword(ADMIN_PASSWORD)
                 .withProviderLibsFrom(List.of(new File(System.getProperty("kc.test.providerJar"))))

@@ -50,7 +50,10 @@ public final class DistributionServer implements KeycloakServer {
     public static Path copyOfDistribution(String name) throws IOException {
         Path source = Path.of(required("kc.test.dist"));
         Path target = source.getParent().resolve(name);
-        Processes.copyTree(source, target, path -> path.startsWith(source.resolve("data")) && !path.equals(source.resolve("data")));
+        Processes.copyTree(
+                source,
+                target,
+                path -> path.startsWith(source.resolve("data")) && !path.equals(source.resolve("data")));
         return target;
     }
 
@@ -76,19 +79,25 @@ public final class DistributionServer implements KeycloakServer {
      * @param logLevel    the server option log-level, e.g. {@code INFO}
      * @param javaOptions JVM options appended to Keycloak's own (JAVA_OPTS_APPEND), e.g. {@code -Xmx2g}
      */
-    public static DistributionServer start(Path home, String encryptionKeys, boolean freshDatabase, String logLevel,
-                                           String javaOptions) {
+    public static DistributionServer start(
+            Path home, String encryptionKeys, boolean freshDatabase, String logLevel, String javaOptions) {
         return start(home, encryptionKeys, freshDatabase, logLevel, javaOptions, List.of());
     }
 
     /** The same, with further server options (e.g. {@code --spi-credential--twofa-totp--migrate-secrets=true}). */
-    public static DistributionServer start(Path home, String encryptionKeys, boolean freshDatabase, String logLevel,
-                                           String javaOptions, List<String> serverOptions) {
+    public static DistributionServer start(
+            Path home,
+            String encryptionKeys,
+            boolean freshDatabase,
+            String logLevel,
+            String javaOptions,
+            List<String> serverOptions) {
         Path jar = Path.of(required("kc.test.providerJar"));
         Path realm = Path.of(required("kc.test.realmFile"));
         try {
             Files.createDirectories(home.resolve("providers"));
-            Files.copy(jar, home.resolve("providers").resolve("keycloak-twofa.jar"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(
+                    jar, home.resolve("providers").resolve("keycloak-twofa.jar"), StandardCopyOption.REPLACE_EXISTING);
             if (freshDatabase) {
                 Processes.deleteTree(home.resolve("data/h2"));
             }
@@ -99,7 +108,8 @@ public final class DistributionServer implements KeycloakServer {
             int managementPort = Processes.freePort();
             Path log = home.getParent().resolve(home.getFileName() + "-it.log");
             List<String> command = new ArrayList<>(List.of(
-                    home.resolve("bin/kc.sh").toString(), "start-dev",
+                    home.resolve("bin/kc.sh").toString(),
+                    "start-dev",
                     "--db=dev-file",
                     "--http-port=" + httpPort,
                     "--http-management-port=" + managementPort,
@@ -118,8 +128,8 @@ public final class DistributionServer implements KeycloakServer {
             builder.environment().put("JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1g");
             builder.environment().put("JAVA_OPTS_APPEND", javaOptions);
             Process process = builder.start();
-            DistributionServer server = new DistributionServer(process, "http://localhost:" + httpPort,
-                    home.resolve("data/h2/keycloakdb.mv.db"), log);
+            DistributionServer server = new DistributionServer(
+                    process, "http://localhost:" + httpPort, home.resolve("data/h2/keycloakdb.mv.db"), log);
             Processes.awaitKeycloakReady(process, managementPort, log, START_TIMEOUT);
             return server;
         } catch (IOException e) {
@@ -155,7 +165,8 @@ public final class DistributionServer implements KeycloakServer {
     static String required(String property) {
         String value = System.getProperty(property);
         if (value == null) {
-            throw new IllegalStateException("System property " + property + " is not set: run the tests with mvn verify");
+            throw new IllegalStateException(
+                    "System property " + property + " is not set: run the tests with mvn verify");
         }
         return value;
     }

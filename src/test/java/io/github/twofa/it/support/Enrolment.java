@@ -16,11 +16,10 @@ import org.jsoup.nodes.Document;
 public final class Enrolment {
 
     /** What the phone app learned from the QR, and the time step whose code turned 2FA on. */
-    public record EnrolledKey(String username, String password, byte[] key, long enrolmentStep, List<String> backupCodes) {
-    }
+    public record EnrolledKey(
+            String username, String password, byte[] key, long enrolmentStep, List<String> backupCodes) {}
 
-    private Enrolment() {
-    }
+    private Enrolment() {}
 
     /** The otpauth:// URI a camera reads from the QR code on the enrolment page. */
     public static URI scanQr(Document setupPage) {
@@ -60,8 +59,12 @@ public final class Enrolment {
     }
 
     /** As above, with extra authorization request parameters (e.g. the acr a step-up flow needs to ask for 2FA). */
-    public static EnrolledKey enrolNewUser(KeycloakServer server, AdminApi admin, String realm, String username,
-                                           Map<String, String> authorizationParameters) {
+    public static EnrolledKey enrolNewUser(
+            KeycloakServer server,
+            AdminApi admin,
+            String realm,
+            String username,
+            Map<String, String> authorizationParameters) {
         return enrolNewUser(server, admin, realm, username, authorizationParameters, false);
     }
 
@@ -69,18 +72,28 @@ public final class Enrolment {
      * As above; {@code fromAccountConsole} starts the enrolment as the account console does (kc_action), for realms
      * where users without 2FA are not made to enrol at login.
      */
-    public static EnrolledKey enrolNewUser(KeycloakServer server, AdminApi admin, String realm, String username,
-                                           Map<String, String> authorizationParameters, boolean fromAccountConsole) {
-        return enrolInBrowser(server, admin, realm, username, authorizationParameters, fromAccountConsole).key();
+    public static EnrolledKey enrolNewUser(
+            KeycloakServer server,
+            AdminApi admin,
+            String realm,
+            String username,
+            Map<String, String> authorizationParameters,
+            boolean fromAccountConsole) {
+        return enrolInBrowser(server, admin, realm, username, authorizationParameters, fromAccountConsole)
+                .key();
     }
 
     /** A user who just enrolled, and the browser that did it, back at the client with an authorization code. */
-    public record EnrolledInBrowser(EnrolledKey key, BrowserSession browser) {
-    }
+    public record EnrolledInBrowser(EnrolledKey key, BrowserSession browser) {}
 
     /** As {@link #enrolNewUser(KeycloakServer, AdminApi, String, String, Map, boolean)}, keeping the browser. */
-    public static EnrolledInBrowser enrolInBrowser(KeycloakServer server, AdminApi admin, String realm, String username,
-                                                   Map<String, String> authorizationParameters, boolean fromAccountConsole) {
+    public static EnrolledInBrowser enrolInBrowser(
+            KeycloakServer server,
+            AdminApi admin,
+            String realm,
+            String username,
+            Map<String, String> authorizationParameters,
+            boolean fromAccountConsole) {
         admin.createUser(realm, username, "pw-" + username, List.of());
         BrowserSession browser = new BrowserSession(server, realm);
         Map<String, String> parameters = new HashMap<>(authorizationParameters);

@@ -18,8 +18,7 @@ public final class Http {
 
     public static final ObjectMapper JSON = new ObjectMapper();
 
-    private Http() {
-    }
+    private Http() {}
 
     public static String form(Map<String, String> fields) {
         return fields.entrySet().stream()

@@ -12,8 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class IndependentTotp {
 
-    private IndependentTotp() {
-    }
+    private IndependentTotp() {}
 
     public static long currentStep() {
         return System.currentTimeMillis() / 1000 / 30;
@@ -25,8 +24,10 @@ public final class IndependentTotp {
             mac.init(new SecretKeySpec(key, "HmacSHA1"));
             byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(step).array());
             int offset = hash[hash.length - 1] & 0x0f;
-            int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
-                    | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
+            int binary = ((hash[offset] & 0x7f) << 24)
+                    | ((hash[offset + 1] & 0xff) << 16)
+                    | ((hash[offset + 2] & 0xff) << 8)
+                    | (hash[offset + 3] & 0xff);
             return String.format(Locale.ROOT, "%06d", binary % 1_000_000);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

@@ -12,8 +12,9 @@ public interface KeycloakServer extends AutoCloseable {
     String baseUrl();
 
     /** The server key the tests configure for TOTP secret encryption. */
-    String ENCRYPTION_KEYS = "it-key-1:" + Base64.getEncoder().encodeToString(
-            "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+    String ENCRYPTION_KEYS = "it-key-1:"
+            + Base64.getEncoder()
+                    .encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
 
     String ADMIN_USER = "admin";
     String ADMIN_PASSWORD = "admin";

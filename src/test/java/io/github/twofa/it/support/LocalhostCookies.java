@@ -16,8 +16,7 @@ import java.util.stream.Collectors;
  */
 public final class LocalhostCookies extends CookieHandler {
 
-    private record Key(String path, String name) {
-    }
+    private record Key(String path, String name) {}
 
     private final Map<Key, String> cookies = new ConcurrentHashMap<>();
 
@@ -34,8 +33,9 @@ public final class LocalhostCookies extends CookieHandler {
 
     /** RFC 6265 section 5.1.4. */
     private static boolean pathMatches(String requestPath, String cookiePath) {
-        return requestPath.equals(cookiePath) || requestPath.startsWith(cookiePath)
-                && (cookiePath.endsWith("/") || requestPath.charAt(cookiePath.length()) == '/');
+        return requestPath.equals(cookiePath)
+                || requestPath.startsWith(cookiePath)
+                        && (cookiePath.endsWith("/") || requestPath.charAt(cookiePath.length()) == '/');
     }
 
     @Override
@@ -54,7 +54,9 @@ public final class LocalhostCookies extends CookieHandler {
         String path = "/";
         for (String attribute : attributes) {
             String a = attribute.trim().toLowerCase(Locale.ROOT);
-            if (a.equals("max-age=0") || a.startsWith("expires=thu, 01 jan 1970") || a.startsWith("expires=thu, 01-jan-1970")) {
+            if (a.equals("max-age=0")
+                    || a.startsWith("expires=thu, 01 jan 1970")
+                    || a.startsWith("expires=thu, 01-jan-1970")) {
                 expired = true;
             }
             if (a.startsWith("path=") && a.length() > 5) {

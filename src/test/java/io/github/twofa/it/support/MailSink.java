@@ -18,8 +18,7 @@ import jakarta.mail.internet.MimeMessage;
 public final class MailSink implements AutoCloseable {
 
     /** One received message: recipient, subject and the text of all its parts. */
-    public record Mail(String to, String subject, String body) {
-    }
+    public record Mail(String to, String subject, String body) {}
 
     private final GreenMail greenMail;
     private final int port;
@@ -36,7 +35,15 @@ public final class MailSink implements AutoCloseable {
 
     /** The realm's {@code smtpServer} settings that deliver here. */
     public Map<String, String> realmSmtpSettings() {
-        return Map.of("host", "127.0.0.1", "port", String.valueOf(port), "from", "twofa@example.test", "fromDisplayName", "2FA Demo");
+        return Map.of(
+                "host",
+                "127.0.0.1",
+                "port",
+                String.valueOf(port),
+                "from",
+                "twofa@example.test",
+                "fromDisplayName",
+                "2FA Demo");
     }
 
     /** The messages to {@code address}, waiting up to 10 seconds for at least {@code count}. */
@@ -44,8 +51,10 @@ public final class MailSink implements AutoCloseable {
         long deadline = System.nanoTime() + 10_000_000_000L;
         List<Mail> mails = List.of();
         while (System.nanoTime() < deadline) {
-            mails = Arrays.stream(greenMail.getReceivedMessages()).map(MailSink::read)
-                    .filter(mail -> mail.to().equalsIgnoreCase(address)).toList();
+            mails = Arrays.stream(greenMail.getReceivedMessages())
+                    .map(MailSink::read)
+                    .filter(mail -> mail.to().equalsIgnoreCase(address))
+                    .toList();
             if (mails.size() >= count) {
                 return mails;
             }

@@ -40,8 +40,15 @@ public final class PostgresServer implements AutoCloseable {
             }
             PostgresServer server = new PostgresServer(binaries, home.resolve("data"), Processes.freePort());
             server.pg("initdb", "-D", server.dataDir.toString(), "-U", USER, "--auth=trust", "-E", "UTF8");
-            server.pg("pg_ctl", "-D", server.dataDir.toString(), "-l", home.resolve("server.log").toString(), "-w",
-                    "-o", "-p " + server.port + " -k " + home + " -c listen_addresses=127.0.0.1 -c fsync=off",
+            server.pg(
+                    "pg_ctl",
+                    "-D",
+                    server.dataDir.toString(),
+                    "-l",
+                    home.resolve("server.log").toString(),
+                    "-w",
+                    "-o",
+                    "-p " + server.port + " -k " + home + " -c listen_addresses=127.0.0.1 -c fsync=off",
                     "start");
             server.pg("createdb", "-h", "127.0.0.1", "-p", String.valueOf(server.port), "-U", USER, DATABASE);
             return server;
@@ -99,7 +106,8 @@ public final class PostgresServer implements AutoCloseable {
         try (var versions = Files.list(root)) {
             return versions.map(version -> version.resolve("bin"))
                     .filter(bin -> Files.isExecutable(bin.resolve("initdb")))
-                    .max(Comparator.comparing(bin -> Integer.parseInt(bin.getParent().getFileName().toString().replaceAll("\\D", "0"))))
+                    .max(Comparator.comparing(bin -> Integer.parseInt(
+                            bin.getParent().getFileName().toString().replaceAll("\\D", "0"))))
                     .orElseThrow(PostgresServer::notInstalled);
         } catch (IOException e) {
             throw notInstalled();

@@ -18,8 +18,7 @@ import java.util.function.Predicate;
 /** What starting Keycloak and PostgreSQL as processes of the test needs: ports, folders, readiness, stopping. */
 public final class Processes {
 
-    private Processes() {
-    }
+    private Processes() {}
 
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -71,8 +70,9 @@ public final class Processes {
                 throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(
-                                URI.create("http://localhost:" + managementPort + "/health/ready")).build(),
+                HttpResponse<Void> ready = http.send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/health/ready"))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (ready.statusCode() == 200) {
                     return;

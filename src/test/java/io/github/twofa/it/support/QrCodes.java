@@ -20,16 +20,17 @@ import com.google.zxing.qrcode.QRCodeReader;
 /** Reads a QR code out of a PNG data URI the way a phone camera would: from the pixels. */
 public final class QrCodes {
 
-    private QrCodes() {
-    }
+    private QrCodes() {}
 
     public static String decodeDataUri(String dataUri) {
         String prefix = "data:image/png;base64,";
         if (!dataUri.startsWith(prefix)) {
-            throw new IllegalArgumentException("Not an inline PNG: " + dataUri.substring(0, Math.min(40, dataUri.length())));
+            throw new IllegalArgumentException(
+                    "Not an inline PNG: " + dataUri.substring(0, Math.min(40, dataUri.length())));
         }
         try {
-            return decode(ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(dataUri.substring(prefix.length())))));
+            return decode(ImageIO.read(
+                    new ByteArrayInputStream(Base64.getDecoder().decode(dataUri.substring(prefix.length())))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -42,10 +43,14 @@ public final class QrCodes {
     public static String decode(BufferedImage image) {
         BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image)));
         try {
-            return new QRCodeReader().decode(bitmap, Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE)).getText();
+            return new QRCodeReader()
+                    .decode(bitmap, Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE))
+                    .getText();
         } catch (NotFoundException | ChecksumException | FormatException notFound) {
             try {
-                return new QRCodeReader().decode(bitmap, Map.of(DecodeHintType.PURE_BARCODE, Boolean.TRUE)).getText();
+                return new QRCodeReader()
+                        .decode(bitmap, Map.of(DecodeHintType.PURE_BARCODE, Boolean.TRUE))
+                        .getText();
             } catch (NotFoundException | ChecksumException | FormatException e) {
                 throw new IllegalStateException("No readable QR code in the image", e);
             }

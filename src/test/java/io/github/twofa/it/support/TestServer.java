@@ -8,8 +8,7 @@ public final class TestServer {
 
     private static KeycloakServer server;
 
-    private TestServer() {
-    }
+    private TestServer() {}
 
     public static synchronized KeycloakServer get() {
         if (server == null) {
