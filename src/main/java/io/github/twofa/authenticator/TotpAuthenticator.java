@@ -9,6 +9,7 @@ import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.lifecycle.SecondFactor;
+import io.github.twofa.lifecycle.TwoFactorService;
 import io.github.twofa.settings.ProviderIds;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -106,7 +107,8 @@ public class TotpAuthenticator extends TwoFactorStep {
             context.getAuthenticationSession()
                     .setAuthNote(ProviderIds.BACKUP_CODES_REMAINING_NOTE, String.valueOf(remaining));
             if (remaining == 0) {
-                context.getUser().addRequiredAction(ProviderIds.BACKUP_CODES);
+                TwoFactorService.of(context.getSession())
+                        .requireAction(context.getUser(), context.getAuthenticationSession(), ProviderIds.BACKUP_CODES);
             } else {
                 context.getAuthenticationSession().addRequiredAction(ProviderIds.BACKUP_CODES);
             }

@@ -63,8 +63,9 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
         LOG.debugf(
                 "User %s has no 2FA; step %s with settings %s: enrolment %s",
                 user.getId(), providerId(), configs, required ? "required" : "skipped");
-        if (required && user.getRequiredActionsStream().noneMatch(ProviderIds.TOTP_SETUP::equals)) {
-            user.addRequiredAction(ProviderIds.TOTP_SETUP);
+        if (required) {
+            TwoFactorService.of(session)
+                    .requireAction(user, session.getContext().getAuthenticationSession(), ProviderIds.TOTP_SETUP);
         }
     }
 

@@ -1,6 +1,9 @@
 package io.github.twofa.backupcodes;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * How many codes a set has, when the user is warned that few are left, and the PBKDF2 cost; realm settings
@@ -39,6 +42,47 @@ public record BackupCodePolicy(int count, int lowThreshold, int iterations) {
         int threshold = intOr(config.get(LOW_THRESHOLD), Math.min(DEFAULT_LOW_THRESHOLD, count - 1), 0, count - 1);
         int iterations = intOr(config.get(ITERATIONS), DEFAULT_ITERATIONS, 10_000, 10_000_000);
         return new BackupCodePolicy(count, threshold, iterations);
+    }
+
+    /**
+     * What is wrong with {@code config} as an admin typed it: one sentence per setting out of range or not a whole
+     * number (a missing setting is fine: it takes its default). Empty when it can be used as it is.
+     */
+    public static List<String> problems(Map<String, String> config) {
+        List<String> problems = new ArrayList<>();
+        OptionalInt count =
+                check(config.get(COUNT), 5, 20, "Number of codes must be a whole number from 5 to 20.", problems);
+        int maxThreshold = count.orElse(DEFAULT_COUNT) - 1;
+        check(
+                config.get(LOW_THRESHOLD),
+                0,
+                maxThreshold,
+                "The warning threshold must be a whole number from 0 to " + maxThreshold
+                        + " (one less than the number of codes).",
+                problems);
+        check(
+                config.get(ITERATIONS),
+                10_000,
+                10_000_000,
+                "PBKDF2 iterations must be a whole number from 10,000 to 10,000,000.",
+                problems);
+        return problems;
+    }
+
+    private static OptionalInt check(String value, int min, int max, String problem, List<String> problems) {
+        if (value == null || value.isBlank()) {
+            return OptionalInt.empty();
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed >= min && parsed <= max) {
+                return OptionalInt.of(parsed);
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        problems.add(problem);
+        return OptionalInt.empty();
     }
 
     public boolean isLow(int remaining) {

@@ -1,5 +1,6 @@
 package io.github.twofa.credential;
 
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.persistence.EntityManager;
@@ -38,25 +39,33 @@ public final class JpaConnection {
     static Optional<CredentialModel> reread(KeycloakSession session, CredentialModel stored) {
         EntityManager em = entityManager(session);
         try {
-            Class<?> entityType = Class.forName("org.keycloak.models.jpa.entities.CredentialEntity");
-            Object entity = em.find(entityType, stored.getId());
-            if (entity == null) {
-                return Optional.empty();
+            for (String entityName : CREDENTIAL_ENTITIES) {
+                Class<?> entityType = Class.forName(entityName);
+                Object entity = em.find(entityType, stored.getId());
+                if (entity != null) {
+                    em.refresh(entity);
+                    CredentialModel fresh = new CredentialModel();
+                    fresh.setId(stored.getId());
+                    fresh.setType(stored.getType());
+                    fresh.setUserLabel(stored.getUserLabel());
+                    fresh.setCreatedDate(stored.getCreatedDate());
+                    fresh.setSecretData(
+                            (String) entityType.getMethod("getSecretData").invoke(entity));
+                    fresh.setCredentialData(
+                            (String) entityType.getMethod("getCredentialData").invoke(entity));
+                    return Optional.of(fresh);
+                }
             }
-            em.refresh(entity);
-            CredentialModel fresh = new CredentialModel();
-            fresh.setId(stored.getId());
-            fresh.setType(stored.getType());
-            fresh.setUserLabel(stored.getUserLabel());
-            fresh.setCreatedDate(stored.getCreatedDate());
-            fresh.setSecretData((String) entityType.getMethod("getSecretData").invoke(entity));
-            fresh.setCredentialData(
-                    (String) entityType.getMethod("getCredentialData").invoke(entity));
-            return Optional.of(fresh);
+            return Optional.empty();
         } catch (EntityNotFoundException e) {
             return Optional.empty();
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("This needs Keycloak's JPA storage", e);
         }
     }
+
+    /** Where Keycloak keeps credentials: of its own users, and of users of a federation that does not import them. */
+    private static final List<String> CREDENTIAL_ENTITIES = List.of(
+            "org.keycloak.models.jpa.entities.CredentialEntity",
+            "org.keycloak.storage.jpa.entity.FederatedUserCredentialEntity");
 }

@@ -24,6 +24,8 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.sessions.AuthenticationSessionModel;
+import org.keycloak.storage.ReadOnlyException;
 
 /**
  * The 2FA life cycle of a user, the same whichever way in (login pages, required actions, the REST API, the admin
@@ -128,6 +130,23 @@ public final class TwoFactorService {
         String credentialId = removeTwoFactor(user);
         loginLimiter().clear(realm.getId(), user.getId());
         AuditEvents.adminReset(adminEvent, userEvent, user, credentialId, adminUserId);
+    }
+
+    /**
+     * Puts a required action on the user, so that it outlasts an abandoned login; for a user whose account cannot be
+     * written (a read-only user federation), on this login only, as Keycloak's own recovery-code step does.
+     */
+    public void requireAction(UserModel user, AuthenticationSessionModel authSession, String actionId) {
+        try {
+            if (user.getRequiredActionsStream().noneMatch(actionId::equals)) {
+                user.addRequiredAction(actionId);
+            }
+        } catch (ReadOnlyException readOnly) {
+            if (authSession == null) {
+                throw readOnly;
+            }
+            authSession.addRequiredAction(actionId);
+        }
     }
 
     /** Removes the authenticator and the backup codes; returns the id of the authenticator's credential. */

@@ -3,6 +3,7 @@ package io.github.twofa.requiredaction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.github.twofa.backupcodes.BackupCodeFormat;
@@ -25,10 +26,14 @@ import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RequiredActionConfigModel;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.sessions.AuthenticationSessionModel;
+import org.keycloak.userprofile.ValidationException;
+import org.keycloak.validate.ValidationError;
 
 /**
  * Shows a new set of backup codes once, with copy, download and print, and stores it only when the user confirms
@@ -191,6 +196,16 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
                 .add()
                 .build());
         return properties;
+    }
+
+    /** Refuses settings out of range in the admin console (400 with the reason), rather than using defaults silently. */
+    @Override
+    public void validateConfig(KeycloakSession session, RealmModel realm, RequiredActionConfigModel model) {
+        RequiredActionFactory.super.validateConfig(session, realm, model);
+        List<String> problems = BackupCodePolicy.problems(model.getConfig() == null ? Map.of() : model.getConfig());
+        if (!problems.isEmpty()) {
+            throw new ValidationException(new ValidationError(getId(), "config", String.join(" ", problems)));
+        }
     }
 
     @Override

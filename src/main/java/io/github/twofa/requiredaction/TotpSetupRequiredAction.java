@@ -79,7 +79,9 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
         notes(context).remove(PENDING_SECRET_NOTE);
         countStepAsDone(context.getRealm(), context.getAuthenticationSession());
         // The first set of backup codes is shown right after, before the login completes.
-        context.getUser().addRequiredAction(BackupCodesRequiredAction.PROVIDER_ID);
+        TwoFactorService.of(context.getSession())
+                .requireAction(
+                        context.getUser(), context.getAuthenticationSession(), BackupCodesRequiredAction.PROVIDER_ID);
         context.success();
     }
 

@@ -5,11 +5,33 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 class BackupCodePolicyTest {
+
+    @Test
+    void givenSettingsAnAdminTyped_whenOutOfRangeOrNotANumber_thenEachIsNamedAndValidOnesPass() {
+        assertEquals(List.of(), BackupCodePolicy.problems(Map.of()));
+        assertEquals(
+                List.of(),
+                BackupCodePolicy.problems(Map.of(BackupCodePolicy.COUNT, "12", BackupCodePolicy.LOW_THRESHOLD, "11")));
+        assertEquals(
+                3,
+                BackupCodePolicy.problems(Map.of(
+                                BackupCodePolicy.COUNT,
+                                "50",
+                                BackupCodePolicy.LOW_THRESHOLD,
+                                "ten",
+                                BackupCodePolicy.ITERATIONS,
+                                "999"))
+                        .size());
+        assertTrue(BackupCodePolicy.problems(Map.of(BackupCodePolicy.COUNT, "6", BackupCodePolicy.LOW_THRESHOLD, "6"))
+                .get(0)
+                .contains("0 to 5"));
+    }
 
     @Test
     void givenNoConfiguration_thenTenCodesWarnAtThreeAndFiftyThousandIterations() {

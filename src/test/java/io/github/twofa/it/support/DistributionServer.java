@@ -98,6 +98,7 @@ public final class DistributionServer implements KeycloakServer {
             Files.createDirectories(home.resolve("providers"));
             Files.copy(
                     jar, home.resolve("providers").resolve("keycloak-twofa.jar"), StandardCopyOption.REPLACE_EXISTING);
+            TestProviders.install(home);
             if (freshDatabase) {
                 Processes.deleteTree(home.resolve("data/h2"));
             }
