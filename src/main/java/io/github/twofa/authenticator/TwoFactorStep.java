@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import io.github.twofa.attemptlimit.AttemptLimiter;
 import io.github.twofa.audit.AuditEvents;
+import io.github.twofa.credential.BuiltInOtp;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.lifecycle.SecondFactor;
@@ -48,9 +49,11 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
         return true;
     }
 
+    /** Users on Keycloak's built-in OTP have 2FA too: their first code here makes the credential ours. */
     @Override
     public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return getCredentialProvider(session).isConfiguredFor(realm, user, TotpCredentialModel.TYPE);
+        return getCredentialProvider(session).isConfiguredFor(realm, user, TotpCredentialModel.TYPE)
+                || BuiltInOtp.totpOf(user).isPresent();
     }
 
     @Override

@@ -20,6 +20,7 @@ import org.keycloak.credential.CredentialTypeMetadataContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
@@ -132,6 +133,47 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
             case REPLAYED -> Verification.REFUSED;
             case BUSY -> Verification.BUSY;
         };
+    }
+
+    /** What became of a code checked against a built-in OTP credential, and the id of our credential it became. */
+    public record Adoption(Verification verification, String credentialId) {}
+
+    /**
+     * Checks {@code input} against the user's built-in TOTP credential ({@link BuiltInOtp}) and, if it is right, makes
+     * that credential ours in this transaction: the secret sealed as ours are, algorithm, digits, period, label and
+     * creation date kept, the plain-text {@code otp} credential removed. The code's step is used up for both, so it
+     * cannot log in again, and a code Keycloak's own form accepted before the switch is refused. Of two requests
+     * adopting at once, one is answered BUSY and, when retried, finds our credential.
+     */
+    public Adoption verifyAndAdopt(RealmModel realm, UserModel user, OTPCredentialModel builtIn, String input) {
+        Optional<TotpParameters> parameters = BuiltInOtp.parametersOf(builtIn);
+        String code = input == null ? "" : TotpVerifier.normalise(input);
+        if (parameters.isEmpty() || !new TotpVerifier(parameters.get()).isWellFormed(code)) {
+            return new Adoption(Verification.REFUSED, null);
+        }
+        TotpSecret secret = TotpSecret.fromBytes(builtIn.getDecodedSecret());
+        long now = Time.currentTime();
+        OptionalLong step = new TotpVerifier(parameters.get()).matchingStep(secret, code, now);
+        if (step.isEmpty() || BuiltInOtp.usedByBuiltInForm(session, builtIn, code)) {
+            return new Adoption(Verification.REFUSED, null);
+        }
+        UsedStepRegistry.Claim claim = claimStep(builtIn.getId(), parameters.get(), step.getAsLong(), now);
+        if (claim != UsedStepRegistry.Claim.CLAIMED) {
+            return new Adoption(claim == UsedStepRegistry.Claim.BUSY ? Verification.BUSY : Verification.REFUSED, null);
+        }
+        if (JpaConnection.reread(session, builtIn).isEmpty()) {
+            // Another request adopted it between our reading the user's credentials and taking the lock.
+            return new Adoption(Verification.BUSY, null);
+        }
+        CredentialModel adopted = enrol(realm, user, secret, parameters.get(), builtIn.getUserLabel());
+        adopted.setCreatedDate(builtIn.getCreatedDate());
+        user.credentialManager().updateStoredCredential(adopted);
+        user.credentialManager().removeStoredCredentialById(builtIn.getId());
+        claimStep(adopted.getId(), parameters.get(), step.getAsLong(), now);
+        LOG.debugf(
+                "Built-in OTP credential %s of user %s became TOTP credential %s",
+                builtIn.getId(), user.getId(), adopted.getId());
+        return new Adoption(Verification.ACCEPTED, adopted.getId());
     }
 
     /** The credential's key, or empty (logged with the reason) when it cannot be trusted or read. */

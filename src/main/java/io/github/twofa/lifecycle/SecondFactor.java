@@ -10,6 +10,7 @@ import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
+import io.github.twofa.credential.BuiltInOtp;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.totp.TotpVerifier;
@@ -17,7 +18,10 @@ import org.keycloak.credential.CredentialModel;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.models.credential.PasswordCredentialModel;
 
 /**
  * Checks a second factor: an app code, a backup code, or (API login, regenerating codes, disabling 2FA) either,
@@ -103,6 +107,13 @@ public final class SecondFactor {
         return Optional.of(new Limited(check, attempt.get().failed()));
     }
 
+    /** The user's password, checked like a second factor (the REST API's {@code setup} and {@code disable} ask for it). */
+    public static Check checkPassword(UserModel user, String password) {
+        boolean valid = user.credentialManager().isValid(UserCredentialModel.password(password));
+        return new Check(
+                PasswordCredentialModel.TYPE, null, valid ? Outcome.ACCEPTED : Outcome.REFUSED, OptionalInt.empty());
+    }
+
     public static Check check(KeycloakSession session, UserModel user, String input) {
         return looksLikeAppCode(input) ? checkAppCode(session, user, input) : checkBackupCode(session, user, input);
     }
@@ -111,28 +122,63 @@ public final class SecondFactor {
     public static boolean isWellFormed(UserModel user, String input) {
         if (looksLikeAppCode(input)) {
             Optional<CredentialModel> stored = appCredential(user);
-            return stored.isEmpty() || isWellFormedAppCode(stored.get(), input);
+            if (stored.isEmpty()) {
+                return BuiltInOtp.totpOf(user)
+                        .flatMap(BuiltInOtp::parametersOf)
+                        .map(parameters -> new TotpVerifier(parameters).isWellFormed(TotpVerifier.normalise(input)))
+                        .orElse(true);
+            }
+            return isWellFormedAppCode(stored.get(), input);
         }
         return BackupCodeFormat.normalise(input).isPresent();
     }
 
     public static Check checkAppCode(KeycloakSession session, UserModel user, String input) {
         Optional<CredentialModel> stored = appCredential(user);
-        String credentialId = stored.map(CredentialModel::getId).orElse(null);
         String code = TotpVerifier.normalise(input);
+        if (stored.isEmpty()) {
+            Optional<OTPCredentialModel> builtIn = BuiltInOtp.totpOf(user);
+            if (builtIn.isPresent()) {
+                return checkBuiltInCode(session, user, builtIn.get(), code);
+            }
+        }
+        String credentialId = stored.map(CredentialModel::getId).orElse(null);
         if (stored.isPresent() && !isWellFormedAppCode(stored.get(), code)) {
             return new Check(TotpCredentialModel.TYPE, credentialId, Outcome.MALFORMED, OptionalInt.empty());
         }
         TotpCredentialProvider.Verification verification = credentialId == null
                 ? TotpCredentialProvider.Verification.REFUSED
                 : TotpCredentialProvider.of(session).verify(session.getContext().getRealm(), user, credentialId, code);
-        Outcome outcome = switch (verification) {
+        return new Check(TotpCredentialModel.TYPE, credentialId, outcomeOf(verification), OptionalInt.empty());
+    }
+
+    /** A user still on Keycloak's built-in OTP: a right code also makes the credential ours (see {@link TotpCredentialProvider#verifyAndAdopt}). */
+    private static Check checkBuiltInCode(
+            KeycloakSession session, UserModel user, OTPCredentialModel builtIn, String code) {
+        boolean wellFormed = BuiltInOtp.parametersOf(builtIn)
+                .map(parameters -> new TotpVerifier(parameters).isWellFormed(code))
+                .orElse(false);
+        if (!wellFormed) {
+            return new Check(OTPCredentialModel.TYPE, builtIn.getId(), Outcome.MALFORMED, OptionalInt.empty());
+        }
+        TotpCredentialProvider.Adoption adoption = TotpCredentialProvider.of(session)
+                .verifyAndAdopt(session.getContext().getRealm(), user, builtIn, code);
+        return adoption.verification() == TotpCredentialProvider.Verification.ACCEPTED
+                ? new Check(TotpCredentialModel.TYPE, adoption.credentialId(), Outcome.ACCEPTED, OptionalInt.empty())
+                : new Check(
+                        OTPCredentialModel.TYPE,
+                        builtIn.getId(),
+                        outcomeOf(adoption.verification()),
+                        OptionalInt.empty());
+    }
+
+    private static Outcome outcomeOf(TotpCredentialProvider.Verification verification) {
+        return switch (verification) {
             case ACCEPTED -> Outcome.ACCEPTED;
             case REFUSED -> Outcome.REFUSED;
             case BUSY -> Outcome.BUSY;
             case UNREADABLE -> Outcome.UNREADABLE;
         };
-        return new Check(TotpCredentialModel.TYPE, credentialId, outcome, OptionalInt.empty());
     }
 
     /** App codes have 6 to 8 digits; backup codes have 10 characters, so the length tells them apart. */

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 
@@ -37,7 +36,6 @@ import org.keycloak.models.AccountRoles;
 import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.representations.AccessToken;
@@ -82,7 +80,7 @@ public class TwoFactorResource {
         requireEnabled(user, false);
         requireRecentLogin(auth, ProviderIds.TOTP_SETUP);
         requireNotLockedOut(auth);
-        requireAccepted(auth, EventType.UPDATE_CREDENTIAL, () -> checkPassword(user, password));
+        requireAccepted(auth, EventType.UPDATE_CREDENTIAL, () -> SecondFactor.checkPassword(user, password));
         TotpSecret secret = TotpSecret.generate();
         pendingSetups.put(realm, user, auth.getSession(), secret.bytes());
         String uri = RealmSettings.otpauthUri(realm, user, secret);
@@ -175,7 +173,7 @@ public class TwoFactorResource {
         }
         // One attempt for both: the password first, so a wrong password does not use up the code.
         requireAccepted(auth, EventType.REMOVE_CREDENTIAL, () -> {
-            SecondFactor.Check passwordCheck = checkPassword(user, password);
+            SecondFactor.Check passwordCheck = SecondFactor.checkPassword(user, password);
             return passwordCheck.accepted() ? SecondFactor.check(session, user, code) : passwordCheck;
         });
         service().disable(user, event(auth, EventType.REMOVE_CREDENTIAL));
@@ -233,15 +231,6 @@ public class TwoFactorResource {
         }
         check.sendBackupCodeUse(event(auth, operation));
         return check;
-    }
-
-    private static SecondFactor.Check checkPassword(UserModel user, String password) {
-        boolean valid = user.credentialManager().isValid(UserCredentialModel.password(password));
-        return new SecondFactor.Check(
-                PasswordCredentialModel.TYPE,
-                null,
-                valid ? SecondFactor.Outcome.ACCEPTED : SecondFactor.Outcome.REFUSED,
-                OptionalInt.empty());
     }
 
     /** Input that cannot be a code: refused without spending one of the user's attempts. */

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -25,8 +26,22 @@ public final class TestProviders {
 
     private TestProviders() {}
 
-    /** Compiles the test providers for the Keycloak at {@code home} and puts them into its providers folder. */
-    public static void install(Path home) {
+    /** Built once per test run: every server of a run is the same distribution. */
+    private static Path built;
+
+    /** Puts the test providers (compiled against the Keycloak at {@code home}) into its providers folder. */
+    public static synchronized void install(Path home) {
+        try {
+            if (built == null) {
+                built = build(home);
+            }
+            Files.copy(built, home.resolve("providers/twofa-test-providers.jar"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path build(Path home) {
         try {
             Path classes = Files.createTempDirectory("twofa-test-providers");
             List<String> sources;
@@ -47,7 +62,7 @@ public final class TestProviders {
             if (javac.run(null, null, null, arguments.toArray(String[]::new)) != 0) {
                 throw new IllegalStateException("the test providers did not compile");
             }
-            Path jar = home.resolve("providers/twofa-test-providers.jar");
+            Path jar = Files.createTempFile("twofa-test-providers", ".jar");
             try (OutputStream out = Files.newOutputStream(jar);
                     JarOutputStream zip = new JarOutputStream(out);
                     Stream<Path> compiled = Files.walk(classes)) {
@@ -62,6 +77,7 @@ public final class TestProviders {
                 }
             }
             Processes.deleteTree(classes);
+            return jar;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

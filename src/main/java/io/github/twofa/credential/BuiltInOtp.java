@@ -1,0 +1,49 @@
+package io.github.twofa.credential;
+
+import java.util.Optional;
+
+import io.github.twofa.totp.TotpParameters;
+import org.keycloak.credential.CredentialModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.OTPCredentialModel;
+
+/**
+ * Keycloak's built-in OTP credential (type {@code otp}, secret in plain text), as realms that switch to this extension
+ * have it: a TOTP one is checked by our step and, on its first accepted code, becomes ours.
+ */
+public final class BuiltInOtp {
+
+    private BuiltInOtp() {}
+
+    /** The user's built-in TOTP credential whose parameters we support; HOTP (counter-based) ones are not ours to take. */
+    public static Optional<OTPCredentialModel> totpOf(UserModel user) {
+        return user.credentialManager()
+                .getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
+                .map(OTPCredentialModel::createFromCredentialModel)
+                .filter(otp -> OTPCredentialModel.TOTP.equals(
+                        otp.getOTPCredentialData().getSubType()))
+                .filter(otp -> parametersOf(otp).isPresent())
+                .findFirst();
+    }
+
+    /** Algorithm, digits and period as the built-in credential stores them, if this extension supports them. */
+    public static Optional<TotpParameters> parametersOf(OTPCredentialModel otp) {
+        try {
+            return Optional.of(new TotpParameters(
+                    otp.getOTPCredentialData().getAlgorithm(),
+                    otp.getOTPCredentialData().getDigits(),
+                    otp.getOTPCredentialData().getPeriod()));
+        } catch (IllegalArgumentException unsupported) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Whether Keycloak's own OTP form accepted {@code code} for this credential recently: it remembers each accepted
+     * code in the single-use store under the credential's id and the code, for the time the code could match.
+     */
+    static boolean usedByBuiltInForm(KeycloakSession session, CredentialModel otp, String code) {
+        return session.singleUseObjects().contains(otp.getId() + "." + code);
+    }
+}

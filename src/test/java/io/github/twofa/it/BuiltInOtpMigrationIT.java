@@ -1,0 +1,186 @@
+package io.github.twofa.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.StreamSupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.twofa.it.support.BrowserSession;
+import io.github.twofa.it.support.Enrolment;
+import io.github.twofa.it.support.Http;
+import io.github.twofa.it.support.IndependentTotp;
+import io.github.twofa.it.support.QrCodes;
+import io.github.twofa.it.support.RealServerTest;
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A realm on Keycloak's built-in OTP switches its browser flow to our step: users log in with the app they already
+ * have, without enrolling again, and their credential becomes ours on the first code (issue 15).
+ */
+class BuiltInOtpMigrationIT extends RealServerTest {
+
+    @Test
+    void givenAUserOfKeycloaksBuiltInOtp_whenTheRealmSwitchesToOurStep_thenTheSameAppLogsInAndTheCredentialBecomesOurs()
+            throws Exception {
+        String realm = "builtin-" + UUID.randomUUID().toString().substring(0, 8);
+        assertEquals(
+                201,
+                admin.call("POST", "", Map.of("realm", realm, "enabled", true)).statusCode());
+        assertEquals(
+                201,
+                admin.call(
+                                "POST",
+                                "/" + realm + "/clients",
+                                Map.of(
+                                        "clientId",
+                                        BrowserSession.CLIENT_ID,
+                                        "publicClient",
+                                        true,
+                                        "standardFlowEnabled",
+                                        true,
+                                        "redirectUris",
+                                        List.of("http://localhost:8081/*"),
+                                        "attributes",
+                                        Map.of("pkce.code.challenge.method", "S256")))
+                        .statusCode());
+        assertEquals(
+                201,
+                admin.call(
+                                "POST",
+                                "/" + realm + "/users",
+                                Map.of(
+                                        "username",
+                                        "legacy",
+                                        "enabled",
+                                        true,
+                                        "email",
+                                        "legacy@example.org",
+                                        "emailVerified",
+                                        true,
+                                        "firstName",
+                                        "Legacy",
+                                        "lastName",
+                                        "User",
+                                        "requiredActions",
+                                        List.of("CONFIGURE_TOTP"),
+                                        "credentials",
+                                        List.of(Map.of("type", "password", "value", "pw-legacy", "temporary", false))))
+                        .statusCode());
+        String userId = admin.userId(realm, "legacy");
+
+        // Keycloak's own OTP set-up page, read as a phone would read it: the QR code.
+        BrowserSession setup = new BrowserSession(server, realm);
+        setup.startLogin();
+        Document configureTotp = setup.submit("#kc-form-login", Map.of("username", "legacy", "password", "pw-legacy"));
+        assertNotNull(configureTotp.selectFirst("#kc-totp-settings-form"), configureTotp.text());
+        URI otpauth = URI.create(QrCodes.decodeDataUri(
+                configureTotp.selectFirst("#kc-totp-secret-qr-code").attr("src").replace(" ", "")));
+        byte[] key = IndependentTotp.base32Decode(Enrolment.secretOf(otpauth));
+        // Steps S-1, S and S+1 around now: each code below stays within the ±1 window while the test runs.
+        long step = IndependentTotp.currentStep();
+        setup.submit(
+                "#kc-totp-settings-form", Map.of("totp", IndependentTotp.code(key, step - 1), "userLabel", "My phone"));
+        assertTrue(setup.isRedirectedToClient(), "built-in enrolment finished");
+        JsonNode builtIn = credential(realm, userId, "otp");
+
+        // A login with the built-in form just before the switch uses the code of step S.
+        BrowserSession before = new BrowserSession(server, realm);
+        before.startLogin();
+        before.submit("#kc-form-login", Map.of("username", "legacy", "password", "pw-legacy"));
+        before.submit("#kc-otp-login-form", Map.of("otp", IndependentTotp.code(key, step)));
+        assertTrue(before.isRedirectedToClient(), "the built-in form took the code");
+
+        switchBrowserFlowToOurStep(realm);
+
+        assertFalse(logsIn(realm, IndependentTotp.code(key, step)), "a code the built-in form accepted works no more");
+        assertTrue(logsIn(realm, IndependentTotp.code(key, step + 1)), "the app the user already has logs in");
+        assertFalse(logsIn(realm, IndependentTotp.code(key, step + 1)), "and its code only once");
+
+        assertEquals(null, credential(realm, userId, "otp"), "the plain-text credential is gone");
+        JsonNode ours = credential(realm, userId, "twofa-totp");
+        assertNotNull(ours, "the credential is ours now");
+        assertEquals("My phone", ours.get("userLabel").asText());
+        assertEquals(
+                builtIn.get("createdDate").asLong(), ours.get("createdDate").asLong());
+        assertFalse(ours.toString().contains(Enrolment.secretOf(otpauth)), "no secret in clear");
+    }
+
+    private static boolean logsIn(String realm, String code) {
+        BrowserSession browser = new BrowserSession(server, realm);
+        browser.startLogin();
+        Document codePage = browser.submit("#kc-form-login", Map.of("username", "legacy", "password", "pw-legacy"));
+        assertNotNull(codePage.selectFirst("#twofa-login-form"), "our code page, no enrolment: " + codePage.text());
+        browser.trySubmit("#twofa-login-form", Map.of("code", code));
+        return browser.isRedirectedToClient();
+    }
+
+    private static JsonNode credential(String realm, String userId, String type) {
+        return StreamSupport.stream(admin.credentials(realm, userId).spliterator(), false)
+                .filter(credential -> type.equals(credential.get("type").asText()))
+                .findFirst()
+                .orElse(null);
+    }
+
+    /**
+     * What README's set-up tells an admin: a copy of the browser flow whose OTP form is replaced by our step, bound
+     * as the browser flow.
+     */
+    private static void switchBrowserFlowToOurStep(String realm) {
+        String flows = "/" + realm + "/authentication/flows";
+        assertEquals(
+                201,
+                admin.call("POST", flows + "/browser/copy", Map.of("newName", "migrated"))
+                        .statusCode());
+        List<JsonNode> executions = StreamSupport.stream(
+                        admin.get(flows + "/migrated/executions").spliterator(), false)
+                .toList();
+        JsonNode otpForm = executions.stream()
+                .filter(execution ->
+                        "auth-otp-form".equals(execution.path("providerId").asText()))
+                .findFirst()
+                .orElseThrow();
+        // The list is the flow in order, each sub-flow before its steps: the OTP form's sub-flow is the nearest
+        // sub-flow one level up before it.
+        int at = executions.indexOf(otpForm);
+        String subFlow = null;
+        for (int k = at - 1; k >= 0 && subFlow == null; k--) {
+            JsonNode candidate = executions.get(k);
+            if (candidate.path("authenticationFlow").asBoolean()
+                    && candidate.get("level").asInt() == otpForm.get("level").asInt() - 1) {
+                subFlow = candidate.get("displayName").asText();
+            }
+        }
+        assertNotNull(subFlow, "the OTP form's sub-flow");
+        ((ObjectNode) otpForm).put("requirement", "DISABLED");
+        assertEquals(
+                204, admin.call("PUT", flows + "/migrated/executions", otpForm).statusCode());
+        HttpResponse<String> added = admin.call(
+                "POST",
+                flows + "/" + Http.encode(subFlow).replace("+", "%20") + "/executions/execution",
+                Map.of("provider", "twofa-totp-authenticator"));
+        assertEquals(201, added.statusCode(), added.body());
+        JsonNode ourStep = StreamSupport.stream(
+                        admin.get(flows + "/migrated/executions").spliterator(), false)
+                .filter(execution -> "twofa-totp-authenticator"
+                        .equals(execution.path("providerId").asText()))
+                .findFirst()
+                .orElseThrow();
+        ((ObjectNode) ourStep).put("requirement", "REQUIRED");
+        assertEquals(
+                204, admin.call("PUT", flows + "/migrated/executions", ourStep).statusCode());
+        assertEquals(
+                204,
+                admin.call("PUT", "/" + realm, Map.of("browserFlow", "migrated"))
+                        .statusCode());
+    }
+}
