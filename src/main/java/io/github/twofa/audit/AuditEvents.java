@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Locale;
 
 import io.github.twofa.credential.BackupCodesCredentialModel;
+import io.github.twofa.credential.BuiltInOtpMigration;
 import io.github.twofa.credential.TotpCredentialModel;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
@@ -44,7 +45,8 @@ public final class AuditEvents {
         BACKUP_CODES_CREATED,
         BACKUP_CODES_REGENERATED,
         DISABLED,
-        ADMIN_RESET;
+        ADMIN_RESET,
+        BUILT_IN_OTP_MIGRATED;
 
         public String value() {
             return name().toLowerCase(Locale.ROOT);
@@ -155,6 +157,21 @@ public final class AuditEvents {
                 .detail(Details.CREDENTIAL_ID, credentialId)
                 .detail(ACTION, Action.ADMIN_RESET.value())
                 .detail(ADMIN_USER_ID, adminUserId)
+                .success();
+    }
+
+    /** One page of an admin's bulk migration from Keycloak's built-in OTP: counts only, never a secret. */
+    public static void builtInOtpMigrated(AdminEventBuilder adminEvent, BuiltInOtpMigration.Page page) {
+        adminEvent
+                .operation(OperationType.ACTION)
+                .resource(ResourceType.REALM)
+                .resourcePath("two-factor", "migrate-built-in-otp")
+                .detail(ACTION, Action.BUILT_IN_OTP_MIGRATED.value())
+                .detail("migrated", String.valueOf(page.migrated()))
+                .detail("busy", String.valueOf(page.busy()))
+                .detail("unsupported", String.valueOf(page.unsupported()))
+                .detail("hotp_left_alone", String.valueOf(page.hotpLeftAlone()))
+                .detail("remaining", String.valueOf(page.remaining()))
                 .success();
     }
 }

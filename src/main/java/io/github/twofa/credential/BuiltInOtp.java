@@ -1,5 +1,6 @@
 package io.github.twofa.credential;
 
+import java.util.Map;
 import java.util.Optional;
 
 import io.github.twofa.totp.TotpParameters;
@@ -46,4 +47,17 @@ public final class BuiltInOtp {
     static boolean usedByBuiltInForm(KeycloakSession session, CredentialModel otp, String code) {
         return session.singleUseObjects().contains(otp.getId() + "." + code);
     }
+
+    /** Remembers, for {@code seconds}, which built-in credential ours was adopted from without a code. */
+    static void rememberAdoption(KeycloakSession session, String adoptedId, String builtInId, long seconds) {
+        session.singleUseObjects().put(ADOPTED_FROM + adoptedId, seconds, Map.of("builtIn", builtInId));
+    }
+
+    /** Whether {@code code} was accepted by the built-in form for the credential ours was just adopted from. */
+    static boolean usedBeforeAdoption(KeycloakSession session, String credentialId, String code) {
+        Map<String, String> adoption = session.singleUseObjects().get(ADOPTED_FROM + credentialId);
+        return adoption != null && session.singleUseObjects().contains(adoption.get("builtIn") + "." + code);
+    }
+
+    private static final String ADOPTED_FROM = "twofa-adopted-from:";
 }

@@ -121,6 +121,15 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                     stored.getId(), user.getId(), TotpVerifier.WINDOW);
             return Verification.REFUSED;
         }
+        // Only a credential made ours moments ago can meet a code the built-in form took: no store call otherwise.
+        boolean justAdopted =
+                Time.currentTimeMillis() - credential.getTotpCredentialData().verifiedAt()
+                        < 1000
+                                * UsedStepRegistry.lifespanSeconds(
+                                        credential.parameters().period(), TotpVerifier.WINDOW);
+        if (justAdopted && BuiltInOtp.usedBeforeAdoption(session, stored.getId(), code)) {
+            return Verification.REFUSED;
+        }
         UsedStepRegistry.Claim claim = claimStep(stored.getId(), credential.parameters(), step.getAsLong(), now);
         LOG.debugf(
                 "TOTP credential %s of user %s: matched step offset %d, %s",
@@ -165,15 +174,50 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
             // Another request adopted it between our reading the user's credentials and taking the lock.
             return new Adoption(Verification.BUSY, null);
         }
-        CredentialModel adopted = enrol(realm, user, secret, parameters.get(), builtIn.getUserLabel());
+        CredentialModel adopted = adopt(realm, user, builtIn, secret, parameters.get());
+        claimStep(adopted.getId(), parameters.get(), step.getAsLong(), now);
+        return new Adoption(Verification.ACCEPTED, adopted.getId());
+    }
+
+    /**
+     * Makes a built-in TOTP credential ours without a code (an admin's bulk migration): under the same lock a login
+     * takes to adopt it, so the two never both do. Codes the built-in form accepted shortly before stay refused: the
+     * built-in credential's id is remembered for as long as such a code could match.
+     *
+     * @return our new credential, or empty if a login is adopting it this instant or it is gone
+     */
+    public Optional<CredentialModel> adoptWithoutCode(RealmModel realm, UserModel user, OTPCredentialModel builtIn) {
+        Optional<TotpParameters> parameters = BuiltInOtp.parametersOf(builtIn);
+        if (parameters.isEmpty()
+                || !RequestLock.holdUntilRequestEnds(session, UsedStepRegistry.lockKey(builtIn.getId()), 0)
+                || JpaConnection.reread(session, builtIn).isEmpty()) {
+            return Optional.empty();
+        }
+        CredentialModel adopted =
+                adopt(realm, user, builtIn, TotpSecret.fromBytes(builtIn.getDecodedSecret()), parameters.get());
+        BuiltInOtp.rememberAdoption(
+                session,
+                adopted.getId(),
+                builtIn.getId(),
+                UsedStepRegistry.lifespanSeconds(parameters.get().period(), TotpVerifier.WINDOW));
+        return Optional.of(adopted);
+    }
+
+    /** Ours now: sealed secret, the built-in one's parameters, label and creation date; the plain-text row removed. */
+    private CredentialModel adopt(
+            RealmModel realm,
+            UserModel user,
+            OTPCredentialModel builtIn,
+            TotpSecret secret,
+            TotpParameters parameters) {
+        CredentialModel adopted = enrol(realm, user, secret, parameters, builtIn.getUserLabel());
         adopted.setCreatedDate(builtIn.getCreatedDate());
         user.credentialManager().updateStoredCredential(adopted);
         user.credentialManager().removeStoredCredentialById(builtIn.getId());
-        claimStep(adopted.getId(), parameters.get(), step.getAsLong(), now);
         LOG.debugf(
                 "Built-in OTP credential %s of user %s became TOTP credential %s",
                 builtIn.getId(), user.getId(), adopted.getId());
-        return new Adoption(Verification.ACCEPTED, adopted.getId());
+        return adopted;
     }
 
     /** The credential's key, or empty (logged with the reason) when it cannot be trusted or read. */

@@ -3,6 +3,7 @@ package io.github.twofa.rest;
 import java.util.Map;
 
 import io.github.twofa.audit.AuditEvents;
+import io.github.twofa.credential.BuiltInOtpMigration;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.lifecycle.TwoFactorService;
 import io.github.twofa.settings.RealmSettings;
@@ -94,6 +95,32 @@ public class AdminTwoFactorResource {
                 intParameter(first, "first", 0, 0, Integer.MAX_VALUE),
                 intParameter(max, "max", 100, 1, 1000),
                 RealmSettings.backupCodePolicy(realm).lowThreshold());
+    }
+
+    /**
+     * Migrates one page of the realm's built-in TOTP credentials to ours (manage-users); {@code dryRun=true} only
+     * counts. Run it again with {@code after} set to the answer's {@code next} until {@code next} is null; a run from
+     * the start finds only what is left. Each page is an admin event (counts only).
+     */
+    @POST
+    @Path("migrate-built-in-otp")
+    public BuiltInOtpMigration.Page migrateBuiltInOtp(
+            @QueryParam("dryRun") String dryRun, @QueryParam("max") String max, @QueryParam("after") String after) {
+        if (!permissions.users().canManage()) {
+            throw forbidden();
+        }
+        if (dryRun != null && !dryRun.equals("true") && !dryRun.equals("false")) {
+            throw ApiException.badRequest("Query parameter 'dryRun' must be true or false.");
+        }
+        if (after != null && (after.isEmpty() || after.length() > 64)) {
+            throw ApiException.badRequest("Query parameter 'after' must be the 'next' of the previous answer.");
+        }
+        BuiltInOtpMigration.Page page = BuiltInOtpMigration.run(
+                session, realm, "true".equals(dryRun), intParameter(max, "max", 500, 1, 1000), after);
+        if (!page.dryRun()) {
+            AuditEvents.builtInOtpMigrated(adminEvent, page);
+        }
+        return page;
     }
 
     /** As Keycloak's own users resource: an unknown id is 404 only for callers who may look users up at all. */

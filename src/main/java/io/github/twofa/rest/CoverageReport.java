@@ -17,6 +17,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.util.JsonSerialization;
 
 /**
@@ -27,6 +28,7 @@ import org.keycloak.util.JsonSerialization;
 public record CoverageReport(
         long totalUsers,
         long withTwoFactor,
+        long onBuiltInOtp,
         long withoutTwoFactor,
         long withFewBackupCodes,
         int fewBackupCodesThreshold,
@@ -36,12 +38,17 @@ public record CoverageReport(
         int max,
         List<UserCoverage> users) {
 
-    public record UserCoverage(String id, String username, boolean twoFactorEnabled, Integer backupCodesRemaining) {}
+    /**
+     * @param onBuiltInOtp the user has only Keycloak's built-in OTP (which our step takes over at the next login)
+     */
+    public record UserCoverage(
+            String id, String username, boolean twoFactorEnabled, boolean onBuiltInOtp, Integer backupCodesRemaining) {}
 
     public enum Filter {
         ALL("all"),
         ENABLED("enabled"),
         DISABLED("disabled"),
+        BUILT_IN_OTP("built-in-otp"),
         FEW_BACKUP_CODES("few-backup-codes");
 
         private final String value;
@@ -57,8 +64,9 @@ public record CoverageReport(
             return Arrays.stream(values())
                     .filter(f -> f.value.equals(value))
                     .findFirst()
-                    .orElseThrow(() -> ApiException.badRequest(
-                            "Query parameter 'filter' must be all, enabled, disabled or few-backup-codes."));
+                    .orElseThrow(
+                            () -> ApiException.badRequest(
+                                    "Query parameter 'filter' must be all, enabled, disabled, built-in-otp or few-backup-codes."));
         }
     }
 
@@ -66,6 +74,9 @@ public record CoverageReport(
             "from UserEntity u where u.realmId = :realm and u.serviceAccountClientLink is null";
     private static final String HAS_TOTP =
             "exists (select c.id from CredentialEntity c where c.user = u and c.type = :totp)";
+    /** Keycloak's built-in OTP, and not ours (a user who has both is ours). */
+    private static final String ONLY_BUILT_IN =
+            "exists (select c.id from CredentialEntity c where c.user = u and c.type = :otp)" + " and not " + HAS_TOTP;
 
     static CoverageReport query(
             KeycloakSession session, RealmModel realm, Filter filter, int first, int max, int threshold) {
@@ -76,6 +87,11 @@ public record CoverageReport(
         long enabled = em.createQuery("select count(u) " + REALM_USERS + " and " + HAS_TOTP, Long.class)
                 .setParameter("realm", realm.getId())
                 .setParameter("totp", TotpCredentialModel.TYPE)
+                .getSingleResult();
+        long builtIn = em.createQuery("select count(u) " + REALM_USERS + " and " + ONLY_BUILT_IN, Long.class)
+                .setParameter("realm", realm.getId())
+                .setParameter("totp", TotpCredentialModel.TYPE)
+                .setParameter("otp", OTPCredentialModel.TYPE)
                 .getSingleResult();
         Map<String, Integer> remainingByUser = remainingBackupCodes(em, realm);
         Set<String> few = new HashSet<>();
@@ -88,19 +104,22 @@ public record CoverageReport(
         List<Object[]> rows = filter == Filter.FEW_BACKUP_CODES
                 ? fewBackupCodesPage(em, realm, threshold, first, max)
                 : usersPage(em, realm, filter, first, max);
-        Set<String> enabledOnPage =
-                enabledAmong(em, rows.stream().map(r -> (String) r[0]).toList());
+        List<String> idsOnPage = rows.stream().map(r -> (String) r[0]).toList();
+        Set<String> enabledOnPage = havingCredential(em, idsOnPage, TotpCredentialModel.TYPE);
+        Set<String> builtInOnPage = havingCredential(em, idsOnPage, OTPCredentialModel.TYPE);
         List<UserCoverage> users = rows.stream()
                 .map(r -> new UserCoverage(
                         (String) r[0],
                         (String) r[1],
                         enabledOnPage.contains((String) r[0]),
+                        !enabledOnPage.contains((String) r[0]) && builtInOnPage.contains((String) r[0]),
                         remainingByUser.get((String) r[0])))
                 .toList();
         return new CoverageReport(
                 total,
                 enabled,
-                total - enabled,
+                builtIn,
+                total - enabled - builtIn,
                 few.size(),
                 threshold,
                 FlowCoverage.gaps(session, realm),
@@ -113,7 +132,10 @@ public record CoverageReport(
     private static List<Object[]> usersPage(EntityManager em, RealmModel realm, Filter filter, int first, int max) {
         String where = switch (filter) {
             case ENABLED -> " and " + HAS_TOTP;
-            case DISABLED -> " and not " + HAS_TOTP;
+            case DISABLED ->
+                " and not " + HAS_TOTP
+                        + " and not exists (select c.id from CredentialEntity c where c.user = u and c.type = :otp)";
+            case BUILT_IN_OTP -> " and " + ONLY_BUILT_IN;
             default -> "";
         };
         TypedQuery<Object[]> page = em.createQuery(
@@ -123,6 +145,9 @@ public record CoverageReport(
                 .setMaxResults(max);
         if (filter != Filter.ALL) {
             page.setParameter("totp", TotpCredentialModel.TYPE);
+        }
+        if (filter == Filter.DISABLED || filter == Filter.BUILT_IN_OTP) {
+            page.setParameter("otp", OTPCredentialModel.TYPE);
         }
         return page.getResultList();
     }
@@ -165,15 +190,15 @@ public record CoverageReport(
         }
     }
 
-    private static Set<String> enabledAmong(EntityManager em, List<String> userIds) {
+    private static Set<String> havingCredential(EntityManager em, List<String> userIds, String type) {
         if (userIds.isEmpty()) {
             return Set.of();
         }
         return new HashSet<>(em.createQuery(
-                        "select distinct c.user.id from CredentialEntity c where c.user.id in :ids and c.type = :totp",
+                        "select distinct c.user.id from CredentialEntity c where c.user.id in :ids and c.type = :type",
                         String.class)
                 .setParameter("ids", userIds)
-                .setParameter("totp", TotpCredentialModel.TYPE)
+                .setParameter("type", type)
                 .getResultList());
     }
 }

@@ -134,7 +134,9 @@ class AdminEndpointsIT extends RealServerTest {
 
         assertEquals(
                 all.get("totalUsers").asLong(),
-                all.get("withTwoFactor").asLong() + all.get("withoutTwoFactor").asLong());
+                all.get("withTwoFactor").asLong()
+                        + all.get("onBuiltInOtp").asLong()
+                        + all.get("withoutTwoFactor").asLong());
         assertEquals(all.get("withTwoFactor").asLong(), enabled.get("users").size());
         assertEquals(all.get("withoutTwoFactor").asLong(), disabled.get("users").size());
         assertTrue(StreamSupport.stream(enabled.get("users").spliterator(), false)

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,27 +35,7 @@ class BuiltInOtpMigrationIT extends RealServerTest {
     @Test
     void givenAUserOfKeycloaksBuiltInOtp_whenTheRealmSwitchesToOurStep_thenTheSameAppLogsInAndTheCredentialBecomesOurs()
             throws Exception {
-        String realm = "builtin-" + UUID.randomUUID().toString().substring(0, 8);
-        assertEquals(
-                201,
-                admin.call("POST", "", Map.of("realm", realm, "enabled", true)).statusCode());
-        assertEquals(
-                201,
-                admin.call(
-                                "POST",
-                                "/" + realm + "/clients",
-                                Map.of(
-                                        "clientId",
-                                        BrowserSession.CLIENT_ID,
-                                        "publicClient",
-                                        true,
-                                        "standardFlowEnabled",
-                                        true,
-                                        "redirectUris",
-                                        List.of("http://localhost:8081/*"),
-                                        "attributes",
-                                        Map.of("pkce.code.challenge.method", "S256")))
-                        .statusCode());
+        String realm = realmWithKeycloaksDefaults();
         assertEquals(
                 201,
                 admin.call(
@@ -100,6 +83,12 @@ class BuiltInOtpMigrationIT extends RealServerTest {
         before.submit("#kc-otp-login-form", Map.of("otp", IndependentTotp.code(key, step)));
         assertTrue(before.isRedirectedToClient(), "the built-in form took the code");
 
+        JsonNode coverage = admin.get("/" + realm + "/two-factor/coverage?filter=built-in-otp");
+        assertEquals(1, coverage.get("onBuiltInOtp").asInt(), coverage.toString());
+        assertEquals(0, coverage.get("withTwoFactor").asInt());
+        assertEquals(0, coverage.get("withoutTwoFactor").asInt(), "a built-in OTP user has 2FA");
+        assertTrue(coverage.get("users").get(0).get("onBuiltInOtp").asBoolean());
+
         switchBrowserFlowToOurStep(realm);
 
         assertFalse(logsIn(realm, IndependentTotp.code(key, step)), "a code the built-in form accepted works no more");
@@ -115,10 +104,148 @@ class BuiltInOtpMigrationIT extends RealServerTest {
         assertFalse(ours.toString().contains(Enrolment.secretOf(otpauth)), "no secret in clear");
     }
 
+    @Test
+    void givenAThousandBuiltInOtpUsers_whenAnAdminMigratesThemInPages_thenAllBecomeOursOnceAndTheirAppsLogIn() {
+        String realm = realmWithKeycloaksDefaults();
+        List<Map<String, Object>> users = new ArrayList<>();
+        Map<String, byte[]> keys = new HashMap<>();
+        for (int i = 0; i < 1000; i++) {
+            String username = String.format("bulk-%04d", i);
+            String secret = UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+            keys.put(username, secret.getBytes(StandardCharsets.UTF_8));
+            List<Map<String, Object>> credentials = new ArrayList<>(List.of(Map.of(
+                    "type",
+                    "otp",
+                    "userLabel",
+                    "Phone",
+                    "secretData",
+                    "{\"value\":\"" + secret + "\"}",
+                    "credentialData",
+                    "{\"subType\":\"totp\",\"digits\":6,\"counter\":0,\"period\":30,\"algorithm\":\"HmacSHA1\"}")));
+            if (i < 2) {
+                credentials.add(Map.of("type", "password", "value", "pw-" + username, "temporary", false));
+            }
+            users.add(Map.of(
+                    "username",
+                    username,
+                    "enabled",
+                    true,
+                    "email",
+                    username + "@example.org",
+                    "emailVerified",
+                    true,
+                    "firstName",
+                    "Bulk",
+                    "lastName",
+                    "User",
+                    "credentials",
+                    credentials));
+        }
+        users.add(
+                Map.of(
+                        "username",
+                        "counter-based",
+                        "enabled",
+                        true,
+                        "credentials",
+                        List.of(
+                                Map.of(
+                                        "type", "otp",
+                                        "secretData", "{\"value\":\"12345678901234567890\"}",
+                                        "credentialData",
+                                                "{\"subType\":\"hotp\",\"digits\":6,\"counter\":0,\"period\":30,\"algorithm\":\"HmacSHA1\"}"))));
+        HttpResponse<String> imported =
+                admin.call("POST", "/" + realm + "/partialImport", Map.of("ifResourceExists", "FAIL", "users", users));
+        assertEquals(200, imported.statusCode(), imported.body());
+        String migrate = "/" + realm + "/two-factor/migrate-built-in-otp";
+
+        JsonNode dryRun = admin.post(migrate + "?dryRun=true");
+        assertEquals(1000, dryRun.get("remaining").asInt(), dryRun.toString());
+        assertEquals(1, dryRun.get("hotpLeftAlone").asInt());
+        assertEquals(0, dryRun.get("migrated").asInt());
+
+        int migrated = 0;
+        int pages = 0;
+        String after = null;
+        do {
+            JsonNode page = admin.post(migrate + "?max=400" + (after == null ? "" : "&after=" + after));
+            migrated += page.get("migrated").asInt();
+            after = page.path("next").isNull() ? null : page.path("next").asText(null);
+            pages++;
+        } while (after != null);
+        assertEquals(1000, migrated);
+        assertEquals(3, pages);
+
+        JsonNode rerun = admin.post(migrate);
+        assertEquals(0, rerun.get("migrated").asInt(), "a rerun finds nothing left: " + rerun);
+        assertEquals(0, rerun.get("remaining").asInt());
+        assertEquals(1, rerun.get("hotpLeftAlone").asInt(), "HOTP stays built-in");
+        long adminEvents = StreamSupport.stream(
+                        admin.get("/" + realm + "/admin-events?max=100").spliterator(), false)
+                .filter(event -> event.path("resourcePath").asText().equals("two-factor/migrate-built-in-otp"))
+                .count();
+        assertEquals(4, adminEvents, "one admin event per page");
+        assertEquals(
+                1000,
+                admin.get("/" + realm + "/two-factor/coverage")
+                        .get("withTwoFactor")
+                        .asInt());
+
+        switchBrowserFlowToOurStep(realm);
+        for (String username : List.of("bulk-0000", "bulk-0001")) {
+            assertTrue(
+                    logsIn(realm, username, IndependentTotp.code(keys.get(username), IndependentTotp.currentStep())),
+                    username + "'s app logs in after the bulk migration");
+        }
+    }
+
+    /** A realm made as Keycloak makes one (its own browser flow with the built-in OTP form), with admin events on. */
+    private static String realmWithKeycloaksDefaults() {
+        String realm = "builtin-" + UUID.randomUUID().toString().substring(0, 8);
+        assertEquals(
+                201,
+                admin.call(
+                                "POST",
+                                "",
+                                Map.of(
+                                        "realm",
+                                        realm,
+                                        "enabled",
+                                        true,
+                                        "adminEventsEnabled",
+                                        true,
+                                        "adminEventsDetailsEnabled",
+                                        true))
+                        .statusCode());
+        assertEquals(
+                201,
+                admin.call(
+                                "POST",
+                                "/" + realm + "/clients",
+                                Map.of(
+                                        "clientId",
+                                        BrowserSession.CLIENT_ID,
+                                        "publicClient",
+                                        true,
+                                        "standardFlowEnabled",
+                                        true,
+                                        "redirectUris",
+                                        List.of("http://localhost:8081/*"),
+                                        "attributes",
+                                        Map.of("pkce.code.challenge.method", "S256")))
+                        .statusCode());
+        return realm;
+    }
+
     private static boolean logsIn(String realm, String code) {
+        return logsIn(realm, "legacy", code);
+    }
+
+    private static boolean logsIn(String realm, String username, String code) {
         BrowserSession browser = new BrowserSession(server, realm);
         browser.startLogin();
-        Document codePage = browser.submit("#kc-form-login", Map.of("username", "legacy", "password", "pw-legacy"));
+        Document codePage =
+                browser.submit("#kc-form-login", Map.of("username", username, "password", "pw-" + username));
         assertNotNull(codePage.selectFirst("#twofa-login-form"), "our code page, no enrolment: " + codePage.text());
         browser.trySubmit("#twofa-login-form", Map.of("code", code));
         return browser.isRedirectedToClient();

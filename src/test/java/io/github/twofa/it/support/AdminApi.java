@@ -67,6 +67,13 @@ public final class AdminApi {
         return response;
     }
 
+    /** A POST without a body that must answer 200; its JSON. */
+    public JsonNode post(String path) {
+        HttpResponse<String> response = call("POST", path, null);
+        assertEquals(200, response.statusCode(), path + ": " + response.body());
+        return Http.json(response.body());
+    }
+
     public JsonNode get(String path) {
         HttpResponse<String> response = call("GET", path, null);
         assertEquals(200, response.statusCode(), path + ": " + response.body());
