@@ -65,9 +65,26 @@ final class ExecutionConfigLookup {
                                 status.getValue() == AuthenticationSessionModel.ExecutionStatus.SETUP_REQUIRED)
                         .map(status -> realm.getAuthenticationExecutionById(status.getKey()))
                         .filter(execution -> execution != null && providerId.equals(execution.getAuthenticator()))
-                        .anyMatch(execution -> realm.getAuthenticationExecutionsStream(execution.getParentFlow())
-                                .anyMatch(sibling -> LEVEL_CONDITION.equals(sibling.getAuthenticator())));
+                        .anyMatch(execution -> hasLevelConditionAbove(realm, execution.getParentFlow(), 0));
     }
+
+    /** Whether {@code flowId} or a flow it sits in holds "Condition - Level of Authentication". */
+    private static boolean hasLevelConditionAbove(RealmModel realm, String flowId, int depth) {
+        if (flowId == null || depth > MAX_FLOW_DEPTH) {
+            return false;
+        }
+        if (realm.getAuthenticationExecutionsStream(flowId)
+                .anyMatch(e -> LEVEL_CONDITION.equals(e.getAuthenticator()))) {
+            return true;
+        }
+        return realm.getAuthenticationFlowsStream()
+                .flatMap(flow -> realm.getAuthenticationExecutionsStream(flow.getId()))
+                .filter(e -> flowId.equals(e.getFlowId()))
+                .anyMatch(e -> hasLevelConditionAbove(realm, e.getParentFlow(), depth + 1));
+    }
+
+    /** Keycloak's flows are shallow; the bound only guards against a loop in a broken import. */
+    private static final int MAX_FLOW_DEPTH = 16;
 
     /** The id of Keycloak's "Condition - Level of Authentication". */
     private static final String LEVEL_CONDITION = "conditional-level-of-authentication";

@@ -49,11 +49,15 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
         return true;
     }
 
-    /** Users on Keycloak's built-in OTP have 2FA too: their first code here makes the credential ours. */
+    /**
+     * Users on Keycloak's built-in OTP have 2FA too: a TOTP one's first code here makes the credential ours. One this
+     * step cannot check (HOTP, or parameters it does not support) is refused, never let through or replaced after the
+     * password alone; an admin reset moves such a user on.
+     */
     @Override
     public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
         return getCredentialProvider(session).isConfiguredFor(realm, user, TotpCredentialModel.TYPE)
-                || BuiltInOtp.totpOf(user).isPresent();
+                || BuiltInOtp.hasAny(user);
     }
 
     @Override
@@ -92,8 +96,13 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
      * (for which the event error is set); empty if the user may try.
      */
     static OptionalLong lockedOut(AuthenticationFlowContext context) {
-        OptionalLong own = limiter(context)
-                .lockedForSeconds(context.getRealm().getId(), context.getUser().getId());
+        String realmId = context.getRealm().getId();
+        String userId = context.getUser().getId();
+        OptionalLong own = limiter(context).lockedForSeconds(realmId, userId);
+        if (own.isEmpty() && isPasswordReset(context)) {
+            // The reset path counts its own failures, but a user locked out of logging in waits here too.
+            own = TwoFactorService.of(context.getSession()).loginLimiter().lockedForSeconds(realmId, userId);
+        }
         String keycloakLockout = AuthenticatorUtils.getDisabledByBruteForceEventError(context, context.getUser());
         if (own.isPresent() || keycloakLockout != null) {
             context.getEvent()

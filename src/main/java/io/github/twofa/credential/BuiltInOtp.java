@@ -28,6 +28,23 @@ public final class BuiltInOtp {
                 .findFirst();
     }
 
+    /** Whether the user has any built-in OTP credential at all, HOTP and unsupported parameters included. */
+    public static boolean hasAny(UserModel user) {
+        return user.credentialManager()
+                .getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
+                .findAny()
+                .isPresent();
+    }
+
+    /** Removes every built-in OTP credential of the user: when 2FA is reset or disabled. */
+    public static void removeAll(UserModel user) {
+        user.credentialManager()
+                .getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
+                .map(CredentialModel::getId)
+                .toList()
+                .forEach(id -> user.credentialManager().removeStoredCredentialById(id));
+    }
+
     /** Algorithm, digits and period as the built-in credential stores them, if this extension supports them. */
     public static Optional<TotpParameters> parametersOf(OTPCredentialModel otp) {
         try {

@@ -41,7 +41,15 @@ public final class JpaConnection {
         try {
             for (String entityName : CREDENTIAL_ENTITIES) {
                 Class<?> entityType = Class.forName(entityName);
-                Object entity = em.find(entityType, stored.getId());
+                // Asked first, so a row another request deleted is "gone", not a failed refresh that would mark
+                // this request's transaction for rollback.
+                boolean exists = em.createQuery(
+                                        "select count(e) from " + entityType.getSimpleName() + " e where e.id = :id",
+                                        Long.class)
+                                .setParameter("id", stored.getId())
+                                .getSingleResult()
+                        > 0;
+                Object entity = exists ? em.find(entityType, stored.getId()) : null;
                 if (entity != null) {
                     em.refresh(entity);
                     CredentialModel fresh = new CredentialModel();

@@ -193,14 +193,12 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                 || JpaConnection.reread(session, builtIn).isEmpty()) {
             return Optional.empty();
         }
-        CredentialModel adopted =
-                adopt(realm, user, builtIn, TotpSecret.fromBytes(builtIn.getDecodedSecret()), parameters.get());
-        BuiltInOtp.rememberAdoption(
-                session,
-                adopted.getId(),
-                builtIn.getId(),
-                UsedStepRegistry.lifespanSeconds(parameters.get().period(), TotpVerifier.WINDOW));
-        return Optional.of(adopted);
+        if (isConfiguredFor(realm, user, TotpCredentialModel.TYPE)) {
+            // The user has ours already (another device adopted at a login, or a new enrolment): nothing to take.
+            return Optional.empty();
+        }
+        return Optional.of(
+                adopt(realm, user, builtIn, TotpSecret.fromBytes(builtIn.getDecodedSecret()), parameters.get()));
     }
 
     /** Ours now: sealed secret, the built-in one's parameters, label and creation date; the plain-text row removed. */
@@ -214,6 +212,12 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         adopted.setCreatedDate(builtIn.getCreatedDate());
         user.credentialManager().updateStoredCredential(adopted);
         user.credentialManager().removeStoredCredentialById(builtIn.getId());
+        // Codes the built-in form took shortly before stay refused, whichever step they were of.
+        BuiltInOtp.rememberAdoption(
+                session,
+                adopted.getId(),
+                builtIn.getId(),
+                UsedStepRegistry.lifespanSeconds(parameters.period(), TotpVerifier.WINDOW));
         LOG.debugf(
                 "Built-in OTP credential %s of user %s became TOTP credential %s",
                 builtIn.getId(), user.getId(), adopted.getId());

@@ -5,12 +5,14 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import io.github.twofa.attemptlimit.AttemptLimiter;
 import io.github.twofa.attemptlimit.provider.AttemptLimitProvider;
 import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
+import io.github.twofa.credential.BuiltInOtp;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.settings.RealmSettings;
@@ -23,6 +25,7 @@ import org.keycloak.events.EventBuilder;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.storage.ReadOnlyException;
@@ -151,13 +154,16 @@ public final class TwoFactorService {
 
     /** Removes the authenticator and the backup codes; returns the id of the authenticator's credential. */
     private String removeTwoFactor(UserModel user) {
-        String credentialId = user.credentialManager()
-                .getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE)
+        String credentialId = Stream.concat(
+                        user.credentialManager().getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE),
+                        user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE))
                 .findFirst()
                 .map(CredentialModel::getId)
                 .orElse(null);
         TotpCredentialProvider.of(session).removeAll(user);
         BackupCodesCredentialProvider.of(session).removeAll(user);
+        // A lost phone set up with Keycloak's own form goes too, or it would still log in.
+        BuiltInOtp.removeAll(user);
         return credentialId;
     }
 }

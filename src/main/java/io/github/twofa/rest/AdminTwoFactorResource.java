@@ -3,6 +3,7 @@ package io.github.twofa.rest;
 import java.util.Map;
 
 import io.github.twofa.audit.AuditEvents;
+import io.github.twofa.credential.BuiltInOtp;
 import io.github.twofa.credential.BuiltInOtpMigration;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.lifecycle.TwoFactorService;
@@ -67,7 +68,7 @@ public class AdminTwoFactorResource {
         if (!permissions.users().canManage(user)) {
             throw forbidden();
         }
-        if (!user.credentialManager().isConfiguredFor(TotpCredentialModel.TYPE)) {
+        if (!user.credentialManager().isConfiguredFor(TotpCredentialModel.TYPE) && !BuiltInOtp.hasAny(user)) {
             throw new ApiException(409, "not_enabled", "Two-factor authentication is not enabled for this user.");
         }
         TwoFactorService.of(session)

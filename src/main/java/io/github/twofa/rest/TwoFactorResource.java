@@ -12,6 +12,7 @@ import io.github.twofa.attemptlimit.AttemptLimiter;
 import io.github.twofa.attemptlimit.AttemptPolicy;
 import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.backupcodes.BackupCodeFormat;
+import io.github.twofa.credential.BuiltInOtp;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.lifecycle.SecondFactor;
 import io.github.twofa.lifecycle.TwoFactorService;
@@ -284,7 +285,9 @@ public class TwoFactorResource {
     }
 
     private static void requireEnabled(UserModel user, boolean enabled) {
-        boolean isEnabled = user.credentialManager().isConfiguredFor(TotpCredentialModel.TYPE);
+        // Keycloak's built-in OTP counts: a token holder must not replace it with an app of theirs.
+        boolean isEnabled =
+                user.credentialManager().isConfiguredFor(TotpCredentialModel.TYPE) || BuiltInOtp.hasAny(user);
         if (isEnabled != enabled) {
             throw enabled
                     ? new ApiException(409, "not_enabled", "Two-factor authentication is not enabled for this user.")

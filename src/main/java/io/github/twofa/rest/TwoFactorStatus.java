@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import io.github.twofa.credential.BackupCodesCredentialModel;
+import io.github.twofa.credential.BuiltInOtp;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.dto.TotpCredentialData;
 import org.keycloak.models.UserModel;
@@ -29,7 +30,8 @@ public record TwoFactorStatus(
                 .findFirst()
                 .map(BackupCodesCredentialModel::createFromCredentialModel);
         if (totp.isEmpty()) {
-            return new TwoFactorStatus(false, null, null, null, null, null, null);
+            // On Keycloak's built-in OTP (taken over at the next login through our step): on, details unknown here.
+            return new TwoFactorStatus(BuiltInOtp.hasAny(user), null, null, null, null, null, null);
         }
         TotpCredentialData data = totp.get();
         return new TwoFactorStatus(

@@ -191,6 +191,15 @@ class BuiltInOtpMigrationIT extends RealServerTest {
                         .get("withTwoFactor")
                         .asInt());
 
+        // A built-in credential this step cannot take (HOTP) goes with an admin reset, as a lost phone must.
+        String counterBased = admin.userId(realm, "counter-based");
+        assertEquals(
+                false,
+                admin.post("/" + realm + "/two-factor/users/" + counterBased + "/reset")
+                        .get("enabled")
+                        .asBoolean());
+        assertEquals(0, admin.credentials(realm, counterBased).size(), "no built-in OTP left after the reset");
+
         switchBrowserFlowToOurStep(realm);
         for (String username : List.of("bulk-0000", "bulk-0001")) {
             assertTrue(

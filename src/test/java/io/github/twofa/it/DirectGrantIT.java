@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.github.twofa.it.support.ApiClient;
@@ -93,6 +94,41 @@ class DirectGrantIT extends RealServerTest {
                                 .get("backupCodesRemaining")
                                 .asInt()
                         + 1);
+    }
+
+    /** The demo realm gives amr through a default client scope, so a client an admin adds later has it too. */
+    @Test
+    void givenAClientAnAdminAddsLater_whenLoggingInThroughIt_thenItsTokensSayPwdAndOtp() throws Exception {
+        String realm = admin.importDemoRealmCopy(Map.of());
+        HttpResponse<String> created = admin.call(
+                "POST",
+                "/" + realm + "/clients",
+                Map.of(
+                        "clientId",
+                        "added-later",
+                        "publicClient",
+                        true,
+                        "directAccessGrantsEnabled",
+                        true,
+                        "standardFlowEnabled",
+                        false));
+        assertEquals(201, created.statusCode(), created.body());
+        EnrolledKey user = Enrolment.enrolNewUser(
+                server, admin, realm, "amr-" + UUID.randomUUID().toString().substring(0, 8));
+
+        HttpResponse<String> tokens = new ApiClient(server, realm, "added-later")
+                .passwordGrant(
+                        user.username(), user.password(), IndependentTotp.code(user.key(), user.enrolmentStep() + 1));
+
+        assertEquals(200, tokens.statusCode(), tokens.body());
+        assertEquals(
+                List.of("pwd", "otp"),
+                TotpEnrolmentAndLoginIT.amr(
+                        ApiClient.json(tokens).get("access_token").asText()));
+        assertEquals(
+                List.of("pwd", "otp"),
+                TotpEnrolmentAndLoginIT.amr(
+                        ApiClient.json(tokens).get("id_token").asText()));
     }
 
     @Test

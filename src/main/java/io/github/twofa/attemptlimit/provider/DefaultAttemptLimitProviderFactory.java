@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.github.twofa.attemptlimit.AttemptLimiter;
 import io.github.twofa.attemptlimit.AttemptPolicy;
+import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
@@ -28,13 +29,28 @@ public class DefaultAttemptLimitProviderFactory implements AttemptLimitProviderF
 
     @Override
     public void init(Config.Scope config) {
+        // Before 0.2 these were options of the TOTP credential provider; a deployment that set them keeps them.
+        Config.Scope before = Config.scope("credential", "twofa-totp");
         AttemptPolicy defaults = AttemptPolicy.DEFAULT;
         policy = new AttemptPolicy(
-                config.getInt(MAX_FAILURES, defaults.maxFailures()),
-                config.getLong(FAILURE_WINDOW, defaults.windowSeconds()),
-                config.getLong(LOCKOUT, defaults.firstLockoutSeconds()),
-                config.getLong(MAX_LOCKOUT, defaults.maxLockoutSeconds()));
+                config.getInt(MAX_FAILURES, (int) oldOption(before, MAX_FAILURES, defaults.maxFailures())),
+                config.getLong(FAILURE_WINDOW, oldOption(before, FAILURE_WINDOW, defaults.windowSeconds())),
+                config.getLong(LOCKOUT, oldOption(before, LOCKOUT, defaults.firstLockoutSeconds())),
+                config.getLong(MAX_LOCKOUT, oldOption(before, MAX_LOCKOUT, defaults.maxLockoutSeconds())));
     }
+
+    private static long oldOption(Config.Scope before, String name, long fallback) {
+        Long value = before.getLong(name);
+        if (value == null) {
+            return fallback;
+        }
+        LOG.warnf(
+                "spi-credential--twofa-totp--%s is now spi-%s--%s--%s; please rename it",
+                name, AttemptLimitSpi.NAME, PROVIDER_ID, name);
+        return value;
+    }
+
+    private static final Logger LOG = Logger.getLogger(DefaultAttemptLimitProviderFactory.class);
 
     @Override
     public AttemptLimitProvider create(KeycloakSession session) {

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -82,9 +83,13 @@ public final class AdminApi {
 
     /** The demo realm's representation (realm-export.json) under a new, unique realm name. */
     public static ObjectNode demoRealmCopy() throws IOException {
-        ObjectNode realm = (ObjectNode) Http.JSON.readTree(
-                Path.of(System.getProperty("kc.test.realmFile")).toFile());
-        realm.put("realm", "copy-" + UUID.randomUUID().toString().substring(0, 8));
+        String name = "copy-" + UUID.randomUUID().toString().substring(0, 8);
+        // Keycloak's own clients (account console, admin console) name their realm in their URLs.
+        String json = Files.readString(Path.of(System.getProperty("kc.test.realmFile")))
+                .replace("\"/realms/demo/", "\"/realms/" + name + "/")
+                .replace("\"/admin/demo/", "\"/admin/" + name + "/");
+        ObjectNode realm = (ObjectNode) Http.JSON.readTree(json);
+        realm.put("realm", name);
         return realm;
     }
 

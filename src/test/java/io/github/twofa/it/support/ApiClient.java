@@ -18,10 +18,17 @@ public final class ApiClient {
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final String realmUrl;
     private final String adminRealmUrl;
+    private final String clientId;
 
     public ApiClient(KeycloakServer server, String realm) {
+        this(server, realm, CLIENT_ID);
+    }
+
+    /** The same for another public client of the realm that may use direct grants. */
+    public ApiClient(KeycloakServer server, String realm, String clientId) {
         this.realmUrl = server.baseUrl() + "/realms/" + realm;
         this.adminRealmUrl = server.baseUrl() + "/admin/realms/" + realm;
+        this.clientId = clientId;
     }
 
     /** A direct-grant token request; {@code otp} may be null to send none. */
@@ -30,7 +37,7 @@ public final class ApiClient {
                 "grant_type",
                 "password",
                 "client_id",
-                CLIENT_ID,
+                clientId,
                 "username",
                 username,
                 "password",
