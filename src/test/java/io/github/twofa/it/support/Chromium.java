@@ -220,7 +220,8 @@ public final class Chromium implements AutoCloseable {
                 List<Path> done = files.filter(f -> !f.getFileName().toString().startsWith(".")
                                 && !f.getFileName().toString().endsWith(".crdownload"))
                         .toList();
-                return done.size() == 1 ? done.get(0) : null;
+                // The name can appear a moment before the content is there: wait for a non-empty file.
+                return done.size() == 1 && Files.size(done.get(0)) > 0 ? done.get(0) : null;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
