@@ -1,5 +1,6 @@
 package io.github.twofa.credential;
 
+import java.io.IOException;
 import java.util.List;
 
 import jakarta.persistence.EntityManager;
@@ -9,6 +10,8 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.models.credential.dto.OTPCredentialData;
+import org.keycloak.util.JsonSerialization;
 
 /**
  * An admin's bulk migration of a realm's built-in TOTP credentials to ours, one page at a time: idempotent (a
@@ -28,33 +31,27 @@ public final class BuiltInOtpMigration {
     public record Page(
             boolean dryRun, int migrated, int busy, int unsupported, long hotpLeftAlone, long remaining, String next) {}
 
-    private static final String TOTP_OF_REALM =
+    /** Built-in OTP rows of users without ours; TOTP and HOTP are told apart by reading the JSON, not its text. */
+    private static final String BUILT_IN_OF_REALM =
             "from CredentialEntity c where c.user.realmId = :realm and c.type = :otp"
-                    + " and c.credentialData like :totp"
                     + " and not exists (select o.id from CredentialEntity o where o.user = c.user and o.type = :ours)";
 
     private BuiltInOtpMigration() {}
 
-    /** Migrates up to {@code max} credentials after the credential id {@code after} (null: from the start). */
+    /** Migrates the TOTP credentials among the next {@code max} built-in rows after the id {@code after} (null: from the start). */
     public static Page run(KeycloakSession session, RealmModel realm, boolean dryRun, int max, String after) {
         EntityManager em = JpaConnection.entityManager(session);
-        long hotp = em.createQuery(
-                        "select count(c) from CredentialEntity c where c.user.realmId = :realm"
-                                + " and c.type = :otp and c.credentialData like :hotp",
-                        Long.class)
-                .setParameter("realm", realm.getId())
-                .setParameter("otp", OTPCredentialModel.TYPE)
-                .setParameter("hotp", "%\"subType\":\"" + OTPCredentialModel.HOTP + "\"%")
-                .getSingleResult();
         if (dryRun) {
-            return new Page(true, 0, 0, 0, hotp, count(em, realm), null);
+            Counts counts = counts(em, realm);
+            return new Page(true, 0, 0, 0, counts.hotp(), counts.totp(), null);
         }
-        TypedQuery<Object[]> query = em.createQuery(
-                        "select c.id, c.user.id " + TOTP_OF_REALM + (after == null ? "" : " and c.id > :after")
-                                + " order by c.id",
-                        Object[].class)
+        TypedQuery<Object[]> query = bind(
+                        em.createQuery(
+                                "select c.id, c.user.id, c.credentialData " + BUILT_IN_OF_REALM
+                                        + (after == null ? "" : " and c.id > :after") + " order by c.id",
+                                Object[].class),
+                        realm)
                 .setMaxResults(max);
-        bind(query, realm);
         if (after != null) {
             query.setParameter("after", after);
         }
@@ -64,6 +61,9 @@ public final class BuiltInOtpMigration {
         int unsupported = 0;
         TotpCredentialProvider provider = TotpCredentialProvider.of(session);
         for (Object[] row : rows) {
+            if (!isTotp((String) row[2])) {
+                continue;
+            }
             UserModel user = session.users().getUserById(realm, (String) row[1]);
             CredentialModel stored =
                     user == null ? null : user.credentialManager().getStoredCredentialById((String) row[0]);
@@ -81,18 +81,33 @@ public final class BuiltInOtpMigration {
         }
         String next = rows.size() == max ? (String) rows.get(rows.size() - 1)[0] : null;
         em.flush();
-        return new Page(false, migrated, busy, unsupported, hotp, count(em, realm), next);
+        Counts counts = counts(em, realm);
+        return new Page(false, migrated, busy, unsupported, counts.hotp(), counts.totp(), next);
     }
 
-    private static long count(EntityManager em, RealmModel realm) {
-        return bind(em.createQuery("select count(c) " + TOTP_OF_REALM, Long.class), realm)
-                .getSingleResult();
+    private record Counts(long totp, long hotp) {}
+
+    /** One pass over the realm's built-in rows of users without ours, reading each row's JSON. */
+    private static Counts counts(EntityManager em, RealmModel realm) {
+        long[] counts = new long[2];
+        bind(em.createQuery("select c.credentialData " + BUILT_IN_OF_REALM, String.class), realm)
+                .getResultStream()
+                .forEach(data -> counts[isTotp(data) ? 0 : 1]++);
+        return new Counts(counts[0], counts[1]);
+    }
+
+    private static boolean isTotp(String credentialData) {
+        try {
+            return OTPCredentialModel.TOTP.equals(JsonSerialization.readValue(credentialData, OTPCredentialData.class)
+                    .getSubType());
+        } catch (IOException | RuntimeException unreadable) {
+            return false;
+        }
     }
 
     private static <T> TypedQuery<T> bind(TypedQuery<T> query, RealmModel realm) {
         return query.setParameter("realm", realm.getId())
                 .setParameter("otp", OTPCredentialModel.TYPE)
-                .setParameter("totp", "%\"subType\":\"" + OTPCredentialModel.TOTP + "\"%")
                 .setParameter("ours", TotpCredentialModel.TYPE);
     }
 }

@@ -211,7 +211,9 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         CredentialModel adopted = enrol(realm, user, secret, parameters, builtIn.getUserLabel());
         adopted.setCreatedDate(builtIn.getCreatedDate());
         user.credentialManager().updateStoredCredential(adopted);
-        user.credentialManager().removeStoredCredentialById(builtIn.getId());
+        // Ours replaces every built-in one: a second device set up with Keycloak's form would otherwise stay in plain
+        // text, and unusable, for good (until several apps per user exist, it must be set up again).
+        BuiltInOtp.removeAll(user);
         // Codes the built-in form took shortly before stay refused, whichever step they were of.
         BuiltInOtp.rememberAdoption(
                 session,

@@ -110,7 +110,9 @@ public class AdminTwoFactorResource {
         if (!permissions.users().canManage()) {
             throw forbidden();
         }
-        if (dryRun != null && !dryRun.equals("true") && !dryRun.equals("false")) {
+        // An empty "dryRun=" must not run for real: it is refused, as any other value but true or false.
+        boolean dryRunGiven = session.getContext().getUri().getQueryParameters().containsKey("dryRun");
+        if (dryRunGiven && !"true".equals(dryRun) && !"false".equals(dryRun)) {
             throw ApiException.badRequest("Query parameter 'dryRun' must be true or false.");
         }
         if (after != null && (after.isEmpty() || after.length() > 64)) {

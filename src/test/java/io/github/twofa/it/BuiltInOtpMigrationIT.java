@@ -154,13 +154,43 @@ class BuiltInOtpMigrationIT extends RealServerTest {
                                         "secretData", "{\"value\":\"12345678901234567890\"}",
                                         "credentialData",
                                                 "{\"subType\":\"hotp\",\"digits\":6,\"counter\":0,\"period\":30,\"algorithm\":\"HmacSHA1\"}"))));
+        // Two devices set up with Keycloak's form, and JSON stored with spaces (Keycloak reads it alike).
+        users.add(
+                Map.of(
+                        "username",
+                        "two-devices",
+                        "enabled",
+                        true,
+                        "credentials",
+                        List.of(
+                                builtInTotp(
+                                        "aaaaaaaaaaaaaaaaaaaa",
+                                        "{\"subType\":\"totp\",\"digits\":6,\"counter\":0,\"period\":30,\"algorithm\":\"HmacSHA1\"}"),
+                                builtInTotp(
+                                        "bbbbbbbbbbbbbbbbbbbb",
+                                        "{\"subType\":\"totp\",\"digits\":6,\"counter\":0,\"period\":30,\"algorithm\":\"HmacSHA1\"}"))));
+        users.add(
+                Map.of(
+                        "username",
+                        "spaced",
+                        "enabled",
+                        true,
+                        "credentials",
+                        List.of(
+                                builtInTotp(
+                                        "cccccccccccccccccccc",
+                                        "{\"subType\": \"totp\", \"digits\": 6, \"counter\": 0, \"period\": 30, \"algorithm\": \"HmacSHA1\"}"))));
         HttpResponse<String> imported =
                 admin.call("POST", "/" + realm + "/partialImport", Map.of("ifResourceExists", "FAIL", "users", users));
         assertEquals(200, imported.statusCode(), imported.body());
         String migrate = "/" + realm + "/two-factor/migrate-built-in-otp";
 
+        assertEquals(
+                400,
+                admin.call("POST", migrate + "?dryRun=", null).statusCode(),
+                "an empty dryRun never runs for real");
         JsonNode dryRun = admin.post(migrate + "?dryRun=true");
-        assertEquals(1000, dryRun.get("remaining").asInt(), dryRun.toString());
+        assertEquals(1003, dryRun.get("remaining").asInt(), dryRun.toString());
         assertEquals(1, dryRun.get("hotpLeftAlone").asInt());
         assertEquals(0, dryRun.get("migrated").asInt());
 
@@ -173,7 +203,7 @@ class BuiltInOtpMigrationIT extends RealServerTest {
             after = page.path("next").isNull() ? null : page.path("next").asText(null);
             pages++;
         } while (after != null);
-        assertEquals(1000, migrated);
+        assertEquals(1002, migrated, "one credential per user");
         assertEquals(3, pages);
 
         JsonNode rerun = admin.post(migrate);
@@ -185,8 +215,17 @@ class BuiltInOtpMigrationIT extends RealServerTest {
                 .filter(event -> event.path("resourcePath").asText().equals("two-factor/migrate-built-in-otp"))
                 .count();
         assertEquals(4, adminEvents, "one admin event per page");
+        for (String username : List.of("two-devices", "spaced")) {
+            List<String> types = StreamSupport.stream(
+                            admin.credentials(realm, admin.userId(realm, username))
+                                    .spliterator(),
+                            false)
+                    .map(credential -> credential.get("type").asText())
+                    .toList();
+            assertEquals(List.of("twofa-totp"), types, username + ": ours, and no plain-text secret left");
+        }
         assertEquals(
-                1000,
+                1002,
                 admin.get("/" + realm + "/two-factor/coverage")
                         .get("withTwoFactor")
                         .asInt());
@@ -206,6 +245,10 @@ class BuiltInOtpMigrationIT extends RealServerTest {
                     logsIn(realm, username, IndependentTotp.code(keys.get(username), IndependentTotp.currentStep())),
                     username + "'s app logs in after the bulk migration");
         }
+    }
+
+    private static Map<String, Object> builtInTotp(String secret, String credentialData) {
+        return Map.of("type", "otp", "secretData", "{\"value\":\"" + secret + "\"}", "credentialData", credentialData);
     }
 
     /** A realm made as Keycloak makes one (its own browser flow with the built-in OTP form), with admin events on. */
