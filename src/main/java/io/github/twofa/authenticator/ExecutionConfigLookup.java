@@ -2,8 +2,9 @@ package io.github.twofa.authenticator;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 import org.keycloak.models.AuthenticationExecutionModel;
@@ -22,7 +23,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * in the authentication session just before, so it is found there: the step in a post-broker-login flow, a
  * reset-credentials flow or a step-up sub-flow gets its own settings, not another copy's.
  */
-final class ExecutionConfigLookup {
+public final class ExecutionConfigLookup {
 
     private static final Logger LOG = Logger.getLogger(ExecutionConfigLookup.class);
 
@@ -41,11 +42,7 @@ final class ExecutionConfigLookup {
         AuthenticationSessionModel authSession = session.getContext().getAuthenticationSession();
         List<Map<String, String>> configs = authSession == null
                 ? List.of()
-                : authSession.getExecutionStatus().entrySet().stream()
-                        .filter(status ->
-                                status.getValue() == AuthenticationSessionModel.ExecutionStatus.SETUP_REQUIRED)
-                        .map(status -> realm.getAuthenticationExecutionById(status.getKey()))
-                        .filter(Objects::nonNull)
+                : stepsNeedingSetUp(realm, authSession, Set.of(providerId))
                         .map(execution -> configOf(realm, execution, providerId))
                         .flatMap(Optional::stream)
                         .toList();
@@ -60,12 +57,17 @@ final class ExecutionConfigLookup {
     static boolean isInStepUpFlow(KeycloakSession session, RealmModel realm, String providerId) {
         AuthenticationSessionModel authSession = session.getContext().getAuthenticationSession();
         return authSession != null
-                && authSession.getExecutionStatus().entrySet().stream()
-                        .filter(status ->
-                                status.getValue() == AuthenticationSessionModel.ExecutionStatus.SETUP_REQUIRED)
-                        .map(status -> realm.getAuthenticationExecutionById(status.getKey()))
-                        .filter(execution -> execution != null && providerId.equals(execution.getAuthenticator()))
+                && stepsNeedingSetUp(realm, authSession, Set.of(providerId))
                         .anyMatch(execution -> hasLevelConditionAbove(realm, execution.getParentFlow(), 0));
+    }
+
+    /** The executions of {@code providerIds} that Keycloak marked "set-up required" in this login. */
+    public static Stream<AuthenticationExecutionModel> stepsNeedingSetUp(
+            RealmModel realm, AuthenticationSessionModel authSession, Set<String> providerIds) {
+        return authSession.getExecutionStatus().entrySet().stream()
+                .filter(status -> status.getValue() == AuthenticationSessionModel.ExecutionStatus.SETUP_REQUIRED)
+                .map(status -> realm.getAuthenticationExecutionById(status.getKey()))
+                .filter(execution -> execution != null && providerIds.contains(execution.getAuthenticator()));
     }
 
     /** Whether {@code flowId} or a flow it sits in holds "Condition - Level of Authentication". */

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.github.twofa.totp.TotpParameters;
+import io.github.twofa.totp.TotpVerifier;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;
@@ -55,6 +56,13 @@ public final class BuiltInOtp {
         } catch (IllegalArgumentException unsupported) {
             return Optional.empty();
         }
+    }
+
+    /** Whether {@code code} (normalised) has the digits the credential's codes have; false if we cannot check it. */
+    public static boolean isWellFormed(OTPCredentialModel otp, String code) {
+        return parametersOf(otp)
+                .map(parameters -> new TotpVerifier(parameters).isWellFormed(code))
+                .orElse(false);
     }
 
     /**

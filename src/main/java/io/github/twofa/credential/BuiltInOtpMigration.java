@@ -16,7 +16,7 @@ import org.keycloak.util.JsonSerialization;
 /**
  * An admin's bulk migration of a realm's built-in TOTP credentials to ours, one page at a time: idempotent (a
  * migrated credential is no longer built-in) and resumable (each page says where the next one starts). HOTP
- * credentials are left as they are and counted; so are built-in credentials of users who already have ours.
+ * credentials are left as they are and counted; built-in credentials of users who already have ours are left out.
  */
 public final class BuiltInOtpMigration {
 

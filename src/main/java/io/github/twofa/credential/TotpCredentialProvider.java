@@ -157,7 +157,7 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
     public Adoption verifyAndAdopt(RealmModel realm, UserModel user, OTPCredentialModel builtIn, String input) {
         Optional<TotpParameters> parameters = BuiltInOtp.parametersOf(builtIn);
         String code = input == null ? "" : TotpVerifier.normalise(input);
-        if (parameters.isEmpty() || !new TotpVerifier(parameters.get()).isWellFormed(code)) {
+        if (parameters.isEmpty() || !BuiltInOtp.isWellFormed(builtIn, code)) {
             return new Adoption(Verification.REFUSED, null);
         }
         TotpSecret secret = TotpSecret.fromBytes(builtIn.getDecodedSecret());

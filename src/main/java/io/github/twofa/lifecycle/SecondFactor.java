@@ -124,8 +124,7 @@ public final class SecondFactor {
             Optional<CredentialModel> stored = appCredential(user);
             if (stored.isEmpty()) {
                 return BuiltInOtp.totpOf(user)
-                        .flatMap(BuiltInOtp::parametersOf)
-                        .map(parameters -> new TotpVerifier(parameters).isWellFormed(TotpVerifier.normalise(input)))
+                        .map(otp -> BuiltInOtp.isWellFormed(otp, TotpVerifier.normalise(input)))
                         .orElse(true);
             }
             return isWellFormedAppCode(stored.get(), input);
@@ -155,10 +154,7 @@ public final class SecondFactor {
     /** A user still on Keycloak's built-in OTP: a right code also makes the credential ours (see {@link TotpCredentialProvider#verifyAndAdopt}). */
     private static Check checkBuiltInCode(
             KeycloakSession session, UserModel user, OTPCredentialModel builtIn, String code) {
-        boolean wellFormed = BuiltInOtp.parametersOf(builtIn)
-                .map(parameters -> new TotpVerifier(parameters).isWellFormed(code))
-                .orElse(false);
-        if (!wellFormed) {
+        if (!BuiltInOtp.isWellFormed(builtIn, code)) {
             return new Check(OTPCredentialModel.TYPE, builtIn.getId(), Outcome.MALFORMED, OptionalInt.empty());
         }
         TotpCredentialProvider.Adoption adoption = TotpCredentialProvider.of(session)

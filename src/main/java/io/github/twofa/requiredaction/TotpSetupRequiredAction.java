@@ -2,8 +2,10 @@ package io.github.twofa.requiredaction;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import io.github.twofa.audit.AuditEvents;
+import io.github.twofa.authenticator.ExecutionConfigLookup;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProviderFactory;
 import io.github.twofa.lifecycle.SecondFactor;
@@ -91,12 +93,8 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
      * any login with a code. Without enrolment the step stays "set-up required" and counts for nothing.
      */
     private static void countStepAsDone(RealmModel realm, AuthenticationSessionModel authSession) {
-        authSession.getExecutionStatus().entrySet().stream()
-                .filter(status -> status.getValue() == AuthenticationSessionModel.ExecutionStatus.SETUP_REQUIRED)
-                .map(status -> realm.getAuthenticationExecutionById(status.getKey()))
-                .filter(execution -> execution != null
-                        && (ProviderIds.BROWSER_STEP.equals(execution.getAuthenticator())
-                                || ProviderIds.DIRECT_GRANT_STEP.equals(execution.getAuthenticator())))
+        ExecutionConfigLookup.stepsNeedingSetUp(
+                        realm, authSession, Set.of(ProviderIds.BROWSER_STEP, ProviderIds.DIRECT_GRANT_STEP))
                 .forEach(execution ->
                         AuthenticatorUtils.updateCompletedExecutions(authSession, null, execution.getId()));
     }

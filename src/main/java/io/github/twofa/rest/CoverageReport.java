@@ -74,9 +74,10 @@ public record CoverageReport(
             "from UserEntity u where u.realmId = :realm and u.serviceAccountClientLink is null";
     private static final String HAS_TOTP =
             "exists (select c.id from CredentialEntity c where c.user = u and c.type = :totp)";
+    private static final String HAS_BUILT_IN =
+            "exists (select c.id from CredentialEntity c where c.user = u and c.type = :otp)";
     /** Keycloak's built-in OTP, and not ours (a user who has both is ours). */
-    private static final String ONLY_BUILT_IN =
-            "exists (select c.id from CredentialEntity c where c.user = u and c.type = :otp)" + " and not " + HAS_TOTP;
+    private static final String ONLY_BUILT_IN = HAS_BUILT_IN + " and not " + HAS_TOTP;
 
     static CoverageReport query(
             KeycloakSession session, RealmModel realm, Filter filter, int first, int max, int threshold) {
@@ -132,9 +133,7 @@ public record CoverageReport(
     private static List<Object[]> usersPage(EntityManager em, RealmModel realm, Filter filter, int first, int max) {
         String where = switch (filter) {
             case ENABLED -> " and " + HAS_TOTP;
-            case DISABLED ->
-                " and not " + HAS_TOTP
-                        + " and not exists (select c.id from CredentialEntity c where c.user = u and c.type = :otp)";
+            case DISABLED -> " and not " + HAS_TOTP + " and not " + HAS_BUILT_IN;
             case BUILT_IN_OTP -> " and " + ONLY_BUILT_IN;
             default -> "";
         };
