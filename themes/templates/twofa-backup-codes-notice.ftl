@@ -17,8 +17,12 @@
                         <@twofa.secondaryButton id="twofa-continue" label="twofaBackupCodesKeep" name="action" value="continue"/>
                     </#if>
                 </@twofa.actions>
-            <#elseif twofaLow>
-                <p id="twofa-backup-codes-low">${msg("twofaBackupCodesLowAdvice")}</p>
+            <#elseif twofaKeycloakCodes || twofaLow>
+                <#if twofaKeycloakCodes>
+                    <p id="twofa-backup-codes-keycloak">${msg("twofaBackupCodesKeycloakAdvice")}</p>
+                <#else>
+                    <p id="twofa-backup-codes-low">${msg("twofaBackupCodesLowAdvice")}</p>
+                </#if>
                 <@twofa.actions>
                     <@twofa.primaryButton id="twofa-generate" label="twofaBackupCodesGenerate" name="action" value="generate"/>
                     <@twofa.secondaryButton id="twofa-continue" label="twofaBackupCodesNotNow" name="action" value="continue"/>

@@ -59,10 +59,13 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
                 .toList();
         CredentialModel created = createCredential(realm, user, BackupCodesCredentialModel.create(codes, iterations));
         old.forEach(credential -> user.credentialManager().removeStoredCredentialById(credential.getId()));
+        // Keycloak's own recovery codes, kept working until now, are replaced as well.
+        boolean replacedKeycloaks = KeycloakRecoveryCodes.of(user).isPresent();
+        KeycloakRecoveryCodes.removeAll(user);
         LOG.debugf(
                 "New set %s of %d backup codes for user %s replaces %d older",
                 created.getId(), codes.size(), user.getId(), old.size());
-        return new NewCodes(created.getId(), codes, !old.isEmpty());
+        return new NewCodes(created.getId(), codes, !old.isEmpty() || replacedKeycloaks);
     }
 
     /**
@@ -76,6 +79,13 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
             return "NewCodes[credentialId=" + credentialId + ", " + codes.size() + " codes, replacedOlderSet="
                     + replacedOlderSet + "]";
         }
+    }
+
+    /** Removes the user's backup codes, Keycloak's own recovery codes included. */
+    @Override
+    public void removeAll(UserModel user) {
+        super.removeAll(user);
+        KeycloakRecoveryCodes.removeAll(user);
     }
 
     public Optional<BackupCodesCredentialModel> current(UserModel user) {

@@ -8,9 +8,11 @@ import java.util.function.Supplier;
 import io.github.twofa.attemptlimit.AttemptLimiter;
 import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.backupcodes.BackupCodeFormat;
+import io.github.twofa.backupcodes.KeycloakRecoveryCodeFormat;
 import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.BuiltInOtp;
+import io.github.twofa.credential.KeycloakRecoveryCodes;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.totp.TotpVerifier;
@@ -129,7 +131,8 @@ public final class SecondFactor {
             }
             return isWellFormedAppCode(stored.get(), input);
         }
-        return BackupCodeFormat.normalise(input).isPresent();
+        return BackupCodeFormat.normalise(input).isPresent()
+                || KeycloakRecoveryCodeFormat.normalise(input).isPresent();
     }
 
     public static Check checkAppCode(KeycloakSession session, UserModel user, String input) {
@@ -197,7 +200,20 @@ public final class SecondFactor {
                 .isWellFormed(TotpVerifier.normalise(input));
     }
 
+    /**
+     * A backup code: one of ours, or (users of a realm that switched from Keycloak's own recovery codes, until they make
+     * a set of ours) one of Keycloak's; their forms differ, so the input says which set to check.
+     */
     public static Check checkBackupCode(KeycloakSession session, UserModel user, String input) {
+        if (KeycloakRecoveryCodeFormat.normalise(input).isPresent()) {
+            Optional<CredentialModel> keycloaks = KeycloakRecoveryCodes.of(user);
+            return keycloaks.isEmpty()
+                    ? new Check(KeycloakRecoveryCodes.TYPE, null, Outcome.REFUSED, OptionalInt.empty())
+                    : checkOf(
+                            KeycloakRecoveryCodes.TYPE,
+                            keycloaks.get().getId(),
+                            KeycloakRecoveryCodes.consume(session, user, keycloaks.get(), input));
+        }
         BackupCodesCredentialProvider provider = BackupCodesCredentialProvider.of(session);
         Optional<BackupCodesCredentialModel> set = provider.current(user);
         String credentialId = set.map(CredentialModel::getId).orElse(null);
@@ -207,16 +223,15 @@ public final class SecondFactor {
         if (set.isEmpty()) {
             return new Check(BackupCodesCredentialModel.TYPE, null, Outcome.REFUSED, OptionalInt.empty());
         }
-        BackupCodesCredentialProvider.Use use = provider.consume(user, set.get(), input);
+        return checkOf(BackupCodesCredentialModel.TYPE, credentialId, provider.consume(user, set.get(), input));
+    }
+
+    private static Check checkOf(String type, String credentialId, BackupCodesCredentialProvider.Use use) {
         if (use.busy()) {
-            return new Check(BackupCodesCredentialModel.TYPE, credentialId, Outcome.BUSY, OptionalInt.empty());
+            return new Check(type, credentialId, Outcome.BUSY, OptionalInt.empty());
         }
         return use.accepted()
-                ? new Check(
-                        BackupCodesCredentialModel.TYPE,
-                        credentialId,
-                        Outcome.ACCEPTED,
-                        OptionalInt.of(use.remaining()))
-                : new Check(BackupCodesCredentialModel.TYPE, credentialId, Outcome.REFUSED, OptionalInt.empty());
+                ? new Check(type, credentialId, Outcome.ACCEPTED, OptionalInt.of(use.remaining()))
+                : new Check(type, credentialId, Outcome.REFUSED, OptionalInt.empty());
     }
 }

@@ -10,6 +10,8 @@ import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.backupcodes.BackupCodePolicy;
 import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
+import io.github.twofa.credential.BuiltInOtp;
+import io.github.twofa.credential.KeycloakRecoveryCodes;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProviderFactory;
 import io.github.twofa.lifecycle.TwoFactorService;
@@ -52,7 +54,8 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
 
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
-        if (!context.getUser().credentialManager().isConfiguredFor(TotpCredentialModel.TYPE)) {
+        if (!context.getUser().credentialManager().isConfiguredFor(TotpCredentialModel.TYPE)
+                && BuiltInOtp.totpOf(context.getUser()).isEmpty()) {
             // Backup codes back up an authenticator app; a user without one has nothing to back up.
             context.success();
             return;
@@ -99,11 +102,22 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
         return remaining == null ? -1 : Integer.parseInt(remaining);
     }
 
+    /** Codes left in the user's set, or in Keycloak's recovery codes they still use instead. */
     private static int storedRemaining(RequiredActionContext context) {
         return BackupCodesCredentialProvider.of(context.getSession())
                 .current(context.getUser())
                 .map(BackupCodesCredentialModel::remaining)
-                .orElse(0);
+                .orElseGet(() -> KeycloakRecoveryCodes.of(context.getUser())
+                        .map(KeycloakRecoveryCodes::remaining)
+                        .orElse(0));
+    }
+
+    /** Whether the codes the user has are Keycloak's recovery codes, not a set of ours. */
+    private static boolean onKeycloaksCodes(RequiredActionContext context) {
+        return BackupCodesCredentialProvider.of(context.getSession())
+                        .current(context.getUser())
+                        .isEmpty()
+                && KeycloakRecoveryCodes.of(context.getUser()).isPresent();
     }
 
     /**
@@ -117,6 +131,8 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
                         "twofaLow",
                         RealmSettings.backupCodePolicy(context.getRealm()).isLow(remaining))
                 .setAttribute("twofaReplacing", replacing)
+                // Keycloak's recovery codes: the user is invited to make a set of ours, whatever the count.
+                .setAttribute("twofaKeycloakCodes", onKeycloaksCodes(context))
                 .createForm(NOTICE_TEMPLATE);
     }
 

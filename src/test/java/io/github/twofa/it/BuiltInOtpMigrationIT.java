@@ -3,6 +3,7 @@ package io.github.twofa.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.twofa.it.support.ApiClient;
 import io.github.twofa.it.support.BrowserSession;
 import io.github.twofa.it.support.Enrolment;
 import io.github.twofa.it.support.Http;
@@ -102,6 +104,112 @@ class BuiltInOtpMigrationIT extends RealServerTest {
         assertEquals(
                 builtIn.get("createdDate").asLong(), ours.get("createdDate").asLong());
         assertFalse(ours.toString().contains(Enrolment.secretOf(otpauth)), "no secret in clear");
+    }
+
+    @Test
+    void givenKeycloaksOwnRecoveryCodes_whenTheRealmSwitchesToOurStep_thenTheyWorkInAnyOrderOnceEachUntilANewSet()
+            throws Exception {
+        String realm = realmWithKeycloaksDefaults();
+        assertEquals(
+                201,
+                admin.call(
+                                "POST",
+                                "/" + realm + "/users",
+                                Map.of(
+                                        "username",
+                                        "legacy",
+                                        "enabled",
+                                        true,
+                                        "email",
+                                        "legacy@example.org",
+                                        "emailVerified",
+                                        true,
+                                        "firstName",
+                                        "Legacy",
+                                        "lastName",
+                                        "User",
+                                        "requiredActions",
+                                        List.of("CONFIGURE_TOTP", "CONFIGURE_RECOVERY_AUTHN_CODES"),
+                                        "credentials",
+                                        List.of(Map.of("type", "password", "value", "pw-legacy", "temporary", false))))
+                        .statusCode());
+        String userId = admin.userId(realm, "legacy");
+
+        // Keycloak's own pages: its OTP set-up, then its recovery codes, read off the page as a person would.
+        BrowserSession setup = new BrowserSession(server, realm);
+        setup.startLogin();
+        Document configureTotp = setup.submit("#kc-form-login", Map.of("username", "legacy", "password", "pw-legacy"));
+        URI otpauth = URI.create(QrCodes.decodeDataUri(
+                configureTotp.selectFirst("#kc-totp-secret-qr-code").attr("src").replace(" ", "")));
+        byte[] key = IndependentTotp.base32Decode(Enrolment.secretOf(otpauth));
+        Document recoveryCodesPage = setup.submit(
+                "#kc-totp-settings-form",
+                Map.of("totp", IndependentTotp.code(key, IndependentTotp.currentStep()), "userLabel", "Phone"));
+        List<String> recoveryCodes =
+                recoveryCodesPage.select("#kc-recovery-codes-list li").eachText();
+        assertEquals(12, recoveryCodes.size(), recoveryCodesPage.text());
+        setup.submit("#kc-recovery-codes-settings-form", Map.of());
+        assertTrue(setup.isRedirectedToClient(), "built-in set-up finished");
+        assertNotNull(credential(realm, userId, "recovery-authn-codes"));
+
+        switchBrowserFlowToOurStep(realm);
+        switchDirectGrantToOurStep(realm);
+
+        // Out of order: the ninth first, typed in lower case, where Keycloak's form would want the first.
+        Document notice = loginWithBackupCode(realm, recoveryCodes.get(8).toLowerCase());
+        assertEquals("11", notice.selectFirst("#twofa-backup-codes-remaining").attr("data-remaining"));
+        assertNotNull(notice.selectFirst("#twofa-backup-codes-keycloak"), "invited to make a set of ours");
+        assertEquals(
+                11,
+                remainingOf(credential(realm, userId, "recovery-authn-codes")),
+                "a used code is gone from Keycloak's own record of the set too");
+
+        Document refused = loginWithBackupCode(realm, recoveryCodes.get(8));
+        assertNull(refused.selectFirst("#twofa-backup-codes-notice-form"), "the same code works only once");
+
+        ApiClient api = new ApiClient(server, realm, BrowserSession.CLIENT_ID);
+        assertEquals(
+                200,
+                api.passwordGrant("legacy", "pw-legacy", recoveryCodes.get(3)).statusCode(),
+                "an API login takes one as well");
+        assertEquals(
+                400,
+                api.passwordGrant("legacy", "pw-legacy", recoveryCodes.get(3)).statusCode(),
+                "once (invalid_grant)");
+        assertEquals(10, remainingOf(credential(realm, userId, "recovery-authn-codes")));
+
+        // The notice's button makes a set of ours: it replaces Keycloak's codes once saved.
+        Document afterCode = loginWithBackupCode(realm, recoveryCodes.get(0));
+        assertNotNull(afterCode.selectFirst("#twofa-backup-codes-keycloak"), afterCode.text());
+        Document newSet = lastLogin.submit("#twofa-backup-codes-notice-form", Map.of("action", "generate"));
+        assertFalse(newSet.select("#twofa-backup-codes li, .twofa-backup-code").isEmpty(), newSet.text());
+        lastLogin.submit("#twofa-backup-codes-form", Map.of("action", "confirm", "saved", "on"));
+        assertTrue(lastLogin.isRedirectedToClient(), "a new set saved, the user is in");
+        assertNull(credential(realm, userId, "recovery-authn-codes"), "Keycloak's codes are replaced");
+        assertNotNull(credential(realm, userId, "twofa-backup-codes"));
+        assertEquals(
+                400,
+                api.passwordGrant("legacy", "pw-legacy", recoveryCodes.get(5)).statusCode(),
+                "an old Keycloak code works no more");
+    }
+
+    private BrowserSession lastLogin;
+
+    /** Password, then the backup-code page with {@code code}; returns the page that follows. */
+    private Document loginWithBackupCode(String realm, String code) {
+        lastLogin = new BrowserSession(server, realm);
+        lastLogin.startLogin();
+        Document codePage = lastLogin.submit("#kc-form-login", Map.of("username", "legacy", "password", "pw-legacy"));
+        assertNotNull(codePage.selectFirst("#twofa-login-form"), codePage.text());
+        lastLogin.trySubmit("#twofa-login-form", Map.of("code", code));
+        return lastLogin.page();
+    }
+
+    private static int remainingOf(JsonNode keycloakRecoveryCodes) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(keycloakRecoveryCodes.get("credentialData").asText())
+                .get("remainingCodes")
+                .asInt();
     }
 
     @Test
@@ -281,6 +389,8 @@ class BuiltInOtpMigrationIT extends RealServerTest {
                                         true,
                                         "standardFlowEnabled",
                                         true,
+                                        "directAccessGrantsEnabled",
+                                        true,
                                         "redirectUris",
                                         List.of("http://localhost:8081/*"),
                                         "attributes",
@@ -315,51 +425,80 @@ class BuiltInOtpMigrationIT extends RealServerTest {
      * as the browser flow.
      */
     private static void switchBrowserFlowToOurStep(String realm) {
+        // Setup step 1: the extension's required actions, as the console's switch registers them.
+        for (String action : List.of("twofa-setup-totp", "twofa-backup-codes")) {
+            String actions = "/" + realm + "/authentication";
+            if (admin.call("GET", actions + "/required-actions/" + action, null).statusCode() == 404) {
+                assertEquals(
+                        204,
+                        admin.call(
+                                        "POST",
+                                        actions + "/register-required-action",
+                                        Map.of("providerId", action, "name", action))
+                                .statusCode());
+            }
+        }
+        replaceInCopy(realm, "browser", "migrated", "auth-otp-form", "twofa-totp-authenticator", "browserFlow");
+    }
+
+    /** The same for API logins: Keycloak's direct-grant OTP check replaced by ours. */
+    private static void switchDirectGrantToOurStep(String realm) {
+        replaceInCopy(
+                realm,
+                "direct grant",
+                "migrated-direct-grant",
+                "direct-grant-validate-otp",
+                "twofa-direct-grant",
+                "directGrantFlow");
+    }
+
+    private static void replaceInCopy(
+            String realm, String flow, String copy, String builtInStep, String ourStep, String binding) {
         String flows = "/" + realm + "/authentication/flows";
         assertEquals(
                 201,
-                admin.call("POST", flows + "/browser/copy", Map.of("newName", "migrated"))
+                admin.call(
+                                "POST",
+                                flows + "/" + Http.encode(flow).replace("+", "%20") + "/copy",
+                                Map.of("newName", copy))
                         .statusCode());
         List<JsonNode> executions = StreamSupport.stream(
-                        admin.get(flows + "/migrated/executions").spliterator(), false)
+                        admin.get(flows + "/" + copy + "/executions").spliterator(), false)
                 .toList();
-        JsonNode otpForm = executions.stream()
+        JsonNode otpStep = executions.stream()
                 .filter(execution ->
-                        "auth-otp-form".equals(execution.path("providerId").asText()))
+                        builtInStep.equals(execution.path("providerId").asText()))
                 .findFirst()
                 .orElseThrow();
-        // The list is the flow in order, each sub-flow before its steps: the OTP form's sub-flow is the nearest
+        // The list is the flow in order, each sub-flow before its steps: the OTP step's sub-flow is the nearest
         // sub-flow one level up before it.
-        int at = executions.indexOf(otpForm);
+        int at = executions.indexOf(otpStep);
         String subFlow = null;
         for (int k = at - 1; k >= 0 && subFlow == null; k--) {
             JsonNode candidate = executions.get(k);
             if (candidate.path("authenticationFlow").asBoolean()
-                    && candidate.get("level").asInt() == otpForm.get("level").asInt() - 1) {
+                    && candidate.get("level").asInt() == otpStep.get("level").asInt() - 1) {
                 subFlow = candidate.get("displayName").asText();
             }
         }
-        assertNotNull(subFlow, "the OTP form's sub-flow");
-        ((ObjectNode) otpForm).put("requirement", "DISABLED");
+        assertNotNull(subFlow, "the OTP step's sub-flow");
+        ((ObjectNode) otpStep).put("requirement", "DISABLED");
         assertEquals(
-                204, admin.call("PUT", flows + "/migrated/executions", otpForm).statusCode());
+                204,
+                admin.call("PUT", flows + "/" + copy + "/executions", otpStep).statusCode());
         HttpResponse<String> added = admin.call(
                 "POST",
                 flows + "/" + Http.encode(subFlow).replace("+", "%20") + "/executions/execution",
-                Map.of("provider", "twofa-totp-authenticator"));
+                Map.of("provider", ourStep));
         assertEquals(201, added.statusCode(), added.body());
-        JsonNode ourStep = StreamSupport.stream(
-                        admin.get(flows + "/migrated/executions").spliterator(), false)
-                .filter(execution -> "twofa-totp-authenticator"
-                        .equals(execution.path("providerId").asText()))
+        JsonNode ours = StreamSupport.stream(
+                        admin.get(flows + "/" + copy + "/executions").spliterator(), false)
+                .filter(execution -> ourStep.equals(execution.path("providerId").asText()))
                 .findFirst()
                 .orElseThrow();
-        ((ObjectNode) ourStep).put("requirement", "REQUIRED");
+        ((ObjectNode) ours).put("requirement", "REQUIRED");
         assertEquals(
-                204, admin.call("PUT", flows + "/migrated/executions", ourStep).statusCode());
-        assertEquals(
-                204,
-                admin.call("PUT", "/" + realm, Map.of("browserFlow", "migrated"))
-                        .statusCode());
+                204, admin.call("PUT", flows + "/" + copy + "/executions", ours).statusCode());
+        assertEquals(204, admin.call("PUT", "/" + realm, Map.of(binding, copy)).statusCode());
     }
 }

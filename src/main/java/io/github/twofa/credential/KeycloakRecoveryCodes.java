@@ -1,0 +1,139 @@
+package io.github.twofa.credential;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import io.github.twofa.backupcodes.BackupCodeHasher;
+import io.github.twofa.backupcodes.KeycloakRecoveryCodeFormat;
+import org.jboss.logging.Logger;
+import org.keycloak.credential.CredentialModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.RecoveryAuthnCodesCredentialModel;
+import org.keycloak.models.credential.dto.RecoveryAuthnCodeRepresentation;
+import org.keycloak.models.credential.dto.RecoveryAuthnCodesCredentialData;
+import org.keycloak.models.credential.dto.RecoveryAuthnCodesSecretData;
+import org.keycloak.util.JsonSerialization;
+
+/**
+ * Keycloak's own recovery codes (type {@code recovery-authn-codes}), as users of a realm that switches to this
+ * extension have them. Our step takes them as backup codes: any unused one, in any order (Keycloak's form wants them in
+ * order), each once, until the user makes a set of ours, which replaces them. Only their stored hashes are ever read.
+ */
+public final class KeycloakRecoveryCodes {
+
+    public static final String TYPE = RecoveryAuthnCodesCredentialModel.TYPE;
+
+    private static final Logger LOG = Logger.getLogger(KeycloakRecoveryCodes.class);
+    /** As for our sets (see {@link BackupCodesCredentialProvider}). */
+    private static final long CLAIM_LIFESPAN_SECONDS = 3600;
+
+    private static final long SET_LOCK_WAIT_MILLIS = 1500;
+
+    private KeycloakRecoveryCodes() {}
+
+    /** The user's set of Keycloak recovery codes, if they have one. */
+    public static Optional<CredentialModel> of(UserModel user) {
+        return user.credentialManager().getStoredCredentialsByTypeStream(TYPE).findFirst();
+    }
+
+    /** How many unused codes the set holds. */
+    public static int remaining(CredentialModel set) {
+        return secretOf(set).getCodes().size();
+    }
+
+    /** Removes the user's Keycloak recovery codes: when a set of ours replaces them, or 2FA goes. */
+    public static void removeAll(UserModel user) {
+        user.credentialManager()
+                .getStoredCredentialsByTypeStream(TYPE)
+                .map(CredentialModel::getId)
+                .toList()
+                .forEach(id -> user.credentialManager().removeStoredCredentialById(id));
+    }
+
+    /**
+     * Uses up {@code input} if it is one of the set's unused codes: one hash, compared with every stored one; under
+     * the set's lock the set is read again past the caches, the code claimed cluster-wide, and the set written back
+     * without every claimed code (as {@link BackupCodesCredentialProvider#consume} does for ours).
+     */
+    public static BackupCodesCredentialProvider.Use consume(
+            KeycloakSession session, UserModel user, CredentialModel set, String input) {
+        Optional<String> code = KeycloakRecoveryCodeFormat.normalise(input);
+        if (code.isEmpty()) {
+            return BackupCodesCredentialProvider.Use.REFUSED;
+        }
+        byte[] hash = KeycloakRecoveryCodeFormat.hash(code.get());
+        if (!RequestLock.holdUntilRequestEnds(
+                session, "twofa-kc-recovery-codes:" + set.getId(), SET_LOCK_WAIT_MILLIS)) {
+            return BackupCodesCredentialProvider.Use.BUSY;
+        }
+        Optional<CredentialModel> fresh = JpaConnection.reread(session, set);
+        if (fresh.isEmpty()) {
+            return BackupCodesCredentialProvider.Use.REFUSED;
+        }
+        List<RecoveryAuthnCodeRepresentation> codes = secretOf(fresh.get()).getCodes();
+        OptionalInt index = BackupCodeHasher.indexOf(
+                hash,
+                codes.stream()
+                        .map(stored -> decode(stored.getEncodedHashedValue()))
+                        .toList());
+        if (index.isEmpty()
+                || !session.singleUseObjects()
+                        .putIfAbsent(
+                                claimKey(set, codes.get(index.getAsInt()).getEncodedHashedValue()),
+                                CLAIM_LIFESPAN_SECONDS)) {
+            return BackupCodesCredentialProvider.Use.REFUSED;
+        }
+        List<RecoveryAuthnCodeRepresentation> left = codes.stream()
+                .filter(stored -> !session.singleUseObjects().contains(claimKey(set, stored.getEncodedHashedValue())))
+                .toList();
+        user.credentialManager().updateStoredCredential(withCodes(fresh.get(), left));
+        LOG.debugf(
+                "Keycloak recovery code %d of set %s of user %s used; %d left",
+                codes.get(index.getAsInt()).getNumber(), set.getId(), user.getId(), left.size());
+        return new BackupCodesCredentialProvider.Use(true, left.size(), false);
+    }
+
+    private static CredentialModel withCodes(CredentialModel set, List<RecoveryAuthnCodeRepresentation> codes) {
+        try {
+            RecoveryAuthnCodesCredentialData data =
+                    JsonSerialization.readValue(set.getCredentialData(), RecoveryAuthnCodesCredentialData.class);
+            data.setRemainingCodes(codes.size());
+            CredentialModel updated = new CredentialModel();
+            updated.setId(set.getId());
+            updated.setType(set.getType());
+            updated.setUserLabel(set.getUserLabel());
+            updated.setCreatedDate(set.getCreatedDate());
+            updated.setCredentialData(JsonSerialization.writeValueAsString(data));
+            updated.setSecretData(JsonSerialization.writeValueAsString(new RecoveryAuthnCodesSecretData(codes)));
+            return updated;
+        } catch (IOException unreadable) {
+            throw new UncheckedIOException("Keycloak recovery-code set " + set.getId() + " is unreadable", unreadable);
+        }
+    }
+
+    private static RecoveryAuthnCodesSecretData secretOf(CredentialModel set) {
+        try {
+            return JsonSerialization.readValue(set.getSecretData(), RecoveryAuthnCodesSecretData.class);
+        } catch (IOException unreadable) {
+            throw new UncheckedIOException("Keycloak recovery-code set " + set.getId() + " is unreadable", unreadable);
+        }
+    }
+
+    /** Keycloak decodes stored hashes leniently (MIME); an entry it could not decode matches nothing. */
+    private static byte[] decode(String encoded) {
+        try {
+            return Base64.getMimeDecoder().decode(encoded);
+        } catch (IllegalArgumentException notBase64) {
+            return new byte[0];
+        }
+    }
+
+    private static String claimKey(CredentialModel set, String storedHash) {
+        return "twofa-kc-recovery-code:" + set.getId() + ":" + storedHash;
+    }
+}
