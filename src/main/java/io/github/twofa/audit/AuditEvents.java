@@ -45,6 +45,7 @@ public final class AuditEvents {
         BACKUP_CODES_CREATED,
         BACKUP_CODES_REGENERATED,
         DISABLED,
+        APP_REMOVED,
         ADMIN_RESET,
         BUILT_IN_OTP_MIGRATED;
 
@@ -126,6 +127,15 @@ public final class AuditEvents {
     }
 
     /** The user turned 2FA off (authenticator and backup codes removed). */
+    /** One of several authenticator apps was removed; the others (and the backup codes) stay. */
+    public static void appRemoved(EventBuilder event, String credentialId) {
+        event.event(EventType.REMOVE_CREDENTIAL)
+                .detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
+                .detail(Details.CREDENTIAL_ID, credentialId)
+                .detail(ACTION, Action.APP_REMOVED.value())
+                .success();
+    }
+
     public static void disabled(EventBuilder event, String credentialId) {
         event.event(EventType.REMOVE_CREDENTIAL)
                 .detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)

@@ -61,6 +61,29 @@ public class TotpCredentialModel extends CredentialModel {
         return model;
     }
 
+    /**
+     * The same credential marked as used at {@code epochMillis}, or empty when its mark is less than a minute old:
+     * "last used" is shown to the minute, so most logins need no write.
+     */
+    java.util.Optional<TotpCredentialModel> usedAt(long epochMillis) {
+        Long last = credentialData.lastUsedAt();
+        if (last != null && epochMillis - last < 60_000) {
+            return java.util.Optional.empty();
+        }
+        TotpCredentialModel model = StoredCredentialProvider.withStoredFields(
+                this,
+                new TotpCredentialModel(
+                        new TotpCredentialData(
+                                credentialData.algorithm(),
+                                credentialData.digits(),
+                                credentialData.period(),
+                                credentialData.verifiedAt(),
+                                epochMillis),
+                        secretData));
+        model.writeJson();
+        return java.util.Optional.of(model);
+    }
+
     /** Only the sealed key of a credential's stored secret data. */
     record StoredSecret(ProtectedSecret sealed) {
 

@@ -1,5 +1,7 @@
 package io.github.twofa.credential;
 
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -22,6 +24,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * Stores TOTP credentials (secret encrypted) and checks codes against them, each time step at most once.
@@ -48,10 +51,26 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         this.protector = protector;
     }
 
-    /** Encrypts the secret and stores it as the user's only TOTP credential. */
+    /** The user's authenticator apps, oldest first. */
+    public List<TotpCredentialModel> apps(UserModel user) {
+        return user.credentialManager()
+                .getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE)
+                .map(TotpCredentialModel::createFromCredentialModel)
+                .sorted(Comparator.comparing(
+                        credential -> credential.getCreatedDate() == null ? 0L : credential.getCreatedDate()))
+                .toList();
+    }
+
+    /**
+     * Encrypts the secret and stores it as another app of the user's, named {@code userLabel}. Apps whose stored key
+     * was refused (see {@link Verification#UNREADABLE}) go: they can never be checked again, and setting the app up
+     * again is how a user recovers from that.
+     */
     public CredentialModel enrol(
             RealmModel realm, UserModel user, TotpSecret secret, TotpParameters parameters, String userLabel) {
-        removeAll(user);
+        apps(user).stream()
+                .filter(app -> secretOf(realm, user, app).isEmpty())
+                .forEach(app -> user.credentialManager().removeStoredCredentialById(app.getId()));
         // The id is chosen here, not by the store, because the ciphertext is bound to it.
         String credentialId = KeycloakModelUtils.generateId();
         TotpCredentialModel model = TotpCredentialModel.create(
@@ -137,6 +156,9 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                 user.getId(),
                 step.getAsLong() - credential.parameters().stepAt(now),
                 claim);
+        if (claim == UsedStepRegistry.Claim.CLAIMED) {
+            credential.usedAt(Time.currentTimeMillis()).ifPresent(user.credentialManager()::updateStoredCredential);
+        }
         return switch (claim) {
             case CLAIMED -> Verification.ACCEPTED;
             case REPLAYED -> Verification.REFUSED;
@@ -180,9 +202,10 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
     }
 
     /**
-     * Makes a built-in TOTP credential ours without a code (an admin's bulk migration): under the same lock a login
-     * takes to adopt it, so the two never both do. Codes the built-in form accepted shortly before stay refused: the
-     * built-in credential's id is remembered for as long as such a code could match.
+     * Makes a built-in TOTP credential ours without a code (an admin's bulk migration), with the user's other
+     * built-in devices: under the same lock a login takes to adopt it, so the two never both do. Codes the built-in
+     * form accepted shortly before stay refused: the built-in credential's id is remembered for as long as such a
+     * code could match.
      *
      * @return our new credential, or empty if a login is adopting it this instant or it is gone
      */
@@ -193,16 +216,38 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                 || JpaConnection.reread(session, builtIn).isEmpty()) {
             return Optional.empty();
         }
-        if (isConfiguredFor(realm, user, TotpCredentialModel.TYPE)) {
-            // The user has ours already (another device adopted at a login, or a new enrolment): nothing to take.
-            return Optional.empty();
-        }
         return Optional.of(
                 adopt(realm, user, builtIn, TotpSecret.fromBytes(builtIn.getDecodedSecret()), parameters.get()));
     }
 
-    /** Ours now: sealed secret, the built-in one's parameters, label and creation date; the plain-text row removed. */
+    /**
+     * Ours now: sealed secret, the built-in one's parameters, label and creation date; the plain-text row removed.
+     * The user's other built-in TOTP devices (a tablet set up with Keycloak's form beside the phone) become apps of
+     * ours in the same transaction, so none stays in plain text or stops working.
+     */
     private CredentialModel adopt(
+            RealmModel realm,
+            UserModel user,
+            OTPCredentialModel builtIn,
+            TotpSecret secret,
+            TotpParameters parameters) {
+        CredentialModel adopted = adoptOne(realm, user, builtIn, secret, parameters);
+        user.credentialManager()
+                .getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
+                .map(OTPCredentialModel::createFromCredentialModel)
+                .filter(other -> !other.getId().equals(builtIn.getId()))
+                .filter(other -> OTPCredentialModel.TOTP.equals(
+                        other.getOTPCredentialData().getSubType()))
+                .toList()
+                .forEach(other -> BuiltInOtp.parametersOf(other)
+                        .ifPresent(otherParameters -> adoptOne(
+                                realm, user, other, TotpSecret.fromBytes(other.getDecodedSecret()), otherParameters)));
+        // What is left (HOTP, unsupported parameters) cannot be checked by our step and would only stay in plain text.
+        BuiltInOtp.removeAll(user);
+        return adopted;
+    }
+
+    private CredentialModel adoptOne(
             RealmModel realm,
             UserModel user,
             OTPCredentialModel builtIn,
@@ -211,9 +256,7 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         CredentialModel adopted = enrol(realm, user, secret, parameters, builtIn.getUserLabel());
         adopted.setCreatedDate(builtIn.getCreatedDate());
         user.credentialManager().updateStoredCredential(adopted);
-        // Ours replaces every built-in one: a second device set up with Keycloak's form would otherwise stay in plain
-        // text, and unusable, for good (until several apps per user exist, it must be set up again).
-        BuiltInOtp.removeAll(user);
+        user.credentialManager().removeStoredCredentialById(builtIn.getId());
         // Codes the built-in form took shortly before stay refused, whichever step they were of.
         BuiltInOtp.rememberAdoption(
                 session,
@@ -242,14 +285,14 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         }
     }
 
-    /** Whether the user's authenticator can be checked at all (false: its stored key was refused; see {@link Verification#UNREADABLE}). */
+    /**
+     * Whether one of the user's apps can be checked at all (false: the stored key of every one was refused; see
+     * {@link Verification#UNREADABLE}); true for a user without apps.
+     */
     public boolean isReadable(RealmModel realm, UserModel user) {
-        return user.credentialManager()
-                .getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE)
-                .findFirst()
-                .map(stored -> secretOf(realm, user, TotpCredentialModel.createFromCredentialModel(stored))
-                        .isPresent())
-                .orElse(true);
+        List<TotpCredentialModel> apps = apps(user);
+        return apps.isEmpty()
+                || apps.stream().anyMatch(app -> secretOf(realm, user, app).isPresent());
     }
 
     /**
@@ -278,9 +321,29 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                 .helpText("twofa-totp-help-text")
                 .iconCssClass("kcAuthenticatorOTPClass")
                 .createAction(ProviderIds.TOTP_SETUP)
-                .removeable(!isAccountApiDeletion())
+                .removeable(!isAccountApiDeletion() && !isDeletionWithoutRecentCode())
                 .build(session);
     }
+
+    /**
+     * Keycloak's {@code delete_credential} action runs in a login; there removing an app needs a code of the user's
+     * taken within that action's maximum age (as adding one does), not only a recent password.
+     */
+    private boolean isDeletionWithoutRecentCode() {
+        AuthenticationSessionModel authSession = session.getContext().getAuthenticationSession();
+        if (authSession == null) {
+            return false;
+        }
+        RealmModel realm = session.getContext().getRealm();
+        return !RecentSecondFactor.within(
+                realm,
+                authSession,
+                session.sessions()
+                        .getUserSession(realm, authSession.getParentSession().getId()),
+                RecentSecondFactor.maxAgeOf(realm, DELETE_CREDENTIAL_ACTION));
+    }
+
+    private static final String DELETE_CREDENTIAL_ACTION = "delete_credential";
 
     /**
      * Keycloak removes a credential through its account REST API ({@code DELETE /account/credentials/{id}}, with

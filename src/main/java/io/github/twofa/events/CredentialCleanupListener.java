@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.github.twofa.credential.BackupCodesCredentialProvider;
+import io.github.twofa.credential.BuiltInOtp;
 import io.github.twofa.credential.TotpCredentialModel;
 import org.keycloak.events.Details;
 import org.keycloak.events.Event;
@@ -61,7 +62,13 @@ public class CredentialCleanupListener implements EventListenerProvider {
         RealmModel realm = session.realms().getRealm(realmId);
         UserModel user =
                 realm == null || userId == null ? null : session.users().getUserById(realm, userId);
-        if (user != null) {
+        // Codes back up the apps: they go with the last one, not with one of several.
+        if (user != null
+                && user.credentialManager()
+                        .getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE)
+                        .findAny()
+                        .isEmpty()
+                && !BuiltInOtp.hasAny(user)) {
             BackupCodesCredentialProvider.of(session).removeAll(user);
         }
     }

@@ -33,6 +33,8 @@ public class EmailNotificationListener implements EventListenerProvider {
 
     private static final Logger LOG = Logger.getLogger(EmailNotificationListener.class);
     private static final String DISABLED = "twofa-disabled";
+    private static final String APP_ADDED = "twofa-app-added";
+    private static final String APP_REMOVED = "twofa-app-removed";
     private static final String RESET = "twofa-reset";
     private static final String REGENERATED = "twofa-backup-codes-regenerated";
 
@@ -50,8 +52,19 @@ public class EmailNotificationListener implements EventListenerProvider {
         String type = event.getDetails().get(Details.CREDENTIAL_TYPE);
         String action = event.getDetails().get(AuditEvents.ACTION);
         if (event.getType() == EventType.REMOVE_CREDENTIAL && TotpCredentialModel.TYPE.equals(type)) {
-            sendAfterCommit(
-                    event.clone(), AuditEvents.Action.ADMIN_RESET.value().equals(action) ? RESET : DISABLED);
+            String template;
+            if (AuditEvents.Action.ADMIN_RESET.value().equals(action)) {
+                template = RESET;
+            } else {
+                // One of several apps (our REST call or Keycloak's delete in the account console) is not a disable.
+                template = hasAppsLeft(event) ? APP_REMOVED : DISABLED;
+            }
+            sendAfterCommit(event.clone(), template);
+        } else if (event.getType() == EventType.UPDATE_CREDENTIAL
+                && TotpCredentialModel.TYPE.equals(type)
+                && AuditEvents.Action.ENROLLED.value().equals(action)
+                && appCount(event) > 1) {
+            sendAfterCommit(event.clone(), APP_ADDED);
         } else if (event.getType() == EventType.UPDATE_CREDENTIAL
                 && BackupCodesCredentialModel.TYPE.equals(type)
                 && AuditEvents.Action.BACKUP_CODES_REGENERATED.value().equals(action)) {
@@ -74,6 +87,23 @@ public class EmailNotificationListener implements EventListenerProvider {
                             : event.getAuthDetails().getIpAddress());
             sendAfterCommit(removal, RESET);
         });
+    }
+
+    private boolean hasAppsLeft(Event event) {
+        return appCount(event) > 0;
+    }
+
+    /** How many apps the event's user has now (in the event's transaction, so counting its change). */
+    private long appCount(Event event) {
+        RealmModel realm = session.realms().getRealm(event.getRealmId());
+        UserModel user = realm == null || event.getUserId() == null
+                ? null
+                : session.users().getUserById(realm, event.getUserId());
+        return user == null
+                ? 0
+                : user.credentialManager()
+                        .getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE)
+                        .count();
     }
 
     private void sendAfterCommit(Event event, String template) {

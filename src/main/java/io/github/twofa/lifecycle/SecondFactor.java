@@ -1,5 +1,6 @@
 package io.github.twofa.lifecycle;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -123,35 +124,62 @@ public final class SecondFactor {
     /** Whether {@code input} could be one of the user's codes, app or backup; checks the form only, uses nothing. */
     public static boolean isWellFormed(UserModel user, String input) {
         if (looksLikeAppCode(input)) {
-            Optional<CredentialModel> stored = appCredential(user);
-            if (stored.isEmpty()) {
+            List<CredentialModel> apps = appCredentials(user);
+            if (apps.isEmpty()) {
                 return BuiltInOtp.totpOf(user)
                         .map(otp -> BuiltInOtp.isWellFormed(otp, TotpVerifier.normalise(input)))
                         .orElse(true);
             }
-            return isWellFormedAppCode(stored.get(), input);
+            return apps.stream().anyMatch(app -> isWellFormedAppCode(app, input));
         }
         return BackupCodeFormat.normalise(input).isPresent()
                 || KeycloakRecoveryCodeFormat.normalise(input).isPresent();
     }
 
+    /**
+     * Checks an app code against each of the user's apps until one takes it (and uses its time step up): one
+     * attempt, whatever the number of apps. BUSY when no app took it and one was being used this instant; UNREADABLE
+     * only when no app's key could be read at all.
+     */
     public static Check checkAppCode(KeycloakSession session, UserModel user, String input) {
-        Optional<CredentialModel> stored = appCredential(user);
+        List<CredentialModel> apps = appCredentials(user);
         String code = TotpVerifier.normalise(input);
-        if (stored.isEmpty()) {
+        if (apps.isEmpty()) {
             Optional<OTPCredentialModel> builtIn = BuiltInOtp.totpOf(user);
             if (builtIn.isPresent()) {
                 return checkBuiltInCode(session, user, builtIn.get(), code);
             }
+            return new Check(TotpCredentialModel.TYPE, null, Outcome.REFUSED, OptionalInt.empty());
         }
-        String credentialId = stored.map(CredentialModel::getId).orElse(null);
-        if (stored.isPresent() && !isWellFormedAppCode(stored.get(), code)) {
-            return new Check(TotpCredentialModel.TYPE, credentialId, Outcome.MALFORMED, OptionalInt.empty());
+        List<CredentialModel> candidates =
+                apps.stream().filter(app -> isWellFormedAppCode(app, code)).toList();
+        if (candidates.isEmpty()) {
+            return new Check(TotpCredentialModel.TYPE, apps.get(0).getId(), Outcome.MALFORMED, OptionalInt.empty());
         }
-        TotpCredentialProvider.Verification verification = credentialId == null
-                ? TotpCredentialProvider.Verification.REFUSED
-                : TotpCredentialProvider.of(session).verify(session.getContext().getRealm(), user, credentialId, code);
-        return new Check(TotpCredentialModel.TYPE, credentialId, outcomeOf(verification), OptionalInt.empty());
+        TotpCredentialProvider provider = TotpCredentialProvider.of(session);
+        Outcome outcome = Outcome.UNREADABLE;
+        for (CredentialModel app : candidates) {
+            TotpCredentialProvider.Verification verification =
+                    provider.verify(session.getContext().getRealm(), user, app.getId(), code);
+            Outcome appOutcome = outcomeOf(verification);
+            if (appOutcome == Outcome.ACCEPTED) {
+                return new Check(TotpCredentialModel.TYPE, app.getId(), Outcome.ACCEPTED, OptionalInt.empty());
+            }
+            outcome = worse(outcome, appOutcome);
+        }
+        // Several apps: the event names the first, since no single one was meant.
+        return new Check(TotpCredentialModel.TYPE, candidates.get(0).getId(), outcome, OptionalInt.empty());
+    }
+
+    /** Of two apps' outcomes, the one to answer: a refusal over "try again" over "unreadable". */
+    private static Outcome worse(Outcome sofar, Outcome next) {
+        if (sofar == Outcome.REFUSED || next == Outcome.REFUSED) {
+            return Outcome.REFUSED;
+        }
+        if (sofar == Outcome.BUSY || next == Outcome.BUSY) {
+            return Outcome.BUSY;
+        }
+        return Outcome.UNREADABLE;
     }
 
     /** A user still on Keycloak's built-in OTP: a right code also makes the credential ours (see {@link TotpCredentialProvider#verifyAndAdopt}). */
@@ -188,10 +216,10 @@ public final class SecondFactor {
                 && digits.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
-    private static Optional<CredentialModel> appCredential(UserModel user) {
+    private static List<CredentialModel> appCredentials(UserModel user) {
         return user.credentialManager()
                 .getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE)
-                .findFirst();
+                .toList();
     }
 
     private static boolean isWellFormedAppCode(CredentialModel stored, String input) {

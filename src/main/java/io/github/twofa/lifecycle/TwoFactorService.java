@@ -59,7 +59,10 @@ public final class TwoFactorService {
      * @return the check: accepted, with the new credential's id, or refused (a refusal is the caller's to record)
      */
     public SecondFactor.Check enrol(
-            RealmModel realm, UserModel user, TotpSecret secret, String code, EventBuilder event) {
+            RealmModel realm, UserModel user, TotpSecret secret, String code, String appName, EventBuilder event) {
+        if (!canAddApp(realm, user)) {
+            throw new AppLimitReached(RealmSettings.maxApps(realm));
+        }
         TotpParameters parameters = RealmSettings.totpParameters(realm);
         long now = Time.currentTime();
         OptionalLong step = new TotpVerifier(parameters).matchingStep(secret, TotpVerifier.normalise(code), now);
@@ -68,11 +71,51 @@ public final class TwoFactorService {
                     TotpCredentialModel.TYPE, null, SecondFactor.Outcome.REFUSED, OptionalInt.empty());
         }
         TotpCredentialProvider provider = TotpCredentialProvider.of(session);
-        CredentialModel credential = provider.enrol(realm, user, secret, parameters, null);
+        CredentialModel credential = provider.enrol(realm, user, secret, parameters, appName);
         provider.claimStep(credential.getId(), parameters, step.getAsLong(), now);
         AuditEvents.enrolled(event, credential.getId());
         return new SecondFactor.Check(
                 TotpCredentialModel.TYPE, credential.getId(), SecondFactor.Outcome.ACCEPTED, OptionalInt.empty());
+    }
+
+    /** Whether the user may set up another authenticator app: fewer than the realm's maximum (see {@link RealmSettings#maxApps}). */
+    public boolean canAddApp(RealmModel realm, UserModel user) {
+        return TotpCredentialProvider.of(session).apps(user).size() < RealmSettings.maxApps(realm);
+    }
+
+    /** The user has as many authenticator apps as the realm allows; one must go before another is set up. */
+    public static final class AppLimitReached extends RuntimeException {
+
+        private final int maxApps;
+
+        AppLimitReached(int maxApps) {
+            super("The user has " + maxApps + " authenticator apps, as many as the realm allows.");
+            this.maxApps = maxApps;
+        }
+
+        public int maxApps() {
+            return maxApps;
+        }
+    }
+
+    /**
+     * Removes one of the user's apps (already authorized); the last one takes the backup codes with it, as a disable
+     * does, since codes back up an app.
+     *
+     * @return false when the user has no such app
+     */
+    public boolean removeApp(UserModel user, String credentialId, EventBuilder event) {
+        TotpCredentialProvider provider = TotpCredentialProvider.of(session);
+        if (provider.apps(user).stream().noneMatch(app -> app.getId().equals(credentialId))) {
+            return false;
+        }
+        if (provider.apps(user).size() == 1 && !BuiltInOtp.hasAny(user)) {
+            disable(user, event);
+        } else {
+            user.credentialManager().removeStoredCredentialById(credentialId);
+            AuditEvents.appRemoved(event, credentialId);
+        }
+        return true;
     }
 
     /** Makes a new set under the realm's policy, stores and records it; returns the codes in clear, this once. */

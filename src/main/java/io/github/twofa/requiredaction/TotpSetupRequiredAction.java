@@ -1,22 +1,30 @@
 package io.github.twofa.requiredaction;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.authenticator.ExecutionConfigLookup;
+import io.github.twofa.credential.BackupCodesCredentialProvider;
+import io.github.twofa.credential.BuiltInOtp;
+import io.github.twofa.credential.KeycloakRecoveryCodes;
+import io.github.twofa.credential.RecentSecondFactor;
 import io.github.twofa.credential.TotpCredentialModel;
+import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.credential.TotpCredentialProviderFactory;
 import io.github.twofa.lifecycle.SecondFactor;
 import io.github.twofa.lifecycle.TwoFactorService;
 import io.github.twofa.security.SealedNotes;
 import io.github.twofa.settings.ProviderIds;
 import io.github.twofa.settings.RealmSettings;
+import io.github.twofa.totp.AppName;
 import io.github.twofa.totp.QrCodeImage;
 import io.github.twofa.totp.TotpParameters;
 import io.github.twofa.totp.TotpSecret;
 import io.github.twofa.totp.TotpVerifier;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.Config;
 import org.keycloak.authentication.CredentialRegistrator;
@@ -25,13 +33,21 @@ import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RequiredActionConfigModel;
+import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.sessions.AuthenticationSessionModel;
+import org.keycloak.userprofile.ValidationException;
+import org.keycloak.validate.ValidationError;
 
 /**
  * Enrolment: shows a QR code and the key, and enables 2FA only once the user typed a correct code.
@@ -42,6 +58,11 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
     public static final String PROVIDER_ID = ProviderIds.TOTP_SETUP;
     static final String TEMPLATE = "twofa-setup-totp.ftl";
     static final String CODE_FIELD = "code";
+    static final String NAME_FIELD = "name";
+    static final String CONFIRM_FIELD = "confirmCode";
+    /** Authentication-session note: when the user confirmed with a code on this action's page (epoch seconds). */
+    private static final String CONFIRMED_NOTE = "twofa.add-app.confirmed-at";
+
     private static final String PENDING_SECRET_NOTE = "twofa.pending-secret";
 
     @Override
@@ -54,37 +75,160 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
 
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
-        context.challenge(setupForm(context, pendingSecret(context), null));
+        context.challenge(nextForm(context, null, null));
+    }
+
+    /**
+     * The page a user sees: the QR code; or, for a user who already has 2FA and wants another app, first a code from
+     * an app they have (unless this login took one within the action's maximum age), or word that they have as many
+     * apps as the realm allows.
+     */
+    private Response nextForm(RequiredActionContext context, String field, String errorKey) {
+        if (hasTwoFactor(context)) {
+            if (!TwoFactorService.of(context.getSession()).canAddApp(context.getRealm(), context.getUser())) {
+                return context.form()
+                        .setAttribute("twofaMode", "limit")
+                        .setAttribute("twofaAnotherApp", true)
+                        .setAttribute("twofaMaxApps", RealmSettings.maxApps(context.getRealm()))
+                        .createForm(TEMPLATE);
+            }
+            if (!secondFactorIsRecent(context)) {
+                var form = context.form().setAttribute("twofaMode", "confirm").setAttribute("twofaAnotherApp", true);
+                if (errorKey != null) {
+                    form.addError(new FormMessage(field, errorKey)).setStatus(Response.Status.BAD_REQUEST);
+                }
+                return form.createForm(TEMPLATE);
+            }
+        }
+        return setupForm(context, pendingSecret(context), field, errorKey, null);
     }
 
     @Override
     public void processAction(RequiredActionContext context) {
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        if (form.containsKey(CONFIRM_FIELD)) {
+            confirmSecondFactor(context, form.getFirst(CONFIRM_FIELD));
+            return;
+        }
+        if (hasTwoFactor(context)
+                && (!secondFactorIsRecent(context)
+                        || !TwoFactorService.of(context.getSession())
+                                .canAddApp(context.getRealm(), context.getUser()))) {
+            // A password alone never adds an app: the code of an app the user has comes first.
+            context.challenge(nextForm(context, null, null));
+            return;
+        }
         TotpSecret secret = pendingSecret(context);
-        String code = TotpVerifier.normalise(
-                context.getHttpRequest().getDecodedFormParameters().getFirst(CODE_FIELD));
+        String typedName = form.getFirst(NAME_FIELD);
+        Optional<String> name = AppName.normalise(typedName, TotpCredentialProvider.DEFAULT_LABEL);
+        if (name.isEmpty()) {
+            context.challenge(setupForm(context, secret, NAME_FIELD, "twofaAppNameInvalid", typedName));
+            return;
+        }
+        String code = TotpVerifier.normalise(form.getFirst(CODE_FIELD));
         EventBuilder event = context.getEvent().clone().user(context.getUser());
         if (code.isEmpty()) {
-            context.challenge(setupForm(context, secret, "twofaMissingCode"));
+            context.challenge(setupForm(context, secret, CODE_FIELD, "twofaMissingCode", name.get()));
             return;
         }
         if (!new TotpVerifier(RealmSettings.totpParameters(context.getRealm())).isWellFormed(code)) {
-            context.challenge(setupForm(context, secret, "twofaMalformedCode"));
+            context.challenge(setupForm(context, secret, CODE_FIELD, "twofaMalformedCode", name.get()));
             return;
         }
-        SecondFactor.Check enrolled = TwoFactorService.of(context.getSession())
-                .enrol(context.getRealm(), context.getUser(), secret, code, event.clone());
+        boolean firstApp = !hasTwoFactor(context);
+        SecondFactor.Check enrolled;
+        try {
+            enrolled = TwoFactorService.of(context.getSession())
+                    .enrol(context.getRealm(), context.getUser(), secret, code, name.get(), event.clone());
+        } catch (TwoFactorService.AppLimitReached limit) {
+            context.challenge(nextForm(context, null, null));
+            return;
+        }
         if (!enrolled.accepted()) {
             AuditEvents.enrolmentCodeRefused(event);
-            context.challenge(setupForm(context, secret, "twofaInvalidSetupCode"));
+            context.challenge(setupForm(context, secret, CODE_FIELD, "twofaInvalidSetupCode", name.get()));
             return;
         }
         notes(context).remove(PENDING_SECRET_NOTE);
         countStepAsDone(context.getRealm(), context.getAuthenticationSession());
-        // The first set of backup codes is shown right after, before the login completes.
-        TwoFactorService.of(context.getSession())
-                .requireAction(
-                        context.getUser(), context.getAuthenticationSession(), BackupCodesRequiredAction.PROVIDER_ID);
+        if (firstApp || !hasBackupCodes(context)) {
+            // The first set of backup codes is shown right after, before the login completes.
+            TwoFactorService.of(context.getSession())
+                    .requireAction(
+                            context.getUser(),
+                            context.getAuthenticationSession(),
+                            BackupCodesRequiredAction.PROVIDER_ID);
+        }
         context.success();
+    }
+
+    /** A code from an app the user has (or a backup code), under the login's attempt limit, before another app. */
+    private void confirmSecondFactor(RequiredActionContext context, String input) {
+        if (input == null || input.isBlank()) {
+            context.challenge(nextForm(context, CONFIRM_FIELD, "twofaMissingCode"));
+            return;
+        }
+        TwoFactorService service = TwoFactorService.of(context.getSession());
+        Optional<SecondFactor.Limited> outcome = service.checkUnderLimit(
+                service.loginLimiter(),
+                context.getRealm(),
+                context.getUser(),
+                () -> SecondFactor.check(context.getSession(), context.getUser(), input),
+                () -> context.getEvent().clone().user(context.getUser()));
+        if (outcome.isEmpty() || outcome.get().lockout().isPresent()) {
+            context.challenge(nextForm(context, CONFIRM_FIELD, "twofaTooManyAttemptsShort"));
+            return;
+        }
+        SecondFactor.Check check = outcome.get().check();
+        if (!check.accepted()) {
+            if (!check.malformed() && !check.busy()) {
+                check.describe(context.getEvent()
+                                .clone()
+                                .user(context.getUser())
+                                .event(EventType.UPDATE_CREDENTIAL))
+                        .error(Errors.INVALID_USER_CREDENTIALS);
+            }
+            context.challenge(nextForm(
+                    context, CONFIRM_FIELD, check.malformed() ? "twofaMalformedLoginCode" : "twofaInvalidCode"));
+            return;
+        }
+        check.sendBackupCodeUse(context.getEvent().clone().user(context.getUser()));
+        context.getAuthenticationSession().setAuthNote(CONFIRMED_NOTE, String.valueOf(Time.currentTime()));
+        context.challenge(setupForm(context, pendingSecret(context), null, null, null));
+    }
+
+    /** Whether the user has 2FA already (an app of ours, or Keycloak's built-in OTP): then this adds another app. */
+    private static boolean hasTwoFactor(RequiredActionContext context) {
+        return context.getUser().credentialManager().isConfiguredFor(TotpCredentialModel.TYPE)
+                || BuiltInOtp.hasAny(context.getUser());
+    }
+
+    private static boolean hasBackupCodes(RequiredActionContext context) {
+        return BackupCodesCredentialProvider.of(context.getSession())
+                        .current(context.getUser())
+                        .map(set -> set.remaining() > 0)
+                        .orElse(false)
+                || KeycloakRecoveryCodes.of(context.getUser())
+                        .map(set -> KeycloakRecoveryCodes.remaining(set) > 0)
+                        .orElse(false);
+    }
+
+    /**
+     * Whether this login took a code of the user's within the action's maximum age: at a login step of ours (this
+     * login or the session it continues), or on this action's own confirmation page.
+     */
+    private static boolean secondFactorIsRecent(RequiredActionContext context) {
+        RealmModel realm = context.getRealm();
+        int maxAge = RecentSecondFactor.maxAgeOf(realm, PROVIDER_ID);
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        String confirmed = authSession.getAuthNote(CONFIRMED_NOTE);
+        if (confirmed != null && Long.parseLong(confirmed) + maxAge >= Time.currentTime()) {
+            return true;
+        }
+        UserSessionModel userSession = context.getSession()
+                .sessions()
+                .getUserSession(realm, authSession.getParentSession().getId());
+        return RecentSecondFactor.within(realm, authSession, userSession, maxAge);
     }
 
     /**
@@ -119,7 +263,8 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
                 context.getUser());
     }
 
-    private Response setupForm(RequiredActionContext context, TotpSecret secret, String errorKey) {
+    private Response setupForm(
+            RequiredActionContext context, TotpSecret secret, String field, String errorKey, String appName) {
         RealmModel realm = context.getRealm();
         TotpParameters parameters = RealmSettings.totpParameters(realm);
         var form = context.form()
@@ -130,9 +275,13 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
                 .setAttribute("twofaAccount", context.getUser().getUsername())
                 .setAttribute("twofaIssuer", RealmSettings.issuer(realm))
                 .setAttribute("twofaParameters", parameters)
-                .setAttribute("twofaDefaultParameters", parameters.isDefault());
+                .setAttribute("twofaDefaultParameters", parameters.isDefault())
+                .setAttribute("twofaAnotherApp", hasTwoFactor(context));
+        if (appName != null) {
+            form.setAttribute("twofaAppName", appName);
+        }
         if (errorKey != null) {
-            form.addError(new FormMessage(CODE_FIELD, errorKey)).setStatus(Response.Status.BAD_REQUEST);
+            form.addError(new FormMessage(field, errorKey)).setStatus(Response.Status.BAD_REQUEST);
         }
         return form.createForm(TEMPLATE);
     }
@@ -159,7 +308,28 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
 
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
-        return List.copyOf(MAX_AUTH_AGE_CONFIG_PROPERTIES);
+        List<ProviderConfigProperty> properties = new ArrayList<>(MAX_AUTH_AGE_CONFIG_PROPERTIES);
+        properties.addAll(ProviderConfigurationBuilder.create()
+                .property()
+                .name(RealmSettings.MAX_APPS)
+                .label("Apps per user")
+                .helpText("How many authenticator apps (phone, tablet, ...) a user may set up (1 to "
+                        + RealmSettings.MAX_APPS_LIMIT + ").")
+                .type(ProviderConfigProperty.INTEGER_TYPE)
+                .defaultValue(RealmSettings.DEFAULT_MAX_APPS)
+                .add()
+                .build());
+        return properties;
+    }
+
+    /** Refuses a number of apps out of range in the admin console (400 with the reason). */
+    @Override
+    public void validateConfig(KeycloakSession session, RealmModel realm, RequiredActionConfigModel model) {
+        RequiredActionFactory.super.validateConfig(session, realm, model);
+        RealmSettings.maxAppsProblem(model.getConfigValue(RealmSettings.MAX_APPS))
+                .ifPresent(problem -> {
+                    throw new ValidationException(new ValidationError(getId(), "config", problem));
+                });
     }
 
     @Override

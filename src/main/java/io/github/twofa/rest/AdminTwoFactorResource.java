@@ -57,7 +57,7 @@ public class AdminTwoFactorResource {
         if (!permissions.users().canView(user)) {
             throw forbidden();
         }
-        return TwoFactorStatus.of(user);
+        return TwoFactorStatus.of(session, user);
     }
 
     /** Removes the user's authenticator and backup codes, e.g. after a lost phone; recorded as an admin event. */

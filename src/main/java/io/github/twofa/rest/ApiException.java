@@ -34,8 +34,23 @@ public class ApiException extends WebApplicationException {
      * the user through a login with {@code max_age} (or {@code prompt=login}) and retries with the new token.
      */
     public static ApiException reauthenticationRequired(int maxAgeSeconds) {
-        String message =
-                "This change needs a login within the last " + maxAgeSeconds + " seconds: log in again and retry.";
+        return stepUp(
+                maxAgeSeconds,
+                "This change needs a login within the last " + maxAgeSeconds + " seconds: log in again and retry.");
+    }
+
+    /**
+     * The same challenge for changes to the user's apps: the token's login must have taken a code of the user's
+     * within the action's maximum age, not only the password.
+     */
+    public static ApiException secondFactorRequired(int maxAgeSeconds) {
+        return stepUp(
+                maxAgeSeconds,
+                "This change needs a login with a two-factor code within the last " + maxAgeSeconds
+                        + " seconds: log in again, with a code, and retry.");
+    }
+
+    private static ApiException stepUp(int maxAgeSeconds, String message) {
         return new ApiException(
                 message,
                 Response.status(401)

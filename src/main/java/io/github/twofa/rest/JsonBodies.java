@@ -30,6 +30,14 @@ final class JsonBodies {
         }
     }
 
+    /** {"code": "...", "name": "..."}: the first code of a new app, and the name the user gives it (optional). */
+    record VerifyRequest(String code, String name) {
+        @Override
+        public String toString() {
+            return "VerifyRequest[code=***, name=" + name + "]";
+        }
+    }
+
     /** {"password": "..."} */
     record PasswordRequest(String password) {
         @Override

@@ -1,8 +1,7 @@
 package io.github.twofa.rest;
 
-import org.keycloak.authentication.RequiredActionFactory;
+import io.github.twofa.credential.RecentSecondFactor;
 import org.keycloak.common.util.Time;
-import org.keycloak.models.Constants;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.services.managers.AuthenticationManager;
@@ -12,26 +11,9 @@ final class RecentLogin {
 
     private RecentLogin() {}
 
-    /**
-     * The "Maximum Age of Authentication" of the realm's required action {@code providerId} (Authentication, Required
-     * actions, its settings), or Keycloak's default of 5 minutes. Keycloak's own lookup finds the action through the
-     * login's kc_action, which a REST call does not have, so it is read from the realm here.
-     */
+    /** See {@link RecentSecondFactor#maxAgeOf}. */
     static int maxAgeOf(RealmModel realm, String providerId) {
-        return realm.getRequiredActionProvidersStream()
-                .filter(action -> providerId.equals(action.getProviderId()))
-                .findFirst()
-                .map(action -> realm.getRequiredActionConfigByAlias(action.getAlias()))
-                .filter(config -> config.containsConfigKey(Constants.MAX_AUTH_AGE_KEY))
-                .map(config -> {
-                    try {
-                        return RequiredActionFactory.parseMaxAuthAge(config);
-                    } catch (NumberFormatException unreadable) {
-                        return Constants.KC_ACTION_MAX_AGE;
-                    }
-                })
-                .filter(seconds -> seconds >= 0)
-                .orElse(Constants.KC_ACTION_MAX_AGE);
+        return RecentSecondFactor.maxAgeOf(realm, providerId);
     }
 
     /**

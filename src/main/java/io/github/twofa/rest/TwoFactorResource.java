@@ -13,18 +13,23 @@ import io.github.twofa.attemptlimit.AttemptPolicy;
 import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.credential.BuiltInOtp;
+import io.github.twofa.credential.RecentSecondFactor;
 import io.github.twofa.credential.TotpCredentialModel;
+import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.lifecycle.SecondFactor;
 import io.github.twofa.lifecycle.TwoFactorService;
 import io.github.twofa.settings.ProviderIds;
 import io.github.twofa.settings.RealmSettings;
+import io.github.twofa.totp.AppName;
 import io.github.twofa.totp.QrCodeImage;
 import io.github.twofa.totp.TotpParameters;
 import io.github.twofa.totp.TotpSecret;
 import io.github.twofa.totp.TotpVerifier;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
@@ -64,7 +69,7 @@ public class TwoFactorResource {
     @GET
     @Path("status")
     public Response status() {
-        return noStore(TwoFactorStatus.of(authenticateAccountOwner().getUser()));
+        return noStore(TwoFactorStatus.of(session, authenticateAccountOwner().getUser()));
     }
 
     /**
@@ -78,9 +83,9 @@ public class TwoFactorResource {
         UserModel user = auth.getUser();
         String password = JsonBodies.required(
                 JsonBodies.read(body, JsonBodies.PasswordRequest.class).password(), "password");
-        requireEnabled(user, false);
         requireRecentLogin(auth, ProviderIds.TOTP_SETUP);
         requireNotLockedOut(auth);
+        requireAnotherAppAllowed(auth);
         requireAccepted(auth, EventType.UPDATE_CREDENTIAL, () -> SecondFactor.checkPassword(user, password));
         TotpSecret secret = TotpSecret.generate();
         pendingSetups.put(realm, user, auth.getSession(), secret.bytes());
@@ -110,11 +115,15 @@ public class TwoFactorResource {
     public Response verify(InputStream body) {
         AuthResult auth = authenticateAccountOwner();
         UserModel user = auth.getUser();
-        String code = JsonBodies.required(
-                JsonBodies.read(body, JsonBodies.CodeRequest.class).code(), "code");
-        requireEnabled(user, false);
+        JsonBodies.VerifyRequest request = JsonBodies.read(body, JsonBodies.VerifyRequest.class);
+        String code = JsonBodies.required(request.code(), "code");
+        String name = AppName.normalise(request.name(), TotpCredentialProvider.DEFAULT_LABEL)
+                .orElseThrow(() -> ApiException.badRequest(
+                        "'name' must have at most " + AppName.MAX_LENGTH + " characters and no control characters."));
         requireRecentLogin(auth, ProviderIds.TOTP_SETUP);
         requireNotLockedOut(auth);
+        boolean firstApp = !hasTwoFactor(user);
+        requireAnotherAppAllowed(auth);
         if (!new TotpVerifier(RealmSettings.totpParameters(realm)).isWellFormed(TotpVerifier.normalise(code))) {
             throw malformedCode();
         }
@@ -125,8 +134,9 @@ public class TwoFactorResource {
                         404,
                         "no_pending_setup",
                         "Start a setup first (POST setup) in this login session; it expires after 10 minutes."));
+        SecondFactor.Check enrolled;
         try {
-            requireAccepted(
+            enrolled = requireAccepted(
                     auth,
                     EventType.UPDATE_CREDENTIAL,
                     () -> service()
@@ -135,12 +145,69 @@ public class TwoFactorResource {
                                     user,
                                     TotpSecret.fromBytes(pending.secret()),
                                     code,
+                                    name,
                                     event(auth, EventType.UPDATE_CREDENTIAL)));
         } catch (ApiException refused) {
             pendingSetups.putBack(realm, user, auth.getSession(), pending);
             throw refused;
+        } catch (TwoFactorService.AppLimitReached limit) {
+            throw tooManyApps(limit.maxApps());
         }
-        return noStore(Map.of("enabled", true, "backupCodes", newBackupCodes(auth)));
+        TwoFactorStatus.App app = TwoFactorStatus.of(session, user).apps().stream()
+                .filter(candidate -> candidate.id().equals(enrolled.credentialId()))
+                .findFirst()
+                .orElseThrow();
+        // The first app comes with the first set of backup codes; another app keeps the set the user has.
+        return noStore(
+                firstApp
+                        ? Map.of("enabled", true, "app", app, "backupCodes", newBackupCodes(auth))
+                        : Map.of("enabled", true, "app", app));
+    }
+
+    /**
+     * Removes one of the user's apps; the last one takes the backup codes with it, as a disable does. Needs a login
+     * that took a code within the set-up action's maximum age, so neither a password nor a token alone removes one.
+     */
+    @DELETE
+    @Path("apps/{id}")
+    public Response removeApp(@PathParam("id") String id) {
+        AuthResult auth = authenticateAccountOwner();
+        UserModel user = auth.getUser();
+        requireEnabled(user, true);
+        requireRecentLogin(auth, ProviderIds.TOTP_SETUP);
+        requireRecentSecondFactor(auth);
+        if (!service().removeApp(user, id, event(auth, EventType.REMOVE_CREDENTIAL))) {
+            throw new ApiException(404, "app_not_found", "The user has no authenticator app with this id.");
+        }
+        return noStore(TwoFactorStatus.of(session, user));
+    }
+
+    /**
+     * For a user who has 2FA already, another app: only from a login that took a code of theirs within the set-up
+     * action's maximum age (a password or a leaked token alone never adds an app), and only below the realm's limit.
+     */
+    private void requireAnotherAppAllowed(AuthResult auth) {
+        if (!hasTwoFactor(auth.getUser())) {
+            return;
+        }
+        requireRecentSecondFactor(auth);
+        if (!service().canAddApp(realm, auth.getUser())) {
+            throw tooManyApps(RealmSettings.maxApps(realm));
+        }
+    }
+
+    private void requireRecentSecondFactor(AuthResult auth) {
+        int maxAge = RecentLogin.maxAgeOf(realm, ProviderIds.TOTP_SETUP);
+        if (!RecentSecondFactor.within(realm, auth.getSession(), maxAge)) {
+            throw ApiException.secondFactorRequired(maxAge);
+        }
+    }
+
+    private static ApiException tooManyApps(int maxApps) {
+        return new ApiException(
+                409,
+                "too_many_apps",
+                "The user has " + maxApps + " authenticator apps, as many as the realm allows; remove one first.");
     }
 
     /** Replaces all backup codes; needs a current code (app or backup) and a recent login. */
@@ -284,10 +351,13 @@ public class TwoFactorResource {
         }
     }
 
+    /** Keycloak's built-in OTP counts: a token holder must not add an app of theirs beside it without a code. */
+    private static boolean hasTwoFactor(UserModel user) {
+        return user.credentialManager().isConfiguredFor(TotpCredentialModel.TYPE) || BuiltInOtp.hasAny(user);
+    }
+
     private static void requireEnabled(UserModel user, boolean enabled) {
-        // Keycloak's built-in OTP counts: a token holder must not replace it with an app of theirs.
-        boolean isEnabled =
-                user.credentialManager().isConfiguredFor(TotpCredentialModel.TYPE) || BuiltInOtp.hasAny(user);
+        boolean isEnabled = hasTwoFactor(user);
         if (isEnabled != enabled) {
             throw enabled
                     ? new ApiException(409, "not_enabled", "Two-factor authentication is not enabled for this user.")

@@ -1,16 +1,23 @@
 package io.github.twofa.rest;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.BuiltInOtp;
+import io.github.twofa.credential.KeycloakRecoveryCodes;
 import io.github.twofa.credential.TotpCredentialModel;
+import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.credential.dto.TotpCredentialData;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;
 
-/** What GET status answers: whether 2FA is on and its non-secret details. */
+/**
+ * What GET status answers: whether 2FA is on, the user's apps and the backup codes left, without any secret. The
+ * top-level algorithm, digits, period and verifiedAt are those of the first app (kept for clients of one app).
+ */
 public record TwoFactorStatus(
         boolean enabled,
         String verifiedAt,
@@ -18,30 +25,55 @@ public record TwoFactorStatus(
         String backupCodesGeneratedAt,
         String algorithm,
         Integer digits,
-        Integer period) {
+        Integer period,
+        List<App> apps) {
 
-    static TwoFactorStatus of(UserModel user) {
-        Optional<TotpCredentialData> totp = user.credentialManager()
-                .getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE)
-                .findFirst()
-                .map(c -> TotpCredentialModel.createFromCredentialModel(c).getTotpCredentialData());
+    /** One authenticator app: its credential id, the name the user gave it, and how its codes are made. */
+    public record App(
+            String id, String name, String createdAt, String lastUsedAt, String algorithm, int digits, int period) {
+
+        static App of(TotpCredentialModel credential) {
+            TotpCredentialData data = credential.getTotpCredentialData();
+            return new App(
+                    credential.getId(),
+                    credential.getUserLabel(),
+                    iso(credential.getCreatedDate() == null ? data.verifiedAt() : credential.getCreatedDate()),
+                    data.lastUsedAt() == null ? null : iso(data.lastUsedAt()),
+                    algorithmName(data),
+                    data.digits(),
+                    data.period());
+        }
+    }
+
+    static TwoFactorStatus of(KeycloakSession session, UserModel user) {
+        List<TotpCredentialModel> apps = TotpCredentialProvider.of(session).apps(user);
         Optional<BackupCodesCredentialModel> codes = user.credentialManager()
                 .getStoredCredentialsByTypeStream(BackupCodesCredentialModel.TYPE)
                 .findFirst()
                 .map(BackupCodesCredentialModel::createFromCredentialModel);
-        if (totp.isEmpty()) {
+        Integer remaining = codes.map(BackupCodesCredentialModel::remaining)
+                .orElseGet(() -> KeycloakRecoveryCodes.of(user)
+                        .map(KeycloakRecoveryCodes::remaining)
+                        .orElse(0));
+        if (apps.isEmpty()) {
             // On Keycloak's built-in OTP (taken over at the next login through our step): on, details unknown here.
-            return new TwoFactorStatus(BuiltInOtp.hasAny(user), null, null, null, null, null, null);
+            boolean builtIn = BuiltInOtp.hasAny(user);
+            return new TwoFactorStatus(builtIn, null, builtIn ? remaining : null, null, null, null, null, List.of());
         }
-        TotpCredentialData data = totp.get();
+        TotpCredentialData first = apps.get(0).getTotpCredentialData();
         return new TwoFactorStatus(
                 true,
-                iso(data.verifiedAt()),
-                codes.map(BackupCodesCredentialModel::remaining).orElse(0),
+                iso(first.verifiedAt()),
+                remaining,
                 codes.map(c -> iso(c.getBackupCodesData().generatedAt())).orElse(null),
-                data.algorithm().substring("Hmac".length()).toUpperCase(Locale.ROOT),
-                data.digits(),
-                data.period());
+                algorithmName(first),
+                first.digits(),
+                first.period(),
+                apps.stream().map(App::of).toList());
+    }
+
+    private static String algorithmName(TotpCredentialData data) {
+        return data.algorithm().substring("Hmac".length()).toUpperCase(Locale.ROOT);
     }
 
     private static String iso(long epochMillis) {

@@ -55,7 +55,7 @@ class OpenApiDocumentIT extends RealServerTest {
                 (List<String>) at(doc, "components", "schemas", "Error", "properties", "error", "enum");
         Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) doc.get("paths");
         assertEquals(
-                9,
+                10,
                 paths.values().stream()
                         .mapToLong(path -> path.keySet().stream()
                                 .filter(k -> !k.equals("parameters"))
@@ -67,8 +67,10 @@ class OpenApiDocumentIT extends RealServerTest {
         paths.forEach((path, operations) -> operations.keySet().stream()
                 .filter(k -> !k.equals("parameters"))
                 .forEach(method -> {
-                    String url =
-                            server.baseUrl() + path.replace("{realm}", "demo").replace("{userId}", "some-user");
+                    String url = server.baseUrl()
+                            + path.replace("{realm}", "demo")
+                                    .replace("{userId}", "some-user")
+                                    .replace("{id}", "some-app");
                     HttpResponse<String> response = Http.send(
                             http,
                             HttpRequest.newBuilder(URI.create(url))

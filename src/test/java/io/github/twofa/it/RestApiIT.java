@@ -126,8 +126,9 @@ class RestApiIT extends RealServerTest {
 
         enable(user, token);
 
-        assertError(409, "already_enabled", post("setup", token, passwordBody(user)));
-        assertError(409, "already_enabled", post("verify", token, "{\"code\":\"123456\"}"));
+        // 2FA on, and this login never took a code: no second app with the password alone.
+        assertError(401, "insufficient_user_authentication", post("setup", token, passwordBody(user)));
+        assertError(401, "insufficient_user_authentication", post("verify", token, "{\"code\":\"123456\"}"));
     }
 
     @Test

@@ -1,0 +1,354 @@
+package io.github.twofa.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.StreamSupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.twofa.it.support.ApiClient;
+import io.github.twofa.it.support.BrowserSession;
+import io.github.twofa.it.support.Chromium;
+import io.github.twofa.it.support.Enrolment;
+import io.github.twofa.it.support.Http;
+import io.github.twofa.it.support.IndependentTotp;
+import io.github.twofa.it.support.QrCodes;
+import io.github.twofa.it.support.RealServerTest;
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+
+/**
+ * Several authenticator apps per user (issue 15): a phone and a tablet, each named, each logging in; adding or
+ * removing one needs a code of the user's, never the password alone; the realm's limit holds; names are text.
+ */
+class MultipleAppsIT extends RealServerTest {
+
+    private static final String HOSTILE_NAME = "<img src=x onerror=window.__xss=1>Телефон";
+    private static final String CJK_NAME = "平板 & \"tablet\" 📱";
+
+    private static String realm;
+    private static ApiClient api;
+
+    @BeforeAll
+    static void realmWhereUsersOptIn() throws Exception {
+        realm = admin.importDemoRealmCopy(Map.of("twofa.users-without-2fa", "skip"));
+        // Only the extension's attempt limit counts here: Keycloak's quick-login check would lock out fast tries.
+        assertEquals(
+                204,
+                admin.call("PUT", "/" + realm, Map.of("bruteForceProtected", false))
+                        .statusCode());
+        api = new ApiClient(server, realm);
+    }
+
+    private record User(String name, String password) {}
+
+    private record App(String id, byte[] key, long step) {}
+
+    private static User newUser() {
+        String name = "apps-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.createUser(realm, name, "pw-" + name, List.of());
+        return new User(name, "pw-" + name);
+    }
+
+    private static HttpResponse<String> call(String method, String path, String token, String body) {
+        return api.call(method, "two-factor/" + path, token, body);
+    }
+
+    /** Setup and verify over REST with {@code token}; the app's id, key and the step its first code was of. */
+    private static App addApp(User user, String token, String name) {
+        HttpResponse<String> setup = call("POST", "setup", token, "{\"password\":\"" + user.password() + "\"}");
+        assertEquals(200, setup.statusCode(), setup.body());
+        byte[] key = IndependentTotp.base32Decode(Enrolment.secretOf(URI.create(
+                QrCodes.decodeDataUri(ApiClient.json(setup).get("qrCode").asText()))));
+        long step = IndependentTotp.currentStep();
+        String body = name == null
+                ? "{\"code\":\"" + IndependentTotp.code(key, step) + "\"}"
+                : "{\"code\":\"" + IndependentTotp.code(key, step) + "\",\"name\":" + json(name) + "}";
+        HttpResponse<String> verified = call("POST", "verify", token, body);
+        assertEquals(200, verified.statusCode(), verified.body());
+        return new App(ApiClient.json(verified).get("app").get("id").asText(), key, step);
+    }
+
+    private static String json(String text) {
+        return com.fasterxml.jackson.databind.node.TextNode.valueOf(text).toString();
+    }
+
+    private static JsonNode status(String token) {
+        return ApiClient.json(call("GET", "status", token, null));
+    }
+
+    private static List<String> names(JsonNode status) {
+        return StreamSupport.stream(status.get("apps").spliterator(), false)
+                .map(app -> app.get("name").asText())
+                .toList();
+    }
+
+    private static void assertError(int status, String error, HttpResponse<String> response) {
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals(error, ApiClient.json(response).get("error").asText(), response.body());
+    }
+
+    @Test
+    void givenAPhoneAndATablet_thenACodeFromEachLogsInOnceAndAWrongCodeCountsOnce() {
+        User user = newUser();
+        String passwordOnly = api.accessToken(user.name(), user.password(), null);
+        HttpResponse<String> first = call("POST", "setup", passwordOnly, "{\"password\":\"" + user.password() + "\"}");
+        byte[] phoneKey = IndependentTotp.base32Decode(Enrolment.secretOf(URI.create(
+                QrCodes.decodeDataUri(ApiClient.json(first).get("qrCode").asText()))));
+        long phoneStep = IndependentTotp.currentStep();
+        HttpResponse<String> enabled = call(
+                "POST", "verify", passwordOnly, "{\"code\":\"" + IndependentTotp.code(phoneKey, phoneStep) + "\"}");
+        assertEquals(200, enabled.statusCode(), enabled.body());
+        assertEquals(
+                "Authenticator app",
+                ApiClient.json(enabled).get("app").get("name").asText());
+        List<String> backupCodes = StreamSupport.stream(
+                        ApiClient.json(enabled).get("backupCodes").spliterator(), false)
+                .map(JsonNode::asText)
+                .toList();
+
+        // The login that enabled 2FA never took a code: a password (or this token) alone adds no second app.
+        assertError(
+                401,
+                "insufficient_user_authentication",
+                call("POST", "setup", passwordOnly, "{\"password\":\"" + user.password() + "\"}"));
+
+        String withCode = api.accessToken(user.name(), user.password(), IndependentTotp.code(phoneKey, phoneStep + 1));
+        App tablet = addApp(user, withCode, CJK_NAME);
+        JsonNode status = status(withCode);
+        assertEquals(List.of("Authenticator app", CJK_NAME), names(status), status.toString());
+        assertEquals(10, status.get("backupCodesRemaining").asInt(), "another app keeps the backup codes");
+        JsonNode tabletApp = status.get("apps").get(1);
+        assertEquals(tablet.id(), tabletApp.get("id").asText());
+        assertEquals("SHA1", tabletApp.get("algorithm").asText());
+        assertEquals(6, tabletApp.get("digits").asInt());
+        assertEquals(30, tabletApp.get("period").asInt());
+        assertTrue(tabletApp.hasNonNull("createdAt"));
+        assertTrue(status.get("apps").get(0).hasNonNull("lastUsedAt"), "the phone signed in: " + status);
+
+        String tabletCode = IndependentTotp.code(tablet.key(), tablet.step() + 1);
+        assertEquals(
+                200, api.passwordGrant(user.name(), user.password(), tabletCode).statusCode(), "the tablet");
+        assertEquals(
+                400, api.passwordGrant(user.name(), user.password(), tabletCode).statusCode(), "its code once");
+
+        // The replay and three wrong codes, each checked against both apps, count four: the fifth attempt gets in.
+        for (int i = 0; i < 3; i++) {
+            assertEquals(
+                    400,
+                    api.passwordGrant(user.name(), user.password(), String.format("%06d", i))
+                            .statusCode());
+        }
+        assertEquals(
+                200,
+                api.passwordGrant(user.name(), user.password(), backupCodes.get(0))
+                        .statusCode(),
+                "a wrong code counts once, whatever the number of apps");
+        // And the limit is on: five wrong codes in a row lock even a right one out.
+        for (int i = 0; i < 5; i++) {
+            api.passwordGrant(user.name(), user.password(), String.format("%06d", 10 + i));
+        }
+        HttpResponse<String> locked = api.passwordGrant(user.name(), user.password(), backupCodes.get(1));
+        assertEquals(400, locked.statusCode(), locked.body());
+        assertTrue(locked.body().contains("Too many wrong codes"), locked.body());
+    }
+
+    @Test
+    void givenTwoApps_whenOneIsRemoved_thenTheOtherAndTheBackupCodesStayAndTheLastTakesThemAlong() {
+        User user = newUser();
+        String passwordOnly = api.accessToken(user.name(), user.password(), null);
+        App phone = addApp(user, passwordOnly, "Phone");
+        String withCode =
+                api.accessToken(user.name(), user.password(), IndependentTotp.code(phone.key(), phone.step() + 1));
+        App tablet = addApp(user, withCode, "Tablet");
+
+        assertError(401, "insufficient_user_authentication", call("DELETE", "apps/" + phone.id(), passwordOnly, null));
+        assertError(404, "app_not_found", call("DELETE", "apps/no-such-app", withCode, null));
+        HttpResponse<String> removed = call("DELETE", "apps/" + phone.id(), withCode, null);
+        assertEquals(200, removed.statusCode(), removed.body());
+        assertEquals(List.of("Tablet"), names(ApiClient.json(removed)));
+        assertEquals(10, ApiClient.json(removed).get("backupCodesRemaining").asInt());
+        assertEquals(
+                400,
+                api.passwordGrant(user.name(), user.password(), IndependentTotp.code(phone.key(), phone.step() - 1))
+                        .statusCode(),
+                "the removed phone logs in no more");
+        assertEquals(
+                200,
+                api.passwordGrant(user.name(), user.password(), IndependentTotp.code(tablet.key(), tablet.step() + 1))
+                        .statusCode(),
+                "the tablet still does");
+
+        HttpResponse<String> last = call("DELETE", "apps/" + tablet.id(), withCode, null);
+        assertEquals(200, last.statusCode(), last.body());
+        assertFalse(ApiClient.json(last).get("enabled").asBoolean());
+        List<String> types = StreamSupport.stream(
+                        admin.credentials(realm, admin.userId(realm, user.name()))
+                                .spliterator(),
+                        false)
+                .map(credential -> credential.get("type").asText())
+                .toList();
+        assertEquals(List.of("password"), types, "the last app takes the backup codes along");
+    }
+
+    @Test
+    void givenTheRealmsLimit_whenAUserHasThatManyApps_thenAnotherIsRefused() {
+        String config = "/" + realm + "/authentication/required-actions/twofa-setup-totp/config";
+        assertEquals(
+                204,
+                admin.call("PUT", config, Map.of("config", Map.of("twofa.max-apps", "2")))
+                        .statusCode());
+        try {
+            assertEquals(
+                    400,
+                    admin.call("PUT", config, Map.of("config", Map.of("twofa.max-apps", "0")))
+                            .statusCode(),
+                    "a limit out of range is refused");
+            User user = newUser();
+            App phone = addApp(user, api.accessToken(user.name(), user.password(), null), null);
+            String withCode =
+                    api.accessToken(user.name(), user.password(), IndependentTotp.code(phone.key(), phone.step() + 1));
+            addApp(user, withCode, "Tablet");
+            assertError(
+                    409,
+                    "too_many_apps",
+                    call("POST", "setup", withCode, "{\"password\":\"" + user.password() + "\"}"));
+        } finally {
+            admin.call("DELETE", config, null);
+        }
+    }
+
+    @Test
+    void givenABrowserLoginWithoutACode_whenTheAccountConsoleAddsAnApp_thenACurrentCodeComesBeforeTheQrCode() {
+        User user = newUser();
+        App phone = addApp(user, api.accessToken(user.name(), user.password(), null), "Phone");
+        String clientFlow = passwordOnlyBrowserFlow();
+
+        // A login that asked for the password only (a client bound to a flow without our step), then "Set up another
+        // app".
+        BrowserSession browser = new BrowserSession(server, realm);
+        setBrowserFlowOverride(clientFlow);
+        try {
+            browser.startLogin(Map.of("kc_action", "twofa-setup-totp"));
+            Document page =
+                    browser.submit("#kc-form-login", Map.of("username", user.name(), "password", user.password()));
+            assertNotNull(page.selectFirst("#twofa-confirm-form"), "a code first: " + page.text());
+            assertNull(page.selectFirst("#twofa-qr-code"), "no QR code for the password alone");
+            // Posting a set-up code straight away does not get around it.
+            page = browser.submit("#twofa-confirm-form", Map.of("code", "123456", "name", "Mine"));
+            assertNotNull(page.selectFirst("#twofa-confirm-form"), page.text());
+
+            page = browser.submit(
+                    "#twofa-confirm-form", Map.of("confirmCode", IndependentTotp.code(phone.key(), phone.step() + 1)));
+            assertNotNull(page.selectFirst("#twofa-qr-code"), "the QR code once a code was typed: " + page.text());
+            assertEquals("Authenticator app", page.selectFirst("#name").attr("value"), "the name is prefilled");
+            byte[] tabletKey = IndependentTotp.base32Decode(Enrolment.secretOf(Enrolment.scanQr(page)));
+            long step = IndependentTotp.currentStep();
+
+            // A hostile name round-trips as text: the page shows it back in the field, escaped.
+            page = browser.submit("#twofa-setup-form", Map.of("name", HOSTILE_NAME, "code", "000000"));
+            assertEquals(HOSTILE_NAME, page.selectFirst("#name").attr("value"));
+            assertTrue(page.select("img[src=x]").isEmpty(), "no markup from the name");
+
+            browser.submit(
+                    "#twofa-setup-form", Map.of("name", HOSTILE_NAME, "code", IndependentTotp.code(tabletKey, step)));
+            assertTrue(browser.isRedirectedToClient(), "another app needs no new backup codes");
+        } finally {
+            setBrowserFlowOverride(null);
+        }
+        List<String> labels = StreamSupport.stream(
+                        admin.credentials(realm, admin.userId(realm, user.name()))
+                                .spliterator(),
+                        false)
+                .filter(credential -> credential.get("type").asText().equals("twofa-totp"))
+                .map(credential -> credential.get("userLabel").asText())
+                .toList();
+        assertEquals(
+                List.of("Phone", HOSTILE_NAME).stream().sorted().toList(),
+                labels.stream().sorted().toList());
+    }
+
+    @Test
+    void givenAppsWithHostileAndNonLatinNames_thenTheAccountConsoleShowsEachAsTextWithItsOwnDelete() {
+        User user = newUser();
+        App phone = addApp(user, api.accessToken(user.name(), user.password(), null), HOSTILE_NAME);
+        String withCode =
+                api.accessToken(user.name(), user.password(), IndependentTotp.code(phone.key(), phone.step() + 1));
+        App tablet = addApp(user, withCode, CJK_NAME);
+
+        try (Chromium chromium = Chromium.start()) {
+            chromium.open(server.baseUrl() + "/realms/" + realm + "/account/account-security/signing-in");
+            chromium.awaitElement("#username").sendKeys(user.name());
+            chromium.find("#password").sendKeys(user.password(), Keys.ENTER);
+            chromium.awaitElement("#code").sendKeys(IndependentTotp.code(tablet.key(), tablet.step() + 1), Keys.ENTER);
+            String page = chromium.await(d -> {
+                String text = d.findElement(By.tagName("body")).getText();
+                return text.contains(CJK_NAME) && text.contains(HOSTILE_NAME) ? text : null;
+            });
+            assertTrue(page.contains("Authenticator app (two-factor)"), page);
+            assertNull(chromium.script("return window.__xss;"), "a name never runs as markup");
+            assertFalse(chromium.exists("img[src='x']"));
+            assertTrue(
+                    chromium.driver()
+                                    .findElements(By.cssSelector("button[data-testrole='remove']"))
+                                    .size()
+                            >= 2,
+                    "each app has its own Delete");
+            chromium.screenshotsOnly("15-account-console-two-apps");
+        }
+    }
+
+    /** A browser flow of the password form alone, as a client might be bound to: it never asks for a code. */
+    private static String passwordOnlyBrowserFlow() {
+        String alias = "password-only-" + UUID.randomUUID().toString().substring(0, 6);
+        String flows = "/" + realm + "/authentication/flows";
+        HttpResponse<String> created = admin.call(
+                "POST", flows, Map.of("alias", alias, "providerId", "basic-flow", "topLevel", true, "builtIn", false));
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals(
+                201,
+                admin.call(
+                                "POST",
+                                flows + "/" + alias + "/executions/execution",
+                                Map.of("provider", "auth-username-password-form"))
+                        .statusCode());
+        var form = (com.fasterxml.jackson.databind.node.ObjectNode)
+                admin.get(flows + "/" + alias + "/executions").get(0);
+        form.put("requirement", "REQUIRED");
+        assertEquals(
+                204,
+                admin.call("PUT", flows + "/" + alias + "/executions", form).statusCode());
+        return StreamSupport.stream(admin.get(flows).spliterator(), false)
+                .filter(flow -> alias.equals(flow.get("alias").asText()))
+                .findFirst()
+                .orElseThrow()
+                .get("id")
+                .asText();
+    }
+
+    private static void setBrowserFlowOverride(String flowId) {
+        JsonNode client = StreamSupport.stream(
+                        admin.get("/" + realm + "/clients?clientId=" + Http.encode(BrowserSession.CLIENT_ID))
+                                .spliterator(),
+                        false)
+                .findFirst()
+                .orElseThrow();
+        var updated = (com.fasterxml.jackson.databind.node.ObjectNode) client;
+        updated.putObject("authenticationFlowBindingOverrides").put("browser", flowId == null ? "" : flowId);
+        assertEquals(
+                204,
+                admin.call("PUT", "/" + realm + "/clients/" + client.get("id").asText(), updated)
+                        .statusCode());
+    }
+}

@@ -1,0 +1,4 @@
+<#import "template.ftl" as layout>
+<@layout.emailLayout>
+${kcSanitize(msg("twofaAppAddedBodyHtml", event.date, event.ipAddress))?no_esc}
+</@layout.emailLayout>
