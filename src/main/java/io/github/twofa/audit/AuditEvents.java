@@ -47,7 +47,8 @@ public final class AuditEvents {
         DISABLED,
         APP_REMOVED,
         ADMIN_RESET,
-        BUILT_IN_OTP_MIGRATED;
+        BUILT_IN_OTP_MIGRATED,
+        APPS_IMPORTED;
 
         public String value() {
             return name().toLowerCase(Locale.ROOT);
@@ -182,6 +183,21 @@ public final class AuditEvents {
                 .detail("unsupported", String.valueOf(page.unsupported()))
                 .detail("hotp_left_alone", String.valueOf(page.hotpLeftAlone()))
                 .detail("remaining", String.valueOf(page.remaining()))
+                .success();
+    }
+
+    /** An admin imported apps from another system: counts only, never a URI or a username. */
+    public static void appsImported(
+            AdminEventBuilder adminEvent, int lines, int imported, int alreadyPresent, int refused) {
+        adminEvent
+                .operation(OperationType.ACTION)
+                .resource(ResourceType.REALM)
+                .resourcePath("two-factor", "import-otpauth")
+                .detail(ACTION, Action.APPS_IMPORTED.value())
+                .detail("lines", String.valueOf(lines))
+                .detail("imported", String.valueOf(imported))
+                .detail("already_present", String.valueOf(alreadyPresent))
+                .detail("refused", String.valueOf(refused))
                 .success();
     }
 }

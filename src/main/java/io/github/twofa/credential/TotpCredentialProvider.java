@@ -9,6 +9,7 @@ import io.github.twofa.crypto.SecretBinding;
 import io.github.twofa.crypto.SecretDecryptionException;
 import io.github.twofa.security.SecretProtector;
 import io.github.twofa.settings.ProviderIds;
+import io.github.twofa.totp.AppName;
 import io.github.twofa.totp.TotpParameters;
 import io.github.twofa.totp.TotpSecret;
 import io.github.twofa.totp.TotpVerifier;
@@ -61,6 +62,14 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                 .toList();
     }
 
+    /** Whether one of the user's apps has this key already (an import run twice adds nothing). */
+    public boolean hasApp(RealmModel realm, UserModel user, TotpSecret secret) {
+        return apps(user).stream()
+                .map(app -> secretOf(realm, user, app))
+                .flatMap(Optional::stream)
+                .anyMatch(secret::equals);
+    }
+
     /**
      * Encrypts the secret and stores it as another app of the user's, named {@code userLabel}. Apps whose stored key
      * was refused (see {@link Verification#UNREADABLE}) go: they can never be checked again, and setting the app up
@@ -80,9 +89,31 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                         realm,
                         SecretBinding.totpCredential(realm.getId(), user.getId(), credentialId),
                         secret.bytes()),
-                userLabel == null ? DEFAULT_LABEL : userLabel);
+                uniqueName(user, userLabel == null ? DEFAULT_LABEL : userLabel));
         model.setId(credentialId);
         return createCredential(realm, user, model);
+    }
+
+    /**
+     * {@code name}, or with " (2)", " (3)"... added when one of the user's apps has it: Keycloak refuses two
+     * credentials of a type with the same label, and a second "Authenticator app" is the common case.
+     */
+    private String uniqueName(UserModel user, String name) {
+        java.util.Set<String> taken = user.credentialManager()
+                .getStoredCredentialsByTypeStream(TotpCredentialModel.TYPE)
+                .map(CredentialModel::getUserLabel)
+                .filter(java.util.Objects::nonNull)
+                .collect(java.util.stream.Collectors.toSet());
+        String unique = name;
+        for (int n = 2; taken.contains(unique); n++) {
+            String suffix = " (" + n + ")";
+            int room = AppName.MAX_LENGTH - suffix.length();
+            unique = (name.codePointCount(0, name.length()) > room
+                            ? name.substring(0, name.offsetByCodePoints(0, room))
+                            : name)
+                    + suffix;
+        }
+        return unique;
     }
 
     /** How a code fared against a stored TOTP credential. */

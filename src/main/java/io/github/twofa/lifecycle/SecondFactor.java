@@ -133,7 +133,8 @@ public final class SecondFactor {
             return apps.stream().anyMatch(app -> isWellFormedAppCode(app, input));
         }
         return BackupCodeFormat.normalise(input).isPresent()
-                || KeycloakRecoveryCodeFormat.normalise(input).isPresent();
+                || (KeycloakRecoveryCodeFormat.normalise(input).isPresent()
+                        && KeycloakRecoveryCodes.of(user).isPresent());
     }
 
     /**
@@ -235,8 +236,9 @@ public final class SecondFactor {
     public static Check checkBackupCode(KeycloakSession session, UserModel user, String input) {
         if (KeycloakRecoveryCodeFormat.normalise(input).isPresent()) {
             Optional<CredentialModel> keycloaks = KeycloakRecoveryCodes.of(user);
+            // Without Keycloak's codes such input cannot be a code of the user's: nothing to guess, nothing spent.
             return keycloaks.isEmpty()
-                    ? new Check(KeycloakRecoveryCodes.TYPE, null, Outcome.REFUSED, OptionalInt.empty())
+                    ? new Check(KeycloakRecoveryCodes.TYPE, null, Outcome.MALFORMED, OptionalInt.empty())
                     : checkOf(
                             KeycloakRecoveryCodes.TYPE,
                             keycloaks.get().getId(),

@@ -15,6 +15,7 @@ import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.BuiltInOtp;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
+import io.github.twofa.importing.ImportLine;
 import io.github.twofa.settings.RealmSettings;
 import io.github.twofa.totp.TotpParameters;
 import io.github.twofa.totp.TotpSecret;
@@ -76,6 +77,12 @@ public final class TwoFactorService {
         AuditEvents.enrolled(event, credential.getId());
         return new SecondFactor.Check(
                 TotpCredentialModel.TYPE, credential.getId(), SecondFactor.Outcome.ACCEPTED, OptionalInt.empty());
+    }
+
+    /** Imports apps set up in another system (see {@link AppImport}). */
+    public AppImport.Report importApps(
+            RealmModel realm, List<ImportLine> lines, List<AppImport.Refusal> refused, boolean dryRun) {
+        return new AppImport(session).run(realm, lines, refused, dryRun);
     }
 
     /** Whether the user may set up another authenticator app: fewer than the realm's maximum (see {@link RealmSettings#maxApps}). */

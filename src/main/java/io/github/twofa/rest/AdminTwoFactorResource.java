@@ -1,19 +1,29 @@
 package io.github.twofa.rest;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.credential.BuiltInOtp;
 import io.github.twofa.credential.BuiltInOtpMigration;
 import io.github.twofa.credential.TotpCredentialModel;
+import io.github.twofa.importing.CsvImport;
+import io.github.twofa.importing.ImportLine;
+import io.github.twofa.lifecycle.AppImport;
 import io.github.twofa.lifecycle.TwoFactorService;
 import io.github.twofa.settings.RealmSettings;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -124,6 +134,71 @@ public class AdminTwoFactorResource {
             AuditEvents.builtInOtpMigrated(adminEvent, page);
         }
         return page;
+    }
+
+    /** Largest import accepted in one request: 10,000 lines of a few hundred bytes. */
+    private static final int MAX_IMPORT_BYTES = 4 * 1024 * 1024;
+
+    private static final int MAX_IMPORT_LINES = 10_000;
+
+    /**
+     * Imports authenticator apps from another system (manage-users): per user an {@code otpauth://totp/} URI and a
+     * label, as JSON ({@code {"users": [...]}}) or CSV ({@code username,otpauth_uri,label}); each good line becomes an
+     * app of the user's, each bad one is answered with its line and reason. {@code dryRun=true} only checks. The
+     * request is an admin event with counts only; no URI is ever logged or answered.
+     */
+    @POST
+    @Path("import-otpauth")
+    public AppImport.Report importOtpAuth(
+            @QueryParam("dryRun") String dryRun,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            InputStream body) {
+        if (!permissions.users().canManage()) {
+            throw forbidden();
+        }
+        boolean dryRunGiven = session.getContext().getUri().getQueryParameters().containsKey("dryRun");
+        if (dryRunGiven && !"true".equals(dryRun) && !"false".equals(dryRun)) {
+            throw ApiException.badRequest("Query parameter 'dryRun' must be true or false.");
+        }
+        byte[] bytes = JsonBodies.readLimited(body, MAX_IMPORT_BYTES);
+        List<ImportLine> lines = new ArrayList<>();
+        List<AppImport.Refusal> refused = new ArrayList<>();
+        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+        if (type.startsWith(MediaType.APPLICATION_JSON)) {
+            List<JsonBodies.ImportEntry> users =
+                    JsonBodies.read(bytes, JsonBodies.ImportRequest.class).users();
+            if (users == null) {
+                throw ApiException.badRequest("The body needs a 'users' array.");
+            }
+            for (int i = 0; i < users.size(); i++) {
+                JsonBodies.ImportEntry entry = users.get(i);
+                if (entry == null) {
+                    refused.add(new AppImport.Refusal(i + 1, null, "the entry is null"));
+                } else {
+                    lines.add(new ImportLine(i + 1, entry.username(), entry.otpauthUri(), entry.label()));
+                }
+            }
+        } else if (type.startsWith("text/csv") || type.startsWith(MediaType.TEXT_PLAIN)) {
+            List<CsvImport.Malformed> malformed = new ArrayList<>();
+            lines.addAll(CsvImport.read(new String(bytes, StandardCharsets.UTF_8), malformed));
+            malformed.forEach(line -> refused.add(new AppImport.Refusal(line.line(), null, line.getMessage())));
+        } else {
+            throw new ApiException(
+                    415, "unsupported_media_type", "Send application/json or text/csv (username,otpauth_uri,label).");
+        }
+        if (lines.size() + refused.size() > MAX_IMPORT_LINES) {
+            throw ApiException.badRequest("At most " + MAX_IMPORT_LINES + " lines per request; send the rest after.");
+        }
+        AppImport.Report report = TwoFactorService.of(session).importApps(realm, lines, refused, "true".equals(dryRun));
+        if (!report.dryRun()) {
+            AuditEvents.appsImported(
+                    adminEvent,
+                    report.lines(),
+                    report.imported(),
+                    report.alreadyPresent(),
+                    report.refused().size());
+        }
+        return report;
     }
 
     /** As Keycloak's own users resource: an unknown id is 404 only for callers who may look users up at all. */

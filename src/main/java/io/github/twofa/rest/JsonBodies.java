@@ -2,6 +2,7 @@ package io.github.twofa.rest;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -38,6 +39,24 @@ final class JsonBodies {
         }
     }
 
+    /** The JSON form of an import of apps: {"users": [{"username", "otpauthUri", "label"}, ...]}. */
+    record ImportRequest(List<ImportEntry> users) {}
+
+    record ImportEntry(String username, String otpauthUri, String label) {
+        @Override
+        public String toString() {
+            return "ImportEntry[username=" + username + ", otpauthUri=redacted, label=" + label + "]";
+        }
+    }
+
+    /** {"password": "...", "code": "..."}: the code only when 2FA is on already (another app). */
+    record SetupRequest(String password, String code) {
+        @Override
+        public String toString() {
+            return "SetupRequest[password=***, code=***]";
+        }
+    }
+
     /** {"password": "..."} */
     record PasswordRequest(String password) {
         @Override
@@ -70,7 +89,11 @@ final class JsonBodies {
     }
 
     static <T> T read(InputStream body, Class<T> type) {
-        byte[] bytes = readLimited(body);
+        return read(readLimited(body, MAX_BYTES), type);
+    }
+
+    /** A JSON body of up to {@code maxBytes} (the admin import takes larger ones). */
+    static <T> T read(byte[] bytes, Class<T> type) {
         if (bytes.length == 0) {
             throw ApiException.badRequest("The request needs a JSON body.");
         }
@@ -104,15 +127,15 @@ final class JsonBodies {
         return value;
     }
 
-    private static byte[] readLimited(InputStream body) {
+    static byte[] readLimited(InputStream body, int maxBytes) {
         if (body == null) {
             return new byte[0];
         }
         try {
-            byte[] bytes = body.readNBytes(MAX_BYTES + 1);
-            if (bytes.length > MAX_BYTES) {
+            byte[] bytes = body.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
                 throw new ApiException(
-                        413, "request_too_large", "The request body is larger than " + MAX_BYTES + " bytes.");
+                        413, "request_too_large", "The request body is larger than " + maxBytes + " bytes.");
             }
             return bytes;
         } catch (IOException e) {

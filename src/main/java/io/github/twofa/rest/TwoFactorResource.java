@@ -13,7 +13,6 @@ import io.github.twofa.attemptlimit.AttemptPolicy;
 import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.credential.BuiltInOtp;
-import io.github.twofa.credential.RecentSecondFactor;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.lifecycle.SecondFactor;
@@ -27,6 +26,7 @@ import io.github.twofa.totp.TotpSecret;
 import io.github.twofa.totp.TotpVerifier;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -81,12 +81,27 @@ public class TwoFactorResource {
     public Response setup(InputStream body) {
         AuthResult auth = authenticateAccountOwner();
         UserModel user = auth.getUser();
-        String password = JsonBodies.required(
-                JsonBodies.read(body, JsonBodies.PasswordRequest.class).password(), "password");
+        JsonBodies.SetupRequest request = JsonBodies.read(body, JsonBodies.SetupRequest.class);
+        String password = JsonBodies.required(request.password(), "password");
+        boolean anotherApp = hasTwoFactor(user);
+        // Another app needs a current code as well: a password, or a token of a session that took a code, is not
+        // enough.
+        String code = anotherApp ? JsonBodies.required(request.code(), "code") : null;
         requireRecentLogin(auth, ProviderIds.TOTP_SETUP);
         requireNotLockedOut(auth);
-        requireAnotherAppAllowed(auth);
-        requireAccepted(auth, EventType.UPDATE_CREDENTIAL, () -> SecondFactor.checkPassword(user, password));
+        if (anotherApp) {
+            if (!service().canAddApp(realm, user)) {
+                throw tooManyApps(RealmSettings.maxApps(realm));
+            }
+            if (!SecondFactor.isWellFormed(user, code)) {
+                throw malformedCode();
+            }
+        }
+        // One attempt for both, as for disabling: the password first, so a wrong password does not use up the code.
+        requireAccepted(auth, EventType.UPDATE_CREDENTIAL, () -> {
+            SecondFactor.Check passwordCheck = SecondFactor.checkPassword(user, password);
+            return passwordCheck.accepted() && anotherApp ? SecondFactor.check(session, user, code) : passwordCheck;
+        });
         TotpSecret secret = TotpSecret.generate();
         pendingSetups.put(realm, user, auth.getSession(), secret.bytes());
         String uri = RealmSettings.otpauthUri(realm, user, secret);
@@ -123,7 +138,9 @@ public class TwoFactorResource {
         requireRecentLogin(auth, ProviderIds.TOTP_SETUP);
         requireNotLockedOut(auth);
         boolean firstApp = !hasTwoFactor(user);
-        requireAnotherAppAllowed(auth);
+        if (!firstApp && !service().canAddApp(realm, user)) {
+            throw tooManyApps(RealmSettings.maxApps(realm));
+        }
         if (!new TotpVerifier(RealmSettings.totpParameters(realm)).isWellFormed(TotpVerifier.normalise(code))) {
             throw malformedCode();
         }
@@ -165,43 +182,44 @@ public class TwoFactorResource {
     }
 
     /**
-     * Removes one of the user's apps; the last one takes the backup codes with it, as a disable does. Needs a login
-     * that took a code within the set-up action's maximum age, so neither a password nor a token alone removes one.
+     * Removes one of the user's apps (not the last: turning 2FA off is {@code disable}, with the password). Needs a
+     * current code of the user's (any app, or a backup code) in the header {@value #CODE_HEADER}, so a leaked token
+     * alone cannot take an app away.
      */
     @DELETE
     @Path("apps/{id}")
-    public Response removeApp(@PathParam("id") String id) {
+    public Response removeApp(@PathParam("id") String id, @HeaderParam(CODE_HEADER) String code) {
         AuthResult auth = authenticateAccountOwner();
         UserModel user = auth.getUser();
+        if (code == null || code.isBlank()) {
+            throw ApiException.badRequest(
+                    "Send a current code (app or backup code) in the header " + CODE_HEADER + ".");
+        }
         requireEnabled(user, true);
         requireRecentLogin(auth, ProviderIds.TOTP_SETUP);
-        requireRecentSecondFactor(auth);
-        if (!service().removeApp(user, id, event(auth, EventType.REMOVE_CREDENTIAL))) {
+        requireNotLockedOut(auth);
+        List<String> apps = TwoFactorStatus.of(session, user).apps().stream()
+                .map(TwoFactorStatus.App::id)
+                .toList();
+        if (!apps.contains(id)) {
             throw new ApiException(404, "app_not_found", "The user has no authenticator app with this id.");
         }
+        if (apps.size() == 1 && !BuiltInOtp.hasAny(user)) {
+            throw new ApiException(
+                    409,
+                    "last_app",
+                    "This is the user's only authenticator app: turn two-factor authentication off with POST disable.");
+        }
+        if (!SecondFactor.isWellFormed(user, code)) {
+            throw malformedCode();
+        }
+        requireAccepted(auth, EventType.REMOVE_CREDENTIAL, () -> SecondFactor.check(session, user, code));
+        service().removeApp(user, id, event(auth, EventType.REMOVE_CREDENTIAL));
         return noStore(TwoFactorStatus.of(session, user));
     }
 
-    /**
-     * For a user who has 2FA already, another app: only from a login that took a code of theirs within the set-up
-     * action's maximum age (a password or a leaked token alone never adds an app), and only below the realm's limit.
-     */
-    private void requireAnotherAppAllowed(AuthResult auth) {
-        if (!hasTwoFactor(auth.getUser())) {
-            return;
-        }
-        requireRecentSecondFactor(auth);
-        if (!service().canAddApp(realm, auth.getUser())) {
-            throw tooManyApps(RealmSettings.maxApps(realm));
-        }
-    }
-
-    private void requireRecentSecondFactor(AuthResult auth) {
-        int maxAge = RecentLogin.maxAgeOf(realm, ProviderIds.TOTP_SETUP);
-        if (!RecentSecondFactor.within(realm, auth.getSession(), maxAge)) {
-            throw ApiException.secondFactorRequired(maxAge);
-        }
-    }
+    /** Header of {@code DELETE apps/{id}} with a current code (a DELETE has no body that every client sends). */
+    static final String CODE_HEADER = "X-Two-Factor-Code";
 
     private static ApiException tooManyApps(int maxApps) {
         return new ApiException(

@@ -12,8 +12,10 @@ import org.keycloak.models.utils.Base32;
  */
 public final class TotpSecret {
 
-    /** 160 bits, the HMAC-SHA1 block-friendly size RFC 4226 recommends. */
+    /** 160 bits, the HMAC-SHA1 block-friendly size RFC 4226 recommends: what this extension makes. */
     public static final int LENGTH_BYTES = 20;
+    /** 128 bits, the least RFC 4226 allows: what a secret made elsewhere (an import) must have. */
+    public static final int MIN_LENGTH_BYTES = 16;
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -30,8 +32,8 @@ public final class TotpSecret {
     }
 
     public static TotpSecret fromBytes(byte[] key) {
-        if (key.length < LENGTH_BYTES) {
-            throw new IllegalArgumentException("A TOTP secret needs at least " + LENGTH_BYTES + " bytes");
+        if (key.length < MIN_LENGTH_BYTES) {
+            throw new IllegalArgumentException("A TOTP secret needs at least " + MIN_LENGTH_BYTES + " bytes");
         }
         return new TotpSecret(key);
     }

@@ -25,7 +25,11 @@ class PackageLayersTest {
             .importPackages("io.github.twofa");
 
     private static final String[] DOMAIN = {
-        "io.github.twofa.totp", "io.github.twofa.backupcodes", "io.github.twofa.crypto", "io.github.twofa.attemptlimit"
+        "io.github.twofa.totp",
+        "io.github.twofa.backupcodes",
+        "io.github.twofa.crypto",
+        "io.github.twofa.attemptlimit",
+        "io.github.twofa.importing"
     };
     private static final String[] GLUE = {
         "io.github.twofa.authenticator..",

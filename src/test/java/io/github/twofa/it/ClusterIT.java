@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -156,6 +157,70 @@ class ClusterIT {
 
     @Test
     @Order(5)
+    void givenAUserOnKeycloaksBuiltInOtp_whenBothNodesTakeTheCredentialOverAtOnce_thenExactlyOneCredentialResults()
+            throws Exception {
+        AdminApi adminOnA = new AdminApi(nodeA);
+        for (int round = 0; round < 3; round++) {
+            String username = "cluster-builtin-" + round;
+            byte[] secret = String.format("built-in-secret-%04d", round).getBytes(StandardCharsets.US_ASCII);
+            HttpResponse<String> created = adminOnA.call(
+                    "POST",
+                    "/" + realm + "/users",
+                    Map.of(
+                            "username",
+                            username,
+                            "enabled",
+                            true,
+                            "email",
+                            username + "@example.org",
+                            "emailVerified",
+                            true,
+                            "firstName",
+                            "Built",
+                            "lastName",
+                            "In",
+                            "credentials",
+                            List.of(
+                                    Map.of("type", "password", "value", "pw-" + username, "temporary", false),
+                                    Map.of(
+                                            "type",
+                                            "otp",
+                                            "userLabel",
+                                            "Phone",
+                                            "secretData",
+                                            "{\"value\":\"" + new String(secret, StandardCharsets.US_ASCII) + "\"}",
+                                            "credentialData",
+                                            "{\"subType\":\"totp\",\"digits\":6,\"counter\":0,\"period\":30,"
+                                                    + "\"algorithm\":\"HmacSHA1\"}"))));
+            assertEquals(201, created.statusCode(), created.body());
+            long step = IndependentTotp.currentStep();
+            EnrolledKey user = new EnrolledKey(username, "pw-" + username, secret, step, List.of());
+
+            // The same first code on both nodes at once: each tries to make the built-in credential ours.
+            List<Integer> statuses = ConcurrentLogins.send(
+                    List.of(new ApiClient(nodeA, realm), new ApiClient(nodeB, realm)),
+                    user,
+                    2,
+                    i -> IndependentTotp.code(secret, step));
+
+            assertEquals(
+                    1, statuses.stream().filter(status -> status == 200).count(), "round " + round + ": " + statuses);
+            List<String> types = StreamSupport.stream(credentials(user).spliterator(), false)
+                    .map(credential -> credential.get("type").asText())
+                    .sorted()
+                    .toList();
+            assertEquals(List.of("password", "twofa-totp"), types, "round " + round + ": exactly one credential");
+            assertEquals(
+                    200,
+                    new ApiClient(nodeB, realm)
+                            .passwordGrant(username, "pw-" + username, IndependentTotp.code(secret, step + 1))
+                            .statusCode(),
+                    "the app logs in afterwards");
+        }
+    }
+
+    @Test
+    @Order(6)
     void givenNodeAKilledInTheMiddleOfALogin_thenTheLoginFinishesOnNodeBAndNothingStoredIsLost() {
         EnrolledKey user = enrolOnNodeA("cluster-crash");
         String usedBeforeCrash = user.backupCodes().get(0);
@@ -242,7 +307,14 @@ class ClusterIT {
         return Http.json(codes.get("credentialData").asText()).get("remaining").asInt();
     }
 
+    /** The user's credentials as stored, without the app's "last used" time, which a login is meant to change. */
     private static JsonNode credentials(EnrolledKey user) {
-        return adminOnB.credentials(realm, adminOnB.userId(realm, user.username()));
+        JsonNode credentials = adminOnB.credentials(realm, adminOnB.userId(realm, user.username()));
+        credentials.forEach(credential -> {
+            String data = credential.path("credentialData").asText("");
+            ((com.fasterxml.jackson.databind.node.ObjectNode) credential)
+                    .put("credentialData", data.replaceAll(",\\s*\"lastUsedAt\"\\s*:\\s*\\d+", ""));
+        });
+        return credentials;
     }
 }

@@ -35,6 +35,7 @@ import org.openqa.selenium.Keys;
 class MultipleAppsIT extends RealServerTest {
 
     private static final String HOSTILE_NAME = "<img src=x onerror=window.__xss=1>Телефон";
+    private static final String CODE_HEADER = "X-Two-Factor-Code";
     private static final String CJK_NAME = "平板 & \"tablet\" 📱";
 
     private static String realm;
@@ -53,7 +54,7 @@ class MultipleAppsIT extends RealServerTest {
 
     private record User(String name, String password) {}
 
-    private record App(String id, byte[] key, long step) {}
+    private record App(String id, byte[] key, long step, List<String> backupCodes) {}
 
     private static User newUser() {
         String name = "apps-" + UUID.randomUUID().toString().substring(0, 8);
@@ -65,9 +66,15 @@ class MultipleAppsIT extends RealServerTest {
         return api.call(method, "two-factor/" + path, token, body);
     }
 
-    /** Setup and verify over REST with {@code token}; the app's id, key and the step its first code was of. */
-    private static App addApp(User user, String token, String name) {
-        HttpResponse<String> setup = call("POST", "setup", token, "{\"password\":\"" + user.password() + "\"}");
+    /**
+     * Setup and verify over REST with {@code token} ({@code code}: a current code, for another app); the app's id, key
+     * and the step its first code was of.
+     */
+    private static App addApp(User user, String token, String name, String code) {
+        String setupBody = code == null
+                ? "{\"password\":\"" + user.password() + "\"}"
+                : "{\"password\":\"" + user.password() + "\",\"code\":\"" + code + "\"}";
+        HttpResponse<String> setup = call("POST", "setup", token, setupBody);
         assertEquals(200, setup.statusCode(), setup.body());
         byte[] key = IndependentTotp.base32Decode(Enrolment.secretOf(URI.create(
                 QrCodes.decodeDataUri(ApiClient.json(setup).get("qrCode").asText()))));
@@ -77,7 +84,11 @@ class MultipleAppsIT extends RealServerTest {
                 : "{\"code\":\"" + IndependentTotp.code(key, step) + "\",\"name\":" + json(name) + "}";
         HttpResponse<String> verified = call("POST", "verify", token, body);
         assertEquals(200, verified.statusCode(), verified.body());
-        return new App(ApiClient.json(verified).get("app").get("id").asText(), key, step);
+        List<String> backupCodes = StreamSupport.stream(
+                        ApiClient.json(verified).path("backupCodes").spliterator(), false)
+                .map(JsonNode::asText)
+                .toList();
+        return new App(ApiClient.json(verified).get("app").get("id").asText(), key, step, backupCodes);
     }
 
     private static String json(String text) {
@@ -118,14 +129,18 @@ class MultipleAppsIT extends RealServerTest {
                 .map(JsonNode::asText)
                 .toList();
 
-        // The login that enabled 2FA never took a code: a password (or this token) alone adds no second app.
+        // With 2FA on, the password alone adds no second app: a current code comes with it.
         assertError(
-                401,
-                "insufficient_user_authentication",
+                400,
+                "invalid_request",
                 call("POST", "setup", passwordOnly, "{\"password\":\"" + user.password() + "\"}"));
+        assertError(
+                403,
+                "invalid_code",
+                call("POST", "setup", passwordOnly, "{\"password\":\"" + user.password() + "\",\"code\":\"000000\"}"));
 
-        String withCode = api.accessToken(user.name(), user.password(), IndependentTotp.code(phoneKey, phoneStep + 1));
-        App tablet = addApp(user, withCode, CJK_NAME);
+        String withCode = passwordOnly;
+        App tablet = addApp(user, withCode, CJK_NAME, IndependentTotp.code(phoneKey, phoneStep + 1));
         JsonNode status = status(withCode);
         assertEquals(List.of("Authenticator app", CJK_NAME), names(status), status.toString());
         assertEquals(10, status.get("backupCodesRemaining").asInt(), "another app keeps the backup codes");
@@ -165,20 +180,26 @@ class MultipleAppsIT extends RealServerTest {
     }
 
     @Test
-    void givenTwoApps_whenOneIsRemoved_thenTheOtherAndTheBackupCodesStayAndTheLastTakesThemAlong() {
+    void givenTwoApps_whenOneIsRemovedWithACurrentCode_thenTheOtherAndTheBackupCodesStayAndTheLastStays() {
         User user = newUser();
-        String passwordOnly = api.accessToken(user.name(), user.password(), null);
-        App phone = addApp(user, passwordOnly, "Phone");
-        String withCode =
-                api.accessToken(user.name(), user.password(), IndependentTotp.code(phone.key(), phone.step() + 1));
-        App tablet = addApp(user, withCode, "Tablet");
+        String token = api.accessToken(user.name(), user.password(), null);
+        App phone = addApp(user, token, "Phone", null);
+        App tablet = addApp(user, token, "Tablet", IndependentTotp.code(phone.key(), phone.step() + 1));
 
-        assertError(401, "insufficient_user_authentication", call("DELETE", "apps/" + phone.id(), passwordOnly, null));
-        assertError(404, "app_not_found", call("DELETE", "apps/no-such-app", withCode, null));
-        HttpResponse<String> removed = call("DELETE", "apps/" + phone.id(), withCode, null);
+        assertError(400, "invalid_request", call("DELETE", "apps/" + phone.id(), token, null));
+        assertError(
+                403, "invalid_code", api.call("DELETE", "two-factor/apps/" + phone.id(), token, CODE_HEADER, "000000"));
+        assertError(
+                404, "app_not_found", api.call("DELETE", "two-factor/apps/no-such-app", token, CODE_HEADER, "000000"));
+        HttpResponse<String> removed = api.call(
+                "DELETE",
+                "two-factor/apps/" + phone.id(),
+                token,
+                CODE_HEADER,
+                phone.backupCodes().get(0));
         assertEquals(200, removed.statusCode(), removed.body());
         assertEquals(List.of("Tablet"), names(ApiClient.json(removed)));
-        assertEquals(10, ApiClient.json(removed).get("backupCodesRemaining").asInt());
+        assertEquals(9, ApiClient.json(removed).get("backupCodesRemaining").asInt(), "one used for the removal");
         assertEquals(
                 400,
                 api.passwordGrant(user.name(), user.password(), IndependentTotp.code(phone.key(), phone.step() - 1))
@@ -190,16 +211,16 @@ class MultipleAppsIT extends RealServerTest {
                         .statusCode(),
                 "the tablet still does");
 
-        HttpResponse<String> last = call("DELETE", "apps/" + tablet.id(), withCode, null);
-        assertEquals(200, last.statusCode(), last.body());
-        assertFalse(ApiClient.json(last).get("enabled").asBoolean());
-        List<String> types = StreamSupport.stream(
-                        admin.credentials(realm, admin.userId(realm, user.name()))
-                                .spliterator(),
-                        false)
-                .map(credential -> credential.get("type").asText())
-                .toList();
-        assertEquals(List.of("password"), types, "the last app takes the backup codes along");
+        assertError(
+                409,
+                "last_app",
+                api.call(
+                        "DELETE",
+                        "two-factor/apps/" + tablet.id(),
+                        token,
+                        CODE_HEADER,
+                        IndependentTotp.code(tablet.key(), tablet.step() + 1)));
+        assertTrue(status(token).get("enabled").asBoolean(), "the last app goes only with a disable");
     }
 
     @Test
@@ -216,14 +237,18 @@ class MultipleAppsIT extends RealServerTest {
                             .statusCode(),
                     "a limit out of range is refused");
             User user = newUser();
-            App phone = addApp(user, api.accessToken(user.name(), user.password(), null), null);
-            String withCode =
-                    api.accessToken(user.name(), user.password(), IndependentTotp.code(phone.key(), phone.step() + 1));
-            addApp(user, withCode, "Tablet");
+            String token = api.accessToken(user.name(), user.password(), null);
+            App phone = addApp(user, token, null, null);
+            addApp(user, token, "Tablet", IndependentTotp.code(phone.key(), phone.step() + 1));
             assertError(
                     409,
                     "too_many_apps",
-                    call("POST", "setup", withCode, "{\"password\":\"" + user.password() + "\"}"));
+                    call(
+                            "POST",
+                            "setup",
+                            token,
+                            "{\"password\":\"" + user.password() + "\",\"code\":\""
+                                    + IndependentTotp.code(phone.key(), phone.step() - 1) + "\"}"));
         } finally {
             admin.call("DELETE", config, null);
         }
@@ -232,7 +257,7 @@ class MultipleAppsIT extends RealServerTest {
     @Test
     void givenABrowserLoginWithoutACode_whenTheAccountConsoleAddsAnApp_thenACurrentCodeComesBeforeTheQrCode() {
         User user = newUser();
-        App phone = addApp(user, api.accessToken(user.name(), user.password(), null), "Phone");
+        App phone = addApp(user, api.accessToken(user.name(), user.password(), null), "Phone", null);
         String clientFlow = passwordOnlyBrowserFlow();
 
         // A login that asked for the password only (a client bound to a flow without our step), then "Set up another
@@ -282,10 +307,9 @@ class MultipleAppsIT extends RealServerTest {
     @Test
     void givenAppsWithHostileAndNonLatinNames_thenTheAccountConsoleShowsEachAsTextWithItsOwnDelete() {
         User user = newUser();
-        App phone = addApp(user, api.accessToken(user.name(), user.password(), null), HOSTILE_NAME);
-        String withCode =
-                api.accessToken(user.name(), user.password(), IndependentTotp.code(phone.key(), phone.step() + 1));
-        App tablet = addApp(user, withCode, CJK_NAME);
+        String token = api.accessToken(user.name(), user.password(), null);
+        App phone = addApp(user, token, HOSTILE_NAME, null);
+        App tablet = addApp(user, token, CJK_NAME, IndependentTotp.code(phone.key(), phone.step() + 1));
 
         try (Chromium chromium = Chromium.start()) {
             chromium.open(server.baseUrl() + "/realms/" + realm + "/account/account-security/signing-in");

@@ -126,9 +126,9 @@ class RestApiIT extends RealServerTest {
 
         enable(user, token);
 
-        // 2FA on, and this login never took a code: no second app with the password alone.
-        assertError(401, "insufficient_user_authentication", post("setup", token, passwordBody(user)));
-        assertError(401, "insufficient_user_authentication", post("verify", token, "{\"code\":\"123456\"}"));
+        // 2FA on: another app needs a current code besides the password, and a verify needs a setup first.
+        assertError(400, "invalid_request", post("setup", token, passwordBody(user)));
+        assertError(404, "no_pending_setup", post("verify", token, "{\"code\":\"123456\"}"));
     }
 
     @Test

@@ -93,10 +93,24 @@ class SecondFactorBypassIT extends RealServerTest {
         }
         assertEquals(totpId, credentialId(userId, "twofa-totp"), "the authenticator must still be there");
         assertEquals(codesId, credentialId(userId, "twofa-backup-codes"), "the backup codes must still be there");
+        // Our API: another app needs the password and a current code; removing one needs a code.
         assertEquals(
-                409,
+                400,
                 api.call("POST", "two-factor/setup", leaked, "{\"password\":\"guess\"}")
                         .statusCode());
+        assertEquals(
+                403,
+                api.call("POST", "two-factor/setup", leaked, "{\"password\":\"guess\",\"code\":\"000000\"}")
+                        .statusCode());
+        assertEquals(
+                400,
+                api.call("DELETE", "two-factor/apps/" + totpId, leaked, null).statusCode());
+        assertEquals(
+                409,
+                api.call("DELETE", "two-factor/apps/" + totpId, leaked, "X-Two-Factor-Code", "000000")
+                        .statusCode(),
+                "the only app goes only with a disable (password and code)");
+        assertEquals(totpId, credentialId(userId, "twofa-totp"), "the authenticator must still be there");
 
         String appCode = IndependentTotp.code(victim.key(), IndependentTotp.currentStep() + 1);
         assertEquals(

@@ -69,6 +69,20 @@ public final class ApiClient {
         return send(method, realmUrl + "/" + path, token, body);
     }
 
+    /** A call with one extra request header (e.g. a code for a DELETE, which has no body). */
+    public HttpResponse<String> call(String method, String path, String token, String headerName, String headerValue) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(realmUrl + "/" + path))
+                .header("Accept", "application/json")
+                .header(headerName, headerValue)
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = Http.send(http, request.build());
+        OpenApiContract.check(method, URI.create(realmUrl + "/" + path).getPath(), response);
+        return response;
+    }
+
     /** A call to Keycloak's admin API for this realm, {@code /admin/realms/{realm}/{path}}. */
     public HttpResponse<String> adminCall(String method, String path, String token, String body) {
         return send(method, adminRealmUrl + "/" + path, token, body);

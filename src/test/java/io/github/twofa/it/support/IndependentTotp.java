@@ -19,16 +19,21 @@ public final class IndependentTotp {
     }
 
     public static String code(byte[] key, long step) {
+        return code(key, step, "HmacSHA1", 6);
+    }
+
+    /** A code of another algorithm (HmacSHA256, HmacSHA512) or length (6 to 8 digits). */
+    public static String code(byte[] key, long step, String algorithm, int digits) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(key, "HmacSHA1"));
+            Mac mac = Mac.getInstance(algorithm);
+            mac.init(new SecretKeySpec(key, algorithm));
             byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(step).array());
             int offset = hash[hash.length - 1] & 0x0f;
             int binary = ((hash[offset] & 0x7f) << 24)
                     | ((hash[offset + 1] & 0xff) << 16)
                     | ((hash[offset + 2] & 0xff) << 8)
                     | (hash[offset + 3] & 0xff);
-            return String.format(Locale.ROOT, "%06d", binary % 1_000_000);
+            return String.format(Locale.ROOT, "%0" + digits + "d", binary % (int) Math.pow(10, digits));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
