@@ -11,10 +11,9 @@ import java.util.OptionalLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.keycloak.common.util.Time;
 
 /**
- * The limiter's bookkeeping over time (Keycloak's clock moved by {@link Time#setOffset}), against an in-memory store
+ * The limiter's bookkeeping over time (a frozen test clock, moved by {@link #setOffset}), against an in-memory store
  * with the same contract as Keycloak's single-use store: entries expire after their lifespan, putIfAbsent and remove
  * are atomic and immediate, put is seen by other requests only once its request commits.
  * That it is the real, cluster-wide store on the server is proven by AttemptLimitIT and the cluster test.
@@ -23,9 +22,22 @@ class AttemptLimiterTest {
 
     private final ExpiringStore store = new ExpiringStore();
 
+    /** A clock that stands still unless moved: a real one could tick between a lockout and its check. */
+    private static final long START = 1_800_000_000L;
+
+    private static long offset;
+
+    private static long now() {
+        return START + offset;
+    }
+
+    private static void setOffset(long seconds) {
+        offset = seconds;
+    }
+
     @AfterEach
     void resetClock() {
-        Time.setOffset(0);
+        setOffset(0);
     }
 
     @Test
@@ -74,7 +86,7 @@ class AttemptLimiterTest {
         assertTrue(limiter().begin("r", "u").isEmpty());
         assertEquals(
                 OptionalLong.of(300), limiter().lockedForSeconds("r", "u"), "no end time stored: the whole lockout");
-        Time.setOffset(301);
+        setOffset(301);
         assertTrue(limiter().begin("r", "u").isPresent());
     }
 
@@ -87,7 +99,7 @@ class AttemptLimiterTest {
         assertEquals(
                 OptionalLong.of(60), store.newRequest().limiter(shortLockout).lockedForSeconds("r", "u"));
 
-        Time.setOffset(61);
+        setOffset(61);
 
         assertTrue(
                 store.newRequest().limiter(shortLockout).begin("r", "u").isPresent(),
@@ -117,18 +129,18 @@ class AttemptLimiterTest {
         assertEquals(
                 List.of(OptionalLong.of(300)),
                 lockouts.stream().filter(OptionalLong::isPresent).toList());
-        Time.setOffset(301);
+        setOffset(301);
         assertEquals(OptionalLong.of(600), lockOut(), "the burst was the first lockout, so the next one is the second");
     }
 
     @Test
     void givenALockoutThatEnded_whenFiveMoreFailuresFollow_thenTheNextLockoutIsTwiceAsLongAndThenFourTimes() {
         lockOut();
-        Time.setOffset(301);
+        setOffset(301);
         assertTrue(limiter().lockedForSeconds("r", "u").isEmpty());
 
         assertEquals(OptionalLong.of(600), lockOut());
-        Time.setOffset(301 + 601);
+        setOffset(301 + 601);
         assertEquals(OptionalLong.of(1200), lockOut());
     }
 
@@ -137,7 +149,7 @@ class AttemptLimiterTest {
         for (int i = 0; i < 4; i++) {
             fail();
         }
-        Time.setOffset(301);
+        setOffset(301);
 
         assertEquals(OptionalLong.empty(), fail());
     }
@@ -145,7 +157,7 @@ class AttemptLimiterTest {
     @Test
     void givenFailuresAndAnEarlierLockout_whenASuccessFollows_thenCountAndBackOffStartOver() {
         lockOut();
-        Time.setOffset(301);
+        setOffset(301);
         fail();
         limiter().begin("r", "u").orElseThrow().succeeded();
 
@@ -220,7 +232,7 @@ class AttemptLimiterTest {
 
         private Entry live(String key) {
             Entry entry = entries.get(key);
-            if (entry != null && entry.expires() <= Time.currentTime()) {
+            if (entry != null && entry.expires() <= now()) {
                 entries.remove(key);
                 return null;
             }
@@ -241,7 +253,7 @@ class AttemptLimiterTest {
             }
 
             AttemptLimiter limiter(AttemptPolicy policy) {
-                return new AttemptLimiter(this, policy, Time::currentTime);
+                return new AttemptLimiter(this, policy, AttemptLimiterTest::now);
             }
 
             void commit() {
@@ -251,7 +263,7 @@ class AttemptLimiterTest {
 
             @Override
             public void put(String key, long lifespanSeconds, Map<String, String> notes) {
-                pendingPuts.put(key, new Entry(Time.currentTime() + lifespanSeconds, notes));
+                pendingPuts.put(key, new Entry(now() + lifespanSeconds, notes));
             }
 
             @Override
@@ -270,7 +282,7 @@ class AttemptLimiterTest {
                 if (live(key) != null) {
                     return false;
                 }
-                entries.put(key, new Entry(Time.currentTime() + lifespanInSeconds, Map.of()));
+                entries.put(key, new Entry(now() + lifespanInSeconds, Map.of()));
                 return true;
             }
 

@@ -104,6 +104,39 @@ class BuiltInOtpMigrationIT extends RealServerTest {
         assertEquals(
                 builtIn.get("createdDate").asLong(), ours.get("createdDate").asLong());
         assertFalse(ours.toString().contains(Enrolment.secretOf(otpauth)), "no secret in clear");
+
+        // The database file: our sealed row is there, and the built-in row's plain-text secret is not.
+        java.nio.file.Path database = server.databaseFile().orElse(null);
+        if (database != null) {
+            byte[] dump = awaitInFile(database, ours.get("id").asText());
+            assertEquals(-1, indexOf(dump, key), "the plain-text secret is still in the database file");
+        }
+    }
+
+    /** H2 writes committed pages shortly after the commit; waits until {@code marker} is in the file. */
+    private static byte[] awaitInFile(java.nio.file.Path file, String marker) throws Exception {
+        byte[] needle = marker.getBytes(StandardCharsets.US_ASCII);
+        long deadline = System.currentTimeMillis() + 20_000;
+        byte[] content = java.nio.file.Files.readAllBytes(file);
+        while (indexOf(content, needle) < 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+            content = java.nio.file.Files.readAllBytes(file);
+        }
+        assertTrue(indexOf(content, needle) >= 0, "our credential never reached the database file");
+        return content;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Test
