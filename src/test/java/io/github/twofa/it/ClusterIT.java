@@ -166,32 +166,11 @@ class ClusterIT {
             HttpResponse<String> created = adminOnA.call(
                     "POST",
                     "/" + realm + "/users",
-                    Map.of(
-                            "username",
+                    AdminApi.user(
                             username,
-                            "enabled",
-                            true,
-                            "email",
-                            username + "@example.org",
-                            "emailVerified",
-                            true,
-                            "firstName",
-                            "Built",
-                            "lastName",
-                            "In",
-                            "credentials",
                             List.of(
-                                    Map.of("type", "password", "value", "pw-" + username, "temporary", false),
-                                    Map.of(
-                                            "type",
-                                            "otp",
-                                            "userLabel",
-                                            "Phone",
-                                            "secretData",
-                                            "{\"value\":\"" + new String(secret, StandardCharsets.US_ASCII) + "\"}",
-                                            "credentialData",
-                                            "{\"subType\":\"totp\",\"digits\":6,\"counter\":0,\"period\":30,"
-                                                    + "\"algorithm\":\"HmacSHA1\"}"))));
+                                    AdminApi.password("pw-" + username),
+                                    AdminApi.builtInTotp(new String(secret, StandardCharsets.US_ASCII), "Phone"))));
             assertEquals(201, created.statusCode(), created.body());
             long step = IndependentTotp.currentStep();
             EnrolledKey user = new EnrolledKey(username, "pw-" + username, secret, step, List.of());

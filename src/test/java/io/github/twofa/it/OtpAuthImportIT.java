@@ -18,6 +18,7 @@ import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.twofa.it.support.AdminApi;
 import io.github.twofa.it.support.ApiClient;
 import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.RealServerTest;
@@ -56,21 +57,7 @@ class OtpAuthImportIT extends RealServerTest {
         List<Map<String, Object>> users = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             String username = prefix + "-" + i;
-            users.add(Map.of(
-                    "username",
-                    username,
-                    "enabled",
-                    true,
-                    "email",
-                    username + "@example.org",
-                    "emailVerified",
-                    true,
-                    "firstName",
-                    "Imported",
-                    "lastName",
-                    "User",
-                    "credentials",
-                    List.of(Map.of("type", "password", "value", "pw-" + username, "temporary", false))));
+            users.add(AdminApi.user(username, List.of(AdminApi.password("pw-" + username))));
         }
         HttpResponse<String> created =
                 admin.call("POST", "/" + realm + "/partialImport", Map.of("ifResourceExists", "FAIL", "users", users));

@@ -3,9 +3,7 @@ package io.github.twofa.it;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -14,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.github.twofa.it.support.AdminApi;
+import io.github.twofa.it.support.DatabaseFile;
 import io.github.twofa.it.support.Enrolment;
 import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.IndependentTotp;
@@ -37,10 +36,10 @@ class SecretAtRestIT {
                 "demo",
                 "dump-" + UUID.randomUUID().toString().substring(0, 8));
 
-        byte[] dump = awaitContains(database, enrolled.username());
+        byte[] dump = DatabaseFile.awaitContains(database, enrolled.username().getBytes(StandardCharsets.UTF_8));
 
         assertTrue(
-                contains(dump, "encryptedSecret".getBytes(StandardCharsets.UTF_8)),
+                DatabaseFile.contains(dump, "encryptedSecret".getBytes(StandardCharsets.UTF_8)),
                 "the credential row is not in the file, so the scan proves nothing");
         String base32 = IndependentTotp.base32Encode(enrolled.key());
         Map<String, byte[]> forms = Map.of(
@@ -50,33 +49,7 @@ class SecretAtRestIT {
                 "hex", HexFormat.of().formatHex(enrolled.key()).getBytes(StandardCharsets.US_ASCII),
                 "Base64", Base64.getEncoder().encodeToString(enrolled.key()).getBytes(StandardCharsets.US_ASCII),
                 "Base32 as UTF-16", base32.getBytes(StandardCharsets.UTF_16LE));
-        forms.forEach(
-                (form, bytes) -> assertFalse(contains(dump, bytes), "the database file holds the secret as " + form));
-    }
-
-    /** H2 writes committed pages shortly after the commit; wait until the user's row is on disk. */
-    private static byte[] awaitContains(Path file, String marker) throws IOException, InterruptedException {
-        byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
-        long deadline = System.currentTimeMillis() + 20_000;
-        byte[] content = Files.readAllBytes(file);
-        while (!contains(content, needle) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(500);
-            content = Files.readAllBytes(file);
-        }
-        assertTrue(contains(content, needle), "the user never reached the database file");
-        return content;
-    }
-
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+        forms.forEach((form, bytes) ->
+                assertFalse(DatabaseFile.contains(dump, bytes), "the database file holds the secret as " + form));
     }
 }

@@ -112,26 +112,50 @@ public final class AdminApi {
         return importRealm(realm);
     }
 
+    /**
+     * A user as the admin API takes it: enabled, with a verified e-mail and names (a complete profile, so no page asks
+     * for one), and {@code credentials} as given.
+     */
+    public static Map<String, Object> user(String username, List<Map<String, Object>> credentials) {
+        return Map.of(
+                "username",
+                username,
+                "enabled",
+                true,
+                "email",
+                username + "@example.org",
+                "emailVerified",
+                true,
+                "firstName",
+                "Test",
+                "lastName",
+                "User",
+                "credentials",
+                credentials);
+    }
+
+    /** The credential of a password that is not temporary. */
+    public static Map<String, Object> password(String password) {
+        return Map.of("type", "password", "value", password, "temporary", false);
+    }
+
+    /** Keycloak's built-in TOTP credential (type {@code otp}) as its own set-up page stores it. */
+    public static Map<String, Object> builtInTotp(String secret, String label) {
+        return Map.of(
+                "type",
+                "otp",
+                "userLabel",
+                label,
+                "secretData",
+                "{\"value\":\"" + secret + "\"}",
+                "credentialData",
+                "{\"subType\":\"totp\",\"digits\":6,\"counter\":0,\"period\":30,\"algorithm\":\"HmacSHA1\"}");
+    }
+
     /** Creates an enabled user with a password and a complete profile; returns the user id. */
     public String createUser(String realm, String username, String password, List<String> realmRoles) {
-        HttpResponse<String> created = call(
-                "POST",
-                "/" + realm + "/users",
-                Map.of(
-                        "username",
-                        username,
-                        "enabled",
-                        true,
-                        "email",
-                        username + "@example.org",
-                        "emailVerified",
-                        true,
-                        "firstName",
-                        "Test",
-                        "lastName",
-                        "User",
-                        "credentials",
-                        List.of(Map.of("type", "password", "value", password, "temporary", false))));
+        HttpResponse<String> created =
+                call("POST", "/" + realm + "/users", user(username, List.of(password(password))));
         assertEquals(201, created.statusCode(), created.body());
         String location = created.headers().firstValue("Location").orElseThrow();
         String id = location.substring(location.lastIndexOf('/') + 1);
