@@ -8,6 +8,7 @@ import io.github.twofa.attemptlimit.AttemptPolicy;
 import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.TotpCredentialProvider;
+import io.github.twofa.credential.UserSecondFactors;
 import io.github.twofa.lifecycle.SecondFactor;
 import io.github.twofa.lifecycle.TwoFactorService;
 import io.github.twofa.settings.ProviderIds;
@@ -102,6 +103,11 @@ public class TotpAuthenticator extends TwoFactorStep {
                 && !TotpCredentialProvider.of(context.getSession()).isReadable(context.getRealm(), context.getUser())) {
             // The app's key was refused: with a backup code the user is in, and sets the app up again first.
             context.getAuthenticationSession().addRequiredAction(ProviderIds.TOTP_SETUP);
+        }
+        if (check.backupCodesRemaining().isPresent() && !UserSecondFactors.hasApp(context.getUser())) {
+            // Only Keycloak's recovery codes, no app: the codes run out, so an app is set up now.
+            TwoFactorService.of(context.getSession())
+                    .requireAction(context.getUser(), context.getAuthenticationSession(), ProviderIds.TOTP_SETUP);
         }
         check.backupCodesRemaining().ifPresent(remaining -> {
             context.getAuthenticationSession()

@@ -9,9 +9,9 @@ import java.util.function.Supplier;
 
 import io.github.twofa.attemptlimit.AttemptLimiter;
 import io.github.twofa.audit.AuditEvents;
-import io.github.twofa.credential.BuiltInOtp;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
+import io.github.twofa.credential.UserSecondFactors;
 import io.github.twofa.lifecycle.SecondFactor;
 import io.github.twofa.lifecycle.TwoFactorService;
 import io.github.twofa.settings.ProviderIds;
@@ -57,7 +57,7 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
     @Override
     public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
         return getCredentialProvider(session).isConfiguredFor(realm, user, TotpCredentialModel.TYPE)
-                || BuiltInOtp.hasAny(user);
+                || UserSecondFactors.hasAny(user);
     }
 
     @Override

@@ -72,6 +72,28 @@ public final class JpaConnection {
         }
     }
 
+    /** How many credentials of {@code type} the user has in the database now, past the caches. */
+    static long countCredentials(KeycloakSession session, String userId, String type) {
+        EntityManager em = entityManager(session);
+        long count = 0;
+        try {
+            for (String entityName : CREDENTIAL_ENTITIES) {
+                Class<?> entityType = Class.forName(entityName);
+                String userField = entityType.getSimpleName().startsWith("Federated") ? "e.userId" : "e.user.id";
+                count += em.createQuery(
+                                "select count(e) from " + entityType.getSimpleName() + " e where " + userField
+                                        + " = :user and e.type = :type",
+                                Long.class)
+                        .setParameter("user", userId)
+                        .setParameter("type", type)
+                        .getSingleResult();
+            }
+            return count;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("This needs Keycloak's JPA storage", e);
+        }
+    }
+
     /** Where Keycloak keeps credentials: of its own users, and of users of a federation that does not import them. */
     private static final List<String> CREDENTIAL_ENTITIES = List.of(
             "org.keycloak.models.jpa.entities.CredentialEntity",

@@ -62,6 +62,23 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                 .toList();
     }
 
+    /**
+     * Takes the user's app lock until this request ends, so that of two requests adding or removing apps at once the
+     * second starts only after the first has committed (the app limit holds, and no removal meets a stale row).
+     *
+     * @return false when another request kept it for a few seconds
+     */
+    public boolean lockApps(UserModel user) {
+        return RequestLock.holdUntilRequestEnds(session, "twofa-apps:" + user.getId(), APP_LOCK_WAIT_MILLIS);
+    }
+
+    private static final long APP_LOCK_WAIT_MILLIS = 3000;
+
+    /** How many apps the user has in the database now (under {@link #lockApps}, the count no other request changes). */
+    public long countApps(UserModel user) {
+        return JpaConnection.countCredentials(session, user.getId(), TotpCredentialModel.TYPE);
+    }
+
     /** Whether one of the user's apps has this key already (an import run twice adds nothing). */
     public boolean hasApp(RealmModel realm, UserModel user, TotpSecret secret) {
         return apps(user).stream()

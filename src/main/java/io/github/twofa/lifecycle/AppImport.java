@@ -51,7 +51,8 @@ public final class AppImport {
                     ? null
                     : session.users().getUserByUsername(realm, line.username());
             if (user == null) {
-                refusals.add(new Refusal(line.line(), line.username(), "no user with this username"));
+                // Not echoed: in a file with its columns swapped, the "username" is somebody's secret.
+                refusals.add(new Refusal(line.line(), null, "no user with this username"));
                 continue;
             }
             OtpAuthUriParser.Parsed parsed;

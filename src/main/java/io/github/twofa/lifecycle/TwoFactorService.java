@@ -61,7 +61,13 @@ public final class TwoFactorService {
      */
     public SecondFactor.Check enrol(
             RealmModel realm, UserModel user, TotpSecret secret, String code, String appName, EventBuilder event) {
-        if (!canAddApp(realm, user)) {
+        TotpCredentialProvider apps = TotpCredentialProvider.of(session);
+        if (!apps.lockApps(user)) {
+            return new SecondFactor.Check(
+                    TotpCredentialModel.TYPE, null, SecondFactor.Outcome.BUSY, OptionalInt.empty());
+        }
+        // Counted in the database under the lock: two set-ups at once cannot both take the last place.
+        if (apps.countApps(user) >= RealmSettings.maxApps(realm)) {
             throw new AppLimitReached(RealmSettings.maxApps(realm));
         }
         TotpParameters parameters = RealmSettings.totpParameters(realm);
@@ -90,6 +96,14 @@ public final class TwoFactorService {
         return TotpCredentialProvider.of(session).apps(user).size() < RealmSettings.maxApps(realm);
     }
 
+    /** Another request is changing the user's apps and did not finish within a few seconds: "try again". */
+    public static final class AppsBusy extends RuntimeException {
+
+        AppsBusy() {
+            super("Another request is changing this user's apps.");
+        }
+    }
+
     /** The user has as many authenticator apps as the realm allows; one must go before another is set up. */
     public static final class AppLimitReached extends RuntimeException {
 
@@ -113,6 +127,9 @@ public final class TwoFactorService {
      */
     public boolean removeApp(UserModel user, String credentialId, EventBuilder event) {
         TotpCredentialProvider provider = TotpCredentialProvider.of(session);
+        if (!provider.lockApps(user)) {
+            throw new AppsBusy();
+        }
         if (provider.apps(user).stream().noneMatch(app -> app.getId().equals(credentialId))) {
             return false;
         }

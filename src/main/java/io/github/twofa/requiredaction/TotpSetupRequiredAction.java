@@ -8,12 +8,12 @@ import java.util.Set;
 import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.authenticator.ExecutionConfigLookup;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
-import io.github.twofa.credential.BuiltInOtp;
 import io.github.twofa.credential.KeycloakRecoveryCodes;
 import io.github.twofa.credential.RecentSecondFactor;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.credential.TotpCredentialProviderFactory;
+import io.github.twofa.credential.UserSecondFactors;
 import io.github.twofa.lifecycle.SecondFactor;
 import io.github.twofa.lifecycle.TwoFactorService;
 import io.github.twofa.security.SealedNotes;
@@ -199,8 +199,7 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
 
     /** Whether the user has 2FA already (an app of ours, or Keycloak's built-in OTP): then this adds another app. */
     private static boolean hasTwoFactor(RequiredActionContext context) {
-        return context.getUser().credentialManager().isConfiguredFor(TotpCredentialModel.TYPE)
-                || BuiltInOtp.hasAny(context.getUser());
+        return UserSecondFactors.hasAny(context.getUser());
     }
 
     private static boolean hasBackupCodes(RequiredActionContext context) {

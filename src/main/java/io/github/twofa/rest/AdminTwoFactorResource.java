@@ -8,9 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.github.twofa.audit.AuditEvents;
-import io.github.twofa.credential.BuiltInOtp;
 import io.github.twofa.credential.BuiltInOtpMigration;
-import io.github.twofa.credential.TotpCredentialModel;
+import io.github.twofa.credential.UserSecondFactors;
 import io.github.twofa.importing.CsvImport;
 import io.github.twofa.importing.ImportLine;
 import io.github.twofa.lifecycle.AppImport;
@@ -78,7 +77,7 @@ public class AdminTwoFactorResource {
         if (!permissions.users().canManage(user)) {
             throw forbidden();
         }
-        if (!user.credentialManager().isConfiguredFor(TotpCredentialModel.TYPE) && !BuiltInOtp.hasAny(user)) {
+        if (!UserSecondFactors.hasAny(user)) {
             throw new ApiException(409, "not_enabled", "Two-factor authentication is not enabled for this user.");
         }
         TwoFactorService.of(session)
@@ -163,8 +162,9 @@ public class AdminTwoFactorResource {
         byte[] bytes = JsonBodies.readLimited(body, MAX_IMPORT_BYTES);
         List<ImportLine> lines = new ArrayList<>();
         List<AppImport.Refusal> refused = new ArrayList<>();
-        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
-        if (type.startsWith(MediaType.APPLICATION_JSON)) {
+        String type =
+                contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        if (type.equals(MediaType.APPLICATION_JSON)) {
             List<JsonBodies.ImportEntry> users =
                     JsonBodies.read(bytes, JsonBodies.ImportRequest.class).users();
             if (users == null) {
@@ -178,7 +178,7 @@ public class AdminTwoFactorResource {
                     lines.add(new ImportLine(i + 1, entry.username(), entry.otpauthUri(), entry.label()));
                 }
             }
-        } else if (type.startsWith("text/csv") || type.startsWith(MediaType.TEXT_PLAIN)) {
+        } else if (type.equals("text/csv") || type.equals(MediaType.TEXT_PLAIN)) {
             List<CsvImport.Malformed> malformed = new ArrayList<>();
             lines.addAll(CsvImport.read(new String(bytes, StandardCharsets.UTF_8), malformed));
             malformed.forEach(line -> refused.add(new AppImport.Refusal(line.line(), null, line.getMessage())));

@@ -106,7 +106,7 @@ final class JsonBodies {
         } catch (UnrecognizedPropertyException e) {
             String name = e.getPropertyName();
             throw ApiException.badRequest(
-                    name != null && name.matches("[A-Za-z0-9_]{1,32}")
+                    name != null && name.matches("[A-Za-z_]{1,32}")
                             ? "Unknown field '" + name + "'."
                             : "The request body has an unknown field.");
         } catch (JsonProcessingException e) {

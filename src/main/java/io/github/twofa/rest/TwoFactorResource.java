@@ -13,8 +13,8 @@ import io.github.twofa.attemptlimit.AttemptPolicy;
 import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.credential.BuiltInOtp;
-import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
+import io.github.twofa.credential.UserSecondFactors;
 import io.github.twofa.lifecycle.SecondFactor;
 import io.github.twofa.lifecycle.TwoFactorService;
 import io.github.twofa.settings.ProviderIds;
@@ -131,6 +131,7 @@ public class TwoFactorResource {
         AuthResult auth = authenticateAccountOwner();
         UserModel user = auth.getUser();
         JsonBodies.VerifyRequest request = JsonBodies.read(body, JsonBodies.VerifyRequest.class);
+        requireAppsLock(user);
         String code = JsonBodies.required(request.code(), "code");
         String name = AppName.normalise(request.name(), TotpCredentialProvider.DEFAULT_LABEL)
                 .orElseThrow(() -> ApiException.badRequest(
@@ -195,6 +196,8 @@ public class TwoFactorResource {
             throw ApiException.badRequest(
                     "Send a current code (app or backup code) in the header " + CODE_HEADER + ".");
         }
+        // Before anything is read: a removal running at the same time commits first, and this one sees its result.
+        requireAppsLock(user);
         requireEnabled(user, true);
         requireRecentLogin(auth, ProviderIds.TOTP_SETUP);
         requireNotLockedOut(auth);
@@ -220,6 +223,17 @@ public class TwoFactorResource {
 
     /** Header of {@code DELETE apps/{id}} with a current code (a DELETE has no body that every client sends). */
     static final String CODE_HEADER = "X-Two-Factor-Code";
+
+    private void requireAppsLock(UserModel user) {
+        if (!TotpCredentialProvider.of(session).lockApps(user)) {
+            throw tryAgain();
+        }
+    }
+
+    private static ApiException tryAgain() {
+        return new ApiException(
+                409, "try_again", "Another request is using this user's codes right now; try again in a moment.", 1);
+    }
 
     private static ApiException tooManyApps(int maxApps) {
         return new ApiException(
@@ -303,11 +317,7 @@ public class TwoFactorResource {
                             + "use a backup code, or ask an administrator to reset 2FA, and set the app up again.");
         }
         if (check.busy()) {
-            throw new ApiException(
-                    409,
-                    "try_again",
-                    "Another request is using this user's codes right now; try again in a moment.",
-                    1);
+            throw tryAgain();
         }
         if (!check.accepted()) {
             check.describe(event(auth, operation)).error(Errors.INVALID_USER_CREDENTIALS);
@@ -371,7 +381,7 @@ public class TwoFactorResource {
 
     /** Keycloak's built-in OTP counts: a token holder must not add an app of theirs beside it without a code. */
     private static boolean hasTwoFactor(UserModel user) {
-        return user.credentialManager().isConfiguredFor(TotpCredentialModel.TYPE) || BuiltInOtp.hasAny(user);
+        return UserSecondFactors.hasAny(user);
     }
 
     private static void requireEnabled(UserModel user, boolean enabled) {

@@ -6,10 +6,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 import io.github.twofa.credential.BackupCodesCredentialModel;
-import io.github.twofa.credential.BuiltInOtp;
 import io.github.twofa.credential.KeycloakRecoveryCodes;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
+import io.github.twofa.credential.UserSecondFactors;
 import io.github.twofa.credential.dto.TotpCredentialData;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;
@@ -57,7 +57,7 @@ public record TwoFactorStatus(
                         .orElse(0));
         if (apps.isEmpty()) {
             // On Keycloak's built-in OTP (taken over at the next login through our step): on, details unknown here.
-            boolean builtIn = BuiltInOtp.hasAny(user);
+            boolean builtIn = UserSecondFactors.hasAny(user);
             return new TwoFactorStatus(builtIn, null, builtIn ? remaining : null, null, null, null, null, List.of());
         }
         TotpCredentialData first = apps.get(0).getTotpCredentialData();

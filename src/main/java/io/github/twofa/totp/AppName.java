@@ -17,6 +17,17 @@ public final class AppName {
      * holds control or invisible formatting characters (a right-to-left override could make one name look like
      * another).
      */
+    /** Control, invisible formatting, line and paragraph separators, and halves of a surrogate pair on their own. */
+    private static boolean isUnfit(int c) {
+        int type = Character.getType(c);
+        return Character.isISOControl(c)
+                || type == Character.FORMAT
+                || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR
+                || type == Character.SURROGATE
+                || type == Character.UNASSIGNED;
+    }
+
     public static Optional<String> normalise(String input, String fallback) {
         if (input == null || input.isBlank()) {
             return Optional.of(fallback);
@@ -25,8 +36,7 @@ public final class AppName {
         if (name.codePointCount(0, name.length()) > MAX_LENGTH) {
             return Optional.empty();
         }
-        boolean clean =
-                name.codePoints().noneMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT);
+        boolean clean = name.codePoints().noneMatch(AppName::isUnfit);
         return clean ? Optional.of(name) : Optional.empty();
     }
 }

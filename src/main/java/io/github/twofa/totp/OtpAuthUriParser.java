@@ -17,6 +17,9 @@ public final class OtpAuthUriParser {
     /** Longest URI read: far above any real one (a 512-bit secret is 103 Base32 characters). */
     public static final int MAX_LENGTH = 2048;
 
+    /** 1,024 bits: twice the block of HMAC-SHA-512, more than any real token uses. */
+    public static final int MAX_SECRET_BYTES = 128;
+
     private OtpAuthUriParser() {}
 
     /** A parsed URI: the key, how its codes are made, and the issuer it names (if any). */
@@ -64,6 +67,9 @@ public final class OtpAuthUriParser {
         if (key.length < TotpSecret.MIN_LENGTH_BYTES) {
             throw new Invalid("the secret has fewer than " + TotpSecret.MIN_LENGTH_BYTES * 8
                     + " bits, the least RFC 4226 allows");
+        }
+        if (key.length > MAX_SECRET_BYTES) {
+            throw new Invalid("the secret has more than " + MAX_SECRET_BYTES * 8 + " bits");
         }
         TotpParameters totp = parameters(parameters);
         Optional<String> issuer = Optional.ofNullable(parameters.get("issuer")).filter(value -> !value.isBlank());

@@ -29,7 +29,8 @@ class PackageLayersTest {
         "io.github.twofa.backupcodes",
         "io.github.twofa.crypto",
         "io.github.twofa.attemptlimit",
-        "io.github.twofa.importing"
+        "io.github.twofa.importing",
+        "io.github.twofa.trust"
     };
     private static final String[] GLUE = {
         "io.github.twofa.authenticator..",

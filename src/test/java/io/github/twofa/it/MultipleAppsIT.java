@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -224,7 +225,54 @@ class MultipleAppsIT extends RealServerTest {
     }
 
     @Test
-    void givenTheRealmsLimit_whenAUserHasThatManyApps_thenAnotherIsRefused() {
+    void givenThreeApps_whenTwoAreRemovedAtOnce_thenBothGoOrOneIsAskedToRetryAndNothingFails() throws Exception {
+        User user = newUser();
+        String token = api.accessToken(user.name(), user.password(), null);
+        App phone = addApp(user, token, "Phone", null);
+        App tablet = addApp(user, token, "Tablet", phone.backupCodes().get(0));
+        App laptop = addApp(user, token, "Laptop", phone.backupCodes().get(1));
+        List<String> removed = List.of(tablet.id(), laptop.id());
+        List<Integer> statuses = all(
+                2,
+                i -> api.call(
+                                "DELETE",
+                                "two-factor/apps/" + removed.get(i),
+                                token,
+                                CODE_HEADER,
+                                phone.backupCodes().get(2 + i))
+                        .statusCode());
+        assertTrue(statuses.stream().allMatch(status -> status == 200 || status == 409), statuses.toString());
+        List<String> left = names(status(token));
+        assertEquals(3 - statuses.stream().filter(status -> status == 200).count(), left.size(), statuses + " " + left);
+        assertTrue(left.contains("Phone"));
+    }
+
+    /** Runs {@code count} calls at once; their answers in order. */
+    private static List<Integer> all(int count, java.util.function.IntFunction<Integer> call) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(count);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return call.apply(index);
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (java.util.concurrent.Future<Integer> answer : answers) {
+                statuses.add(answer.get(2, java.util.concurrent.TimeUnit.MINUTES));
+            }
+            return statuses;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void givenTheRealmsLimit_whenAUserHasThatManyApps_thenAnotherIsRefused() throws Exception {
         String config = "/" + realm + "/authentication/required-actions/twofa-setup-totp/config";
         assertEquals(
                 204,
@@ -249,6 +297,38 @@ class MultipleAppsIT extends RealServerTest {
                             token,
                             "{\"password\":\"" + user.password() + "\",\"code\":\""
                                     + IndependentTotp.code(phone.key(), phone.step() - 1) + "\"}"));
+            // Three more set-ups finished at once, with one place left: exactly one gets it.
+            User racer = newUser();
+            String racerToken = api.accessToken(racer.name(), racer.password(), null);
+            App first = addApp(racer, racerToken, null, null);
+            List<String> sessions = new ArrayList<>();
+            List<byte[]> keys = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String session = api.accessToken(
+                        racer.name(), racer.password(), first.backupCodes().get(i));
+                HttpResponse<String> setup = call(
+                        "POST",
+                        "setup",
+                        session,
+                        "{\"password\":\"" + racer.password() + "\",\"code\":\""
+                                + first.backupCodes().get(3 + i) + "\"}");
+                assertEquals(200, setup.statusCode(), setup.body());
+                sessions.add(session);
+                keys.add(IndependentTotp.base32Decode(Enrolment.secretOf(URI.create(QrCodes.decodeDataUri(
+                        ApiClient.json(setup).get("qrCode").asText())))));
+            }
+            List<Integer> statuses = all(
+                    3,
+                    i -> call(
+                                    "POST",
+                                    "verify",
+                                    sessions.get(i),
+                                    "{\"code\":\"" + IndependentTotp.code(keys.get(i), IndependentTotp.currentStep())
+                                            + "\"}")
+                            .statusCode());
+            assertEquals(1, statuses.stream().filter(status -> status == 200).count(), statuses.toString());
+            assertTrue(statuses.stream().allMatch(status -> status == 200 || status == 409), statuses.toString());
+            assertEquals(2, status(racerToken).get("apps").size(), "the limit holds under a race");
         } finally {
             admin.call("DELETE", config, null);
         }

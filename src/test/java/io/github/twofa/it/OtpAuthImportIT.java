@@ -89,6 +89,9 @@ class OtpAuthImportIT extends RealServerTest {
         }
         csv.append("nobody-" + prefix + ",otpauth://totp/x?secret=" + secrets.get(0) + ",x\n");
         expectedReasons.put(102, "no user");
+        // Columns swapped, as a spreadsheet may export them: the "username" is a URI, and is not echoed.
+        csv.append("otpauth://totp/x?secret=" + secrets.get(1) + "," + prefix + "-1,x\n");
+        expectedReasons.put(103, "no user");
 
         JsonNode dryRun = importCsv(csv.toString(), true);
         assertEquals(70, dryRun.get("imported").asInt(), dryRun.toString());
@@ -97,7 +100,7 @@ class OtpAuthImportIT extends RealServerTest {
 
         JsonNode report = importCsv(csv.toString(), false);
         assertEquals(false, report.get("dryRun").asBoolean());
-        assertEquals(101, report.get("lines").asInt());
+        assertEquals(102, report.get("lines").asInt());
         assertEquals(70, report.get("imported").asInt(), report.toString());
         Map<Integer, String> reasons = new HashMap<>();
         report.get("refused")

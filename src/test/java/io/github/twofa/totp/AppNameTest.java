@@ -30,7 +30,9 @@ class AppNameTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Phone\u0000", "Ph\none", "Phone\u202Eenohp", "Pho\u200Bne"})
+    @ValueSource(
+            strings = {"Phone\u0000", "Ph\none", "Phone\u202Eenohp", "Pho\u200Bne", "a\u2028b", "a\u2029b", "\udc00lone"
+            })
     void givenControlOrInvisibleFormattingCharacters_thenTheNameIsRefused(String name) {
         assertEquals(Optional.empty(), AppName.normalise(name, "x"));
     }
