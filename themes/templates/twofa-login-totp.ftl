@@ -8,6 +8,14 @@
         <form id="twofa-login-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
             <p id="twofa-login-instruction">${msg("twofaLoginInstruction")}<#if twofaHasBackupCodes> ${msg("twofaLoginBackupCodeHint")}</#if></p>
             <@twofa.codeField name="code" label=msg("twofaCodeLabel")/>
+            <#if (twofaTrustDays!0) gt 0>
+                <div class="${properties.kcFormGroupClass!}">
+                    <label for="trustBrowser" class="${properties.kcCheckboxClass!'pf-v5-c-check'}">
+                        <input id="trustBrowser" name="trustBrowser" type="checkbox" class="${properties.kcCheckboxInputClass!'pf-v5-c-check__input'}"/>
+                        <span class="${properties.kcCheckboxLabelClass!'pf-v5-c-check__label'}">${msg("twofaTrustBrowser", twofaTrustDays)}</span>
+                    </label>
+                </div>
+            </#if>
             <@twofa.actions>
                 <@twofa.primaryButton id="twofa-login-submit" label="doLogIn" name="login" value="login"/>
             </@twofa.actions>

@@ -48,7 +48,8 @@ public final class AuditEvents {
         APP_REMOVED,
         ADMIN_RESET,
         BUILT_IN_OTP_MIGRATED,
-        APPS_IMPORTED;
+        APPS_IMPORTED,
+        TRUSTED_BROWSERS_FORGOTTEN;
 
         public String value() {
             return name().toLowerCase(Locale.ROOT);
@@ -68,6 +69,18 @@ public final class AuditEvents {
      * Records that the attempt limit locked the user out. Stored in a transaction of its own, because the request
      * that triggered it is refused and may roll its own transaction back.
      */
+    /** Event detail of a login: the second factor it was secured with ({@value #FACTOR_TRUSTED_BROWSER}, ...). */
+    public static final String SECOND_FACTOR = "twofa_second_factor";
+
+    public static final String FACTOR_TRUSTED_BROWSER = "trusted-browser";
+    /** Event detail: the trusted-browser record that spared a login the code. */
+    public static final String TRUSTED_BROWSER_ID = "trusted_browser_id";
+
+    /** Marks the login event of a login that a trusted browser spared the code (the event itself is Keycloak's LOGIN). */
+    public static void trustedBrowserUsed(EventBuilder loginEvent, String recordId) {
+        loginEvent.detail(SECOND_FACTOR, FACTOR_TRUSTED_BROWSER).detail(TRUSTED_BROWSER_ID, recordId);
+    }
+
     public static void lockedOut(EventBuilder event, String credentialType, long seconds) {
         event.event(EventType.USER_DISABLED_BY_TEMPORARY_LOCKOUT)
                 .detail(Details.REASON, ATTEMPT_LIMIT_REASON)
@@ -198,6 +211,17 @@ public final class AuditEvents {
                 .detail("imported", String.valueOf(imported))
                 .detail("already_present", String.valueOf(alreadyPresent))
                 .detail("refused", String.valueOf(refused))
+                .success();
+    }
+
+    /** An admin made every browser a user trusted ask for a code again. */
+    public static void trustedBrowsersForgotten(AdminEventBuilder adminEvent, UserModel user, int forgotten) {
+        adminEvent
+                .operation(OperationType.ACTION)
+                .resource(ResourceType.USER)
+                .resourcePath("users", user.getId(), "two-factor", "trusted-browsers")
+                .detail(ACTION, Action.TRUSTED_BROWSERS_FORGOTTEN.value())
+                .detail("forgotten", String.valueOf(forgotten))
                 .success();
     }
 }

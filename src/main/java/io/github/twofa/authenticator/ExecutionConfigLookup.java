@@ -91,7 +91,7 @@ public final class ExecutionConfigLookup {
     /** The id of Keycloak's "Condition - Level of Authentication". */
     private static final String LEVEL_CONDITION = "conditional-level-of-authentication";
 
-    private static Map<String, String> forCurrentFlow(
+    static Map<String, String> forCurrentFlow(
             KeycloakSession session, RealmModel realm, String providerId, boolean directGrant) {
         AuthenticationFlowModel flow = currentFlow(session, realm, directGrant);
         Map<String, String> config =

@@ -1,5 +1,6 @@
 package io.github.twofa.authenticator;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
@@ -7,6 +8,7 @@ import java.util.function.Supplier;
 import io.github.twofa.attemptlimit.AttemptPolicy;
 import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
+import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.credential.UserSecondFactors;
 import io.github.twofa.lifecycle.SecondFactor;
@@ -31,6 +33,7 @@ public class TotpAuthenticator extends TwoFactorStep {
     static final String BACKUP_CODE_TEMPLATE = "twofa-login-backup-code.ftl";
     static final String CODE_FIELD = "code";
     static final String BACKUP_CODE_FIELD = "backupCode";
+    static final String TRUST_FIELD = "trustBrowser";
     private static final String LOCKED_OUT_KEY = "twofaLockedOut";
 
     @Override
@@ -99,6 +102,7 @@ public class TotpAuthenticator extends TwoFactorStep {
      * none left, requiring) a new set.
      */
     private static void letIn(AuthenticationFlowContext context, SecondFactor.Check check) {
+        trustBrowserIfAsked(context, check);
         if (check.backupCodesRemaining().isPresent()
                 && !TotpCredentialProvider.of(context.getSession()).isReadable(context.getRealm(), context.getUser())) {
             // The app's key was refused: with a backup code the user is in, and sets the app up again first.
@@ -120,6 +124,34 @@ public class TotpAuthenticator extends TwoFactorStep {
             }
         });
         succeed(context, check);
+    }
+
+    /** The user ticked "don't ask for a code on this browser": a record bound to the app, and its cookie. */
+    private static void trustBrowserIfAsked(AuthenticationFlowContext context, SecondFactor.Check check) {
+        int days = BrowserTrust.days(configOf(context));
+        if (days == 0
+                || !"on"
+                        .equals(context.getHttpRequest()
+                                .getDecodedFormParameters()
+                                .getFirst(TRUST_FIELD))) {
+            return;
+        }
+        String appId = TotpCredentialModel.TYPE.equals(check.credentialType())
+                ? check.credentialId()
+                : TotpCredentialProvider.of(context.getSession()).apps(context.getUser()).stream()
+                        .findFirst()
+                        .map(TotpCredentialModel::getId)
+                        .orElse(null);
+        if (appId != null) {
+            BrowserTrust.trust(context.getSession(), context.getRealm(), context.getUser(), appId, days);
+        }
+    }
+
+    private static Map<String, String> configOf(AuthenticationFlowContext context) {
+        return context.getAuthenticatorConfig() == null
+                        || context.getAuthenticatorConfig().getConfig() == null
+                ? Map.of()
+                : context.getAuthenticatorConfig().getConfig();
     }
 
     /**
@@ -196,6 +228,7 @@ public class TotpAuthenticator extends TwoFactorStep {
     private Response codeForm(AuthenticationFlowContext context, FormMessage error) {
         return withError(context.form(), error)
                 .setAttribute("twofaHasBackupCodes", hasBackupCodes(context))
+                .setAttribute("twofaTrustDays", BrowserTrust.days(configOf(context)))
                 .createForm(CODE_TEMPLATE);
     }
 

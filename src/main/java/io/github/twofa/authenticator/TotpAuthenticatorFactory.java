@@ -81,9 +81,28 @@ public class TotpAuthenticatorFactory implements AuthenticatorFactory {
         return true;
     }
 
+    private static final List<ProviderConfigProperty> CONFIG = browserConfig();
+
+    private static List<ProviderConfigProperty> browserConfig() {
+        List<ProviderConfigProperty> properties = new java.util.ArrayList<>(ENROLMENT_CONFIG);
+        properties.addAll(ProviderConfigurationBuilder.create()
+                .property()
+                .name(BrowserTrust.CONFIG_DAYS)
+                .label("Trust a browser for (days)")
+                .helpText("0: off. 1 to " + BrowserTrust.MAX_DAYS + ": the code page offers \"Don't ask for a code on "
+                        + "this browser for N days\" (unticked). A login it spares claims no code in amr; a client "
+                        + "asking for prompt=login, acr_values or a max_age older than the browser's last code still "
+                        + "gets the code page.")
+                .type(ProviderConfigProperty.INTEGER_TYPE)
+                .defaultValue(0)
+                .add()
+                .build());
+        return List.copyOf(properties);
+    }
+
     @Override
     public List<ProviderConfigProperty> getConfigProperties() {
-        return ENROLMENT_CONFIG;
+        return CONFIG;
     }
 
     @Override

@@ -29,6 +29,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.services.resources.LoginActionsService;
+import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * What the browser step and the direct-grant step share: who counts as having 2FA, and what happens to users
@@ -56,12 +57,18 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
      */
     @Override
     public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return getCredentialProvider(session).isConfiguredFor(realm, user, TotpCredentialModel.TYPE)
+        boolean hasTwoFactor = getCredentialProvider(session).isConfiguredFor(realm, user, TotpCredentialModel.TYPE)
                 || UserSecondFactors.hasAny(user);
+        // A browser the user trusted: the step is passed over as for a user it need not ask, so it claims no code.
+        return hasTwoFactor && (isDirectGrant() || !BrowserTrust.sparesCode(session, realm, user));
     }
 
     @Override
     public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+        AuthenticationSessionModel authSession = session.getContext().getAuthenticationSession();
+        if (authSession != null && authSession.getAuthNote(BrowserTrust.USED_NOTE) != null) {
+            return;
+        }
         List<Map<String, String>> configs =
                 ExecutionConfigLookup.forStepsNeedingSetUp(session, realm, providerId(), isDirectGrant());
         boolean required = configs.stream()

@@ -6,6 +6,7 @@ import java.util.Optional;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.BuiltInOtp;
 import io.github.twofa.credential.TotpCredentialModel;
+import io.github.twofa.credential.TrustedBrowsers;
 import org.keycloak.events.Details;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
@@ -15,6 +16,7 @@ import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.PasswordCredentialModel;
 
 /**
  * Removes a user's backup codes when their TOTP credential is removed in the account or admin console: Keycloak
@@ -34,11 +36,37 @@ public class CredentialCleanupListener implements EventListenerProvider {
         if (event.getType() == EventType.REMOVE_CREDENTIAL && event.getError() == null && isTotp(event.getDetails())) {
             removeBackupCodes(event.getRealmId(), event.getUserId());
         }
+        if (event.getError() == null && isPasswordChange(event)) {
+            forgetTrustedBrowsers(event.getRealmId(), event.getUserId());
+        }
     }
 
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
         totpRemovedByAdmin(event).ifPresent(userId -> removeBackupCodes(event.getRealmId(), userId));
+        String path = event.getResourcePath();
+        if (event.getError() == null && path != null && path.matches("users/[^/]+/reset-password")) {
+            forgetTrustedBrowsers(event.getRealmId(), path.split("/")[1]);
+        }
+    }
+
+    /** A new password (the user's own, or through "forgot password"): browsers trusted before are trusted no more. */
+    private static boolean isPasswordChange(Event event) {
+        return event.getType() == EventType.UPDATE_PASSWORD
+                || event.getType() == EventType.RESET_PASSWORD
+                || (event.getType() == EventType.UPDATE_CREDENTIAL
+                        && event.getDetails() != null
+                        && PasswordCredentialModel.TYPE.equals(
+                                event.getDetails().get(Details.CREDENTIAL_TYPE)));
+    }
+
+    private void forgetTrustedBrowsers(String realmId, String userId) {
+        RealmModel realm = session.realms().getRealm(realmId);
+        UserModel user =
+                realm == null || userId == null ? null : session.users().getUserById(realm, userId);
+        if (user != null) {
+            TrustedBrowsers.revokeAll(user);
+        }
     }
 
     /** The user whose TOTP credential an administrator deleted (admin console or admin REST), if that is the event. */

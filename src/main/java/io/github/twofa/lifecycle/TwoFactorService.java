@@ -15,6 +15,7 @@ import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.BuiltInOtp;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
+import io.github.twofa.credential.TrustedBrowsers;
 import io.github.twofa.importing.ImportLine;
 import io.github.twofa.settings.RealmSettings;
 import io.github.twofa.totp.TotpParameters;
@@ -137,6 +138,7 @@ public final class TwoFactorService {
             disable(user, event);
         } else {
             user.credentialManager().removeStoredCredentialById(credentialId);
+            TrustedBrowsers.revokeForApp(user, credentialId);
             AuditEvents.appRemoved(event, credentialId);
         }
         return true;
@@ -231,6 +233,8 @@ public final class TwoFactorService {
         BackupCodesCredentialProvider.of(session).removeAll(user);
         // A lost phone set up with Keycloak's own form goes too, or it would still log in.
         BuiltInOtp.removeAll(user);
+        // A browser trusted in place of a code is trusted no more once there is no second factor.
+        TrustedBrowsers.revokeAll(user);
         return credentialId;
     }
 }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.github.twofa.audit.AuditEvents;
+import io.github.twofa.authenticator.BrowserTrust;
 import io.github.twofa.authenticator.ExecutionConfigLookup;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.KeycloakRecoveryCodes;
@@ -70,8 +71,17 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
         return InitiatedActionSupport.SUPPORTED;
     }
 
+    /**
+     * Runs at the end of every login, before Keycloak sends its LOGIN event: a login a trusted browser spared the
+     * code says so in that event.
+     */
     @Override
-    public void evaluateTriggers(RequiredActionContext context) {}
+    public void evaluateTriggers(RequiredActionContext context) {
+        String trusted = context.getAuthenticationSession().getAuthNote(BrowserTrust.USED_NOTE);
+        if (trusted != null) {
+            AuditEvents.trustedBrowserUsed(context.getEvent(), trusted);
+        }
+    }
 
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {

@@ -9,12 +9,14 @@ import java.util.Map;
 
 import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.credential.BuiltInOtpMigration;
+import io.github.twofa.credential.TrustedBrowsers;
 import io.github.twofa.credential.UserSecondFactors;
 import io.github.twofa.importing.CsvImport;
 import io.github.twofa.importing.ImportLine;
 import io.github.twofa.lifecycle.AppImport;
 import io.github.twofa.lifecycle.TwoFactorService;
 import io.github.twofa.settings.RealmSettings;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -88,6 +90,19 @@ public class AdminTwoFactorResource {
                         AuditEvents.event(session, realm, user, adminAuth.getClient()),
                         adminAuth.getUser().getId());
         return Map.of("enabled", false);
+    }
+
+    /** Forgets every browser the user trusted (manage-users), e.g. after a stolen laptop; an admin event. */
+    @DELETE
+    @Path("users/{userId}/trusted-browsers")
+    public Map<String, Object> forgetTrustedBrowsers(@PathParam("userId") String userId) {
+        UserModel user = findUser(userId);
+        if (!permissions.users().canManage(user)) {
+            throw forbidden();
+        }
+        int forgotten = TrustedBrowsers.revokeAll(user);
+        AuditEvents.trustedBrowsersForgotten(adminEvent, user, forgotten);
+        return Map.of("forgotten", forgotten);
     }
 
     /** Who has 2FA: counts for the realm and one page of users, optionally only those with, without, or low on codes. */

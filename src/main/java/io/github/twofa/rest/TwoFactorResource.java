@@ -14,6 +14,7 @@ import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.credential.BuiltInOtp;
 import io.github.twofa.credential.TotpCredentialProvider;
+import io.github.twofa.credential.TrustedBrowsers;
 import io.github.twofa.credential.UserSecondFactors;
 import io.github.twofa.lifecycle.SecondFactor;
 import io.github.twofa.lifecycle.TwoFactorService;
@@ -219,6 +220,37 @@ public class TwoFactorResource {
         requireAccepted(auth, EventType.REMOVE_CREDENTIAL, () -> SecondFactor.check(session, user, code));
         service().removeApp(user, id, event(auth, EventType.REMOVE_CREDENTIAL));
         return noStore(TwoFactorStatus.of(session, user));
+    }
+
+    /** The browsers the user trusted ("don't ask for a code on this browser"): browser, created, last used, expiry. */
+    @GET
+    @Path("trusted-browsers")
+    public Response trustedBrowsers() {
+        return noStore(Map.of(
+                "trustedBrowsers",
+                TrustedBrowserList.of(authenticateAccountOwner().getUser())));
+    }
+
+    /**
+     * Forgets every trusted browser: the next login on each asks for a code again. Needs nothing but the token, since
+     * it only takes a convenience away (a stolen laptop is the case it is for).
+     */
+    @DELETE
+    @Path("trusted-browsers")
+    public Response forgetTrustedBrowsers() {
+        UserModel user = authenticateAccountOwner().getUser();
+        return noStore(Map.of("forgotten", TrustedBrowsers.revokeAll(user)));
+    }
+
+    /** Forgets one trusted browser. */
+    @DELETE
+    @Path("trusted-browsers/{id}")
+    public Response forgetTrustedBrowser(@PathParam("id") String id) {
+        UserModel user = authenticateAccountOwner().getUser();
+        if (!TrustedBrowsers.revoke(user, id)) {
+            throw new ApiException(404, "trusted_browser_not_found", "The user has no trusted browser with this id.");
+        }
+        return noStore(Map.of("forgotten", 1));
     }
 
     /** Header of {@code DELETE apps/{id}} with a current code (a DELETE has no body that every client sends). */

@@ -31,8 +31,9 @@ public final class BrowserSession {
     public static final String CLIENT_ID = "demo-app";
     public static final String REDIRECT_URI = "http://localhost:8081/callback";
 
+    private final LocalhostCookies cookies = new LocalhostCookies();
     private final HttpClient http = HttpClient.newBuilder()
-            .cookieHandler(new LocalhostCookies())
+            .cookieHandler(cookies)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     private final String realm;
@@ -57,6 +58,11 @@ public final class BrowserSession {
 
     private String realmUrl() {
         return serverUrl + "/realms/" + realm;
+    }
+
+    /** This browser's cookie jar (to read a cookie, or to plant one copied from elsewhere). */
+    public LocalhostCookies cookies() {
+        return cookies;
     }
 
     /** Opens the client's login and returns the first page (the username/password form). */

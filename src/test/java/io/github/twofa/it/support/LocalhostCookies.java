@@ -20,6 +20,25 @@ public final class LocalhostCookies extends CookieHandler {
 
     private final Map<Key, String> cookies = new ConcurrentHashMap<>();
 
+    /** The value of the cookie {@code name} (of any path), or null. */
+    public String value(String name) {
+        return cookies.entrySet().stream()
+                .filter(e -> e.getKey().name().equals(name))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
+    }
+
+    /** The names of the cookies held. */
+    public java.util.Set<String> names() {
+        return cookies.keySet().stream().map(Key::name).collect(Collectors.toSet());
+    }
+
+    /** Sets a cookie as a browser would have stored it (e.g. one copied from another browser). */
+    public void set(String path, String name, String value) {
+        cookies.put(new Key(path, name), value);
+    }
+
     @Override
     public Map<String, List<String>> get(URI uri, Map<String, List<String>> requestHeaders) {
         String requestPath = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
