@@ -13,7 +13,9 @@ APP_PORT=8081
 echo "Building the extension and fetching Keycloak $KC_VERSION from Maven Central..."
 mvn -B -q -DskipTests package
 if [ ! -x "$KC_HOME/bin/kc.sh" ]; then
-  mvn -B -q dependency:unpack -Dartifact="org.keycloak:keycloak-quarkus-dist:$KC_VERSION:zip" -DoutputDirectory="$DEMO_DIR"
+  # Overwrite: the tests unpack the same artifact elsewhere, and the plugin's marker would make it skip this one.
+  mvn -B -q dependency:unpack -Dartifact="org.keycloak:keycloak-quarkus-dist:$KC_VERSION:zip" -DoutputDirectory="$DEMO_DIR" \
+    -Dmdep.overWriteReleases=true
 fi
 
 mkdir -p "$KC_HOME/providers" "$KC_HOME/data/import"

@@ -133,7 +133,8 @@ public final class BrowserTrust {
             return false;
         }
         try {
-            return trust.createdAt() / 1000 + Long.parseLong(maxAge.strip()) < Time.currentTime();
+            // max_age=0 asks for a login now, whatever the second the browser was trusted in.
+            return trust.createdAt() / 1000 + Long.parseLong(maxAge.strip()) <= Time.currentTime();
         } catch (NumberFormatException unreadable) {
             return true;
         }

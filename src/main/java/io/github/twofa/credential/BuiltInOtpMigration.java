@@ -11,6 +11,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.models.credential.dto.OTPCredentialData;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.util.JsonSerialization;
 
 /**
@@ -59,30 +60,55 @@ public final class BuiltInOtpMigration {
         int migrated = 0;
         int busy = 0;
         int unsupported = 0;
-        TotpCredentialProvider provider = TotpCredentialProvider.of(session);
         for (Object[] row : rows) {
             if (!isTotp((String) row[2])) {
                 continue;
             }
-            UserModel user = session.users().getUserById(realm, (String) row[1]);
-            CredentialModel stored =
-                    user == null ? null : user.credentialManager().getStoredCredentialById((String) row[0]);
-            if (stored == null) {
-                continue;
-            }
-            OTPCredentialModel builtIn = OTPCredentialModel.createFromCredentialModel(stored);
-            if (BuiltInOtp.parametersOf(builtIn).isEmpty()) {
-                unsupported++;
-            } else if (provider.adoptWithoutCode(realm, user, builtIn).isPresent()) {
-                migrated++;
-            } else {
-                busy++;
+            // Each credential in a transaction of its own: it becomes ours whole or not at all, and the page's
+            // persistence context does not grow with every user it touches (which made a page slower row by row).
+            Outcome outcome = KeycloakModelUtils.runJobInTransactionWithResult(
+                    session.getKeycloakSessionFactory(),
+                    session.getContext(),
+                    inner -> migrateOne(inner, realm.getId(), (String) row[1], (String) row[0]),
+                    "twofa-migrate-built-in-otp");
+            switch (outcome) {
+                case MIGRATED -> migrated++;
+                case BUSY -> busy++;
+                case UNSUPPORTED -> unsupported++;
+                case GONE -> {}
             }
         }
         String next = rows.size() == max ? (String) rows.get(rows.size() - 1)[0] : null;
         em.flush();
         Counts counts = counts(em, realm);
         return new Page(false, migrated, busy, unsupported, counts.hotp(), counts.totp(), next);
+    }
+
+    private enum Outcome {
+        MIGRATED,
+        BUSY,
+        UNSUPPORTED,
+        GONE
+    }
+
+    private static Outcome migrateOne(KeycloakSession session, String realmId, String userId, String credentialId) {
+        RealmModel realm = session.realms().getRealm(realmId);
+        session.getContext().setRealm(realm);
+        UserModel user = session.users().getUserById(realm, userId);
+        CredentialModel stored = user == null ? null : user.credentialManager().getStoredCredentialById(credentialId);
+        if (stored == null) {
+            // Taken over already, with another device of the same user, or by a login.
+            return Outcome.GONE;
+        }
+        OTPCredentialModel builtIn = OTPCredentialModel.createFromCredentialModel(stored);
+        if (BuiltInOtp.parametersOf(builtIn).isEmpty()) {
+            return Outcome.UNSUPPORTED;
+        }
+        return TotpCredentialProvider.of(session)
+                        .adoptWithoutCode(realm, user, builtIn)
+                        .isPresent()
+                ? Outcome.MIGRATED
+                : Outcome.BUSY;
     }
 
     private record Counts(long totp, long hotp) {}

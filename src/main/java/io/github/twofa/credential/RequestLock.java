@@ -43,9 +43,17 @@ final class RequestLock {
         if (held == null) {
             held = new HashSet<>();
             session.setAttribute(HELD, held);
+            releaseAtRequestEnd(session, held);
         }
         held.add(key);
-        Set<String> heldBySession = held;
+        return true;
+    }
+
+    /**
+     * Once per request: when its transaction ends, every lock it took is let go, in one transaction of the store
+     * (a bulk migration takes a thousand).
+     */
+    private static void releaseAtRequestEnd(KeycloakSession session, Set<String> held) {
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
         session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override
@@ -59,12 +67,14 @@ final class RequestLock {
             }
 
             private void release() {
-                heldBySession.remove(key);
-                KeycloakModelUtils.runJobInTransaction(
-                        factory, other -> other.singleUseObjects().remove(key));
+                Set<String> keys = Set.copyOf(held);
+                held.clear();
+                if (!keys.isEmpty()) {
+                    KeycloakModelUtils.runJobInTransaction(
+                            factory, other -> keys.forEach(other.singleUseObjects()::remove));
+                }
             }
         });
-        return true;
     }
 
     private static boolean pause() {
