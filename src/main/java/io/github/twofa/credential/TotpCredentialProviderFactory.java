@@ -13,12 +13,16 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.timer.TimerProvider;
 
 /**
  * Reads the server-level encryption keys once at start-up:
  * {@code --spi-credential--twofa-totp--encryption-keys=id:base64Key[,oldId:base64Key...]}.
  */
 public class TotpCredentialProviderFactory implements CredentialProviderFactory<TotpCredentialProvider> {
+
+    private static final org.jboss.logging.Logger LOG =
+            org.jboss.logging.Logger.getLogger(TotpCredentialProviderFactory.class);
 
     public static final String PROVIDER_ID = TotpCredentialModel.TYPE;
     public static final String ENCRYPTION_KEYS = "encryption-keys";
@@ -56,6 +60,27 @@ public class TotpCredentialProviderFactory implements CredentialProviderFactory<
             if (event instanceof PostMigrationEvent) {
                 KeycloakModelUtils.runJobInTransaction(
                         factory, session -> TotpSecretMigration.run(session, protector, migrateSecrets));
+                scheduleTrustedBrowserCleanup(factory);
+            }
+        });
+    }
+
+    private static final long TRUSTED_BROWSER_CLEANUP_MILLIS = 6 * 3_600_000L;
+
+    /** Expired trusted-browser records go every 6 hours (on each node; a record already gone is simply skipped). */
+    private static void scheduleTrustedBrowserCleanup(KeycloakSessionFactory factory) {
+        KeycloakModelUtils.runJobInTransaction(factory, session -> {
+            TimerProvider timer = session.getProvider(TimerProvider.class);
+            if (timer != null) {
+                timer.scheduleTask(
+                        cleanupSession -> {
+                            int removed = TrustedBrowsers.removeAllExpired(cleanupSession);
+                            if (removed > 0) {
+                                LOG.infof("Removed %d expired trusted-browser records", removed);
+                            }
+                        },
+                        TRUSTED_BROWSER_CLEANUP_MILLIS,
+                        "twofa-trusted-browser-cleanup");
             }
         });
     }

@@ -12,6 +12,7 @@ import io.github.twofa.trust.BrowserToken;
 import io.github.twofa.trust.UserAgentSummary;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialModel;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
@@ -58,6 +59,7 @@ public final class TrustedBrowsers {
     public static BrowserToken trust(UserModel user, String appCredentialId, String userAgent, int days) {
         BrowserToken token = BrowserToken.generate();
         long now = Time.currentTimeMillis();
+        removeExpired(user, now);
         CredentialModel record = new CredentialModel();
         record.setType(TYPE);
         record.setCreatedDate(now);
@@ -125,6 +127,53 @@ public final class TrustedBrowsers {
                 .map(CredentialModel::getId)
                 .toList()
                 .forEach(id -> user.credentialManager().removeStoredCredentialById(id));
+    }
+
+    /** Removes the user's records that have expired (the scheduled cleanup does it for users who never come back). */
+    static void removeExpired(UserModel user, long now) {
+        records(user)
+                .filter(record -> CredentialJson.read(record.getCredentialData(), TrustData.class)
+                                .expiresAt()
+                        <= now)
+                .map(CredentialModel::getId)
+                .toList()
+                .forEach(id -> user.credentialManager().removeStoredCredentialById(id));
+    }
+
+    /**
+     * Removes expired records in every realm: the scheduled cleanup. Reads the records of this type with one query,
+     * and removes each through its user, so the user cache forgets it too.
+     *
+     * @return how many went
+     */
+    public static int removeAllExpired(KeycloakSession session) {
+        long now = Time.currentTimeMillis();
+        List<Object[]> rows = JpaConnection.entityManager(session)
+                .createQuery(
+                        "select c.id, c.user.id, c.user.realmId, c.credentialData from CredentialEntity c"
+                                + " where c.type = :type",
+                        Object[].class)
+                .setParameter("type", TYPE)
+                .getResultList();
+        int removed = 0;
+        for (Object[] row : rows) {
+            long expiresAt;
+            try {
+                expiresAt =
+                        CredentialJson.read((String) row[3], TrustData.class).expiresAt();
+            } catch (RuntimeException unreadable) {
+                expiresAt = 0;
+            }
+            if (expiresAt > now) {
+                continue;
+            }
+            RealmModel realm = session.realms().getRealm((String) row[2]);
+            UserModel user = realm == null ? null : session.users().getUserById(realm, (String) row[1]);
+            if (user != null && user.credentialManager().removeStoredCredentialById((String) row[0])) {
+                removed++;
+            }
+        }
+        return removed;
     }
 
     private static java.util.stream.Stream<CredentialModel> records(UserModel user) {

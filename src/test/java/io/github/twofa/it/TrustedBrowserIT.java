@@ -137,6 +137,32 @@ class TrustedBrowserIT extends RealServerTest {
     }
 
     @Test
+    void givenATrustedBrowser_whenItsDaysHavePassed_thenItIsAskedForTheCodeAgain() {
+        EnrolledKey user = enrolled("expiry");
+        Map.Entry<String, String> cookie = trustABrowser(user, 1);
+        assertTrue(loginWith(cookie, user.username(), Map.of()).isRedirectedToClient(), "trusted today");
+        try {
+            moveServerClock(30 * 86_400 + 60);
+            assertAskedForCode(loginWith(cookie, user.username(), Map.of()), "30 days and a minute later");
+            moveServerClock(29 * 86_400);
+            assertTrue(loginWith(cookie, user.username(), Map.of()).isRedirectedToClient(), "still trusted on day 29");
+        } finally {
+            moveServerClock(0);
+        }
+    }
+
+    /** Moves Keycloak's clock (a provider only the test server has). */
+    private static void moveServerClock(int seconds) {
+        java.net.http.HttpResponse<String> moved = io.github.twofa.it.support.Http.send(
+                java.net.http.HttpClient.newHttpClient(),
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                server.baseUrl() + "/realms/" + realm + "/twofa-test-clock/set?offset=" + seconds))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                        .build());
+        assertEquals(204, moved.statusCode(), moved.body());
+    }
+
+    @Test
     void givenEachWayToRevoke_thenTheBrowserIsAskedForACodeAgain() {
         ApiClient api = new ApiClient(server, realm);
         revokesTrust("rest", (user) -> {
