@@ -6,6 +6,7 @@ import java.util.Set;
 
 import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.TotpCredentialModel;
+import io.github.twofa.credential.TrustedBrowsers;
 import io.github.twofa.settings.ProviderIds;
 import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
@@ -70,10 +71,10 @@ public class TotpAuthenticatorFactory implements AuthenticatorFactory {
         return TotpCredentialModel.TYPE;
     }
 
-    /** Backup codes are a credential of this step too, so the account console lists them. */
+    /** Backup codes and trusted browsers belong to this step too, so the account console lists them. */
     @Override
     public Set<String> getOptionalReferenceCategories(KeycloakSession session) {
-        return Set.of(BackupCodesCredentialModel.TYPE);
+        return Set.of(BackupCodesCredentialModel.TYPE, TrustedBrowsers.TYPE);
     }
 
     @Override

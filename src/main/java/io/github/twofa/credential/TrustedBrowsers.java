@@ -63,6 +63,8 @@ public final class TrustedBrowsers {
         CredentialModel record = new CredentialModel();
         record.setType(TYPE);
         record.setCreatedDate(now);
+        // The label the account and admin consoles show; Keycloak wants it unique among the user's records.
+        record.setUserLabel(uniqueLabel(user, UserAgentSummary.of(userAgent)));
         record.setCredentialData(CredentialJson.write(
                 new TrustData(UserAgentSummary.of(userAgent), appCredentialId, now + days * 86_400_000L, now)));
         record.setSecretData(CredentialJson.write(new TrustSecret(token.hash())));
@@ -129,6 +131,18 @@ public final class TrustedBrowsers {
                 .forEach(id -> user.credentialManager().removeStoredCredentialById(id));
     }
 
+    private static String uniqueLabel(UserModel user, String browser) {
+        java.util.Set<String> taken = records(user)
+                .map(CredentialModel::getUserLabel)
+                .filter(java.util.Objects::nonNull)
+                .collect(java.util.stream.Collectors.toSet());
+        String label = browser;
+        for (int n = 2; taken.contains(label); n++) {
+            label = browser + " (" + n + ")";
+        }
+        return label;
+    }
+
     /** Removes the user's records that have expired (the scheduled cleanup does it for users who never come back). */
     static void removeExpired(UserModel user, long now) {
         records(user)
@@ -178,6 +192,11 @@ public final class TrustedBrowsers {
 
     private static java.util.stream.Stream<CredentialModel> records(UserModel user) {
         return user.credentialManager().getStoredCredentialsByTypeStream(TYPE);
+    }
+
+    /** The record as a trusted browser (for the account console's list). */
+    static Trust trustOf(CredentialModel record) {
+        return trustOf(record, CredentialJson.read(record.getCredentialData(), TrustData.class));
     }
 
     private static Trust trustOf(CredentialModel record, TrustData data) {

@@ -110,6 +110,24 @@ class TrustedBrowserIT extends RealServerTest {
         JsonNode listed =
                 ApiClient.json(new ApiClient(server, realm).call("GET", "two-factor/trusted-browsers", token, null));
         assertEquals(1, listed.get("trustedBrowsers").size(), listed.toString());
+
+        // The account console lists it with its own Delete, which forgets it.
+        ApiClient api = new ApiClient(server, realm);
+        JsonNode trusted = StreamSupport.stream(
+                        ApiClient.json(api.call("GET", "account/credentials", token, null))
+                                .spliterator(),
+                        false)
+                .filter(type -> type.get("type").asText().equals("twofa-trusted-browser"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("the account console does not list trusted browsers"));
+        JsonNode record = trusted.get("userCredentialMetadatas").get(0).get("credential");
+        assertEquals("A browser", record.get("userLabel").asText(), trusted.toString());
+        assertTrue(trusted.get("removeable").asBoolean());
+        assertEquals(
+                204,
+                api.call("DELETE", "account/credentials/" + record.get("id").asText(), token, null)
+                        .statusCode());
+        assertAskedForCode(loginWith(cookie, user.username(), Map.of()), "forgotten in the account console");
     }
 
     @Test
