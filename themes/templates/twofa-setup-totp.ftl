@@ -69,6 +69,10 @@
             <@twofa.codeField name="code" label=msg("twofaCodeLabel")/>
             <@twofa.actions>
                 <@twofa.primaryButton id="twofa-setup-submit" label=(twofaAnotherApp!false)?then("twofaAddAppSubmit", "twofaSetupSubmit")/>
+                <#if (twofaGraceDaysLeft!0) gt 0>
+                    <button id="twofa-setup-later" type="submit" name="later" value="true" formnovalidate
+                            class="${properties.kcButtonSecondaryClass!} ${properties.kcButtonBlockClass!}">${msg("twofaSetUpLater", twofaGraceDaysLeft)}</button>
+                </#if>
                 <#if isAppInitiatedAction??>
                     <@twofa.secondaryButton id="twofa-setup-cancel" label="doCancel" name="cancel-aia" value="true"/>
                 </#if>

@@ -49,7 +49,8 @@ public final class AuditEvents {
         ADMIN_RESET,
         BUILT_IN_OTP_MIGRATED,
         APPS_IMPORTED,
-        TRUSTED_BROWSERS_FORGOTTEN;
+        TRUSTED_BROWSERS_FORGOTTEN,
+        GRACE_SET;
 
         public String value() {
             return name().toLowerCase(Locale.ROOT);
@@ -222,6 +223,17 @@ public final class AuditEvents {
                 .resourcePath("users", user.getId(), "two-factor", "trusted-browsers")
                 .detail(ACTION, Action.TRUSTED_BROWSERS_FORGOTTEN.value())
                 .detail("forgotten", String.valueOf(forgotten))
+                .success();
+    }
+
+    /** An admin set when a user's grace period for setting up 2FA ends. */
+    public static void graceSet(AdminEventBuilder adminEvent, UserModel user, int days) {
+        adminEvent
+                .operation(OperationType.ACTION)
+                .resource(ResourceType.USER)
+                .resourcePath("users", user.getId(), "two-factor", "grace")
+                .detail(ACTION, Action.GRACE_SET.value())
+                .detail("days", String.valueOf(days))
                 .success();
     }
 }

@@ -21,12 +21,21 @@ public enum EnrolmentPolicy {
     /** Users without 2FA log in with their password alone; their tokens do not claim "otp". */
     SKIP("skip"),
     /** Only users holding the configured role must set it up; others are skipped. */
-    REQUIRE_FOR_ROLE("require-for-role");
+    REQUIRE_FOR_ROLE("require-for-role"),
+    /**
+     * Every user without 2FA must set it up, but may choose "Set up later" for the grace period's days, counted from
+     * the first time they were asked.
+     */
+    REQUIRE_AFTER_GRACE("require-after-grace");
 
     private static final Logger LOG = Logger.getLogger(EnrolmentPolicy.class);
 
     public static final String CONFIG_POLICY = "twofa.users-without-2fa";
     public static final String CONFIG_ROLE = "twofa.enrolment-role";
+    /** Days of the grace period of require-after-grace (and of require-for-role when set): 1 to 365, default 14. */
+    public static final String CONFIG_GRACE_DAYS = "twofa.grace-days";
+
+    public static final int DEFAULT_GRACE_DAYS = 14;
 
     private final String configValue;
 
@@ -52,7 +61,7 @@ public enum EnrolmentPolicy {
      */
     public boolean requiresEnrolment(RealmModel realm, UserModel user, Map<String, String> config) {
         return switch (this) {
-            case REQUIRE -> true;
+            case REQUIRE, REQUIRE_AFTER_GRACE -> true;
             case SKIP -> false;
             case REQUIRE_FOR_ROLE -> {
                 String roleName = config.get(CONFIG_ROLE);
@@ -65,6 +74,28 @@ public enum EnrolmentPolicy {
                 }
                 yield user.hasRole(role);
             }
+        };
+    }
+
+    /**
+     * The grace period's days under this policy and {@code config}: those of require-after-grace (default 14), of
+     * require-for-role only when set, none otherwise.
+     */
+    public int graceDays(Map<String, String> config) {
+        String value = config == null ? null : config.get(CONFIG_GRACE_DAYS);
+        int days;
+        try {
+            days = value == null || value.isBlank() ? -1 : Integer.parseInt(value.strip());
+        } catch (NumberFormatException unreadable) {
+            days = -1;
+        }
+        if (days < 1 || days > 365) {
+            days = -1;
+        }
+        return switch (this) {
+            case REQUIRE_AFTER_GRACE -> days > 0 ? days : DEFAULT_GRACE_DAYS;
+            case REQUIRE_FOR_ROLE -> Math.max(days, 0);
+            default -> 0;
         };
     }
 

@@ -34,12 +34,20 @@ public class TotpAuthenticatorFactory implements AuthenticatorFactory {
                 .name(EnrolmentPolicy.CONFIG_POLICY)
                 .label("Users without 2FA")
                 .helpText("require: they must set up 2FA before the login completes. skip: they log in with the "
-                        + "password alone. require-for-role: only users with the role below must set it up.")
+                        + "password alone. require-for-role: only users with the role below must set it up. "
+                        + "require-after-grace: they must, after a grace period in which they may set it up later.")
                 .type(ProviderConfigProperty.LIST_TYPE)
                 .options(Arrays.stream(EnrolmentPolicy.values())
                         .map(EnrolmentPolicy::configValue)
                         .toList())
                 .defaultValue(EnrolmentPolicy.REQUIRE.configValue())
+                .add()
+                .property()
+                .name(EnrolmentPolicy.CONFIG_GRACE_DAYS)
+                .label("Grace period (days)")
+                .helpText("With require-after-grace (default 14), or require-for-role when set: users without 2FA may "
+                        + "choose \"Set up later\" for this many days from the first time they are asked (1 to 365).")
+                .type(ProviderConfigProperty.INTEGER_TYPE)
                 .add()
                 .property()
                 .name(EnrolmentPolicy.CONFIG_ROLE)

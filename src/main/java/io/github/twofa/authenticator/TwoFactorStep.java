@@ -12,6 +12,7 @@ import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.credential.UserSecondFactors;
+import io.github.twofa.lifecycle.EnrolmentGrace;
 import io.github.twofa.lifecycle.SecondFactor;
 import io.github.twofa.lifecycle.TwoFactorService;
 import io.github.twofa.settings.ProviderIds;
@@ -22,6 +23,7 @@ import org.keycloak.authentication.CredentialValidator;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
+import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
@@ -71,16 +73,34 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
         }
         List<Map<String, String>> configs =
                 ExecutionConfigLookup.forStepsNeedingSetUp(session, realm, providerId(), isDirectGrant());
-        boolean required = configs.stream()
-                        .anyMatch(config -> EnrolmentPolicy.fromConfig(config).requiresEnrolment(realm, user, config))
-                || ExecutionConfigLookup.isInStepUpFlow(session, realm, providerId());
+        List<Map<String, String>> requiring = configs.stream()
+                .filter(config -> EnrolmentPolicy.fromConfig(config).requiresEnrolment(realm, user, config))
+                .toList();
+        boolean stepUp = ExecutionConfigLookup.isInStepUpFlow(session, realm, providerId());
+        boolean required = !requiring.isEmpty() || stepUp;
         LOG.debugf(
                 "User %s has no 2FA; step %s with settings %s: enrolment %s",
                 user.getId(), providerId(), configs, required ? "required" : "skipped");
-        if (required) {
-            TwoFactorService.of(session)
-                    .requireAction(user, session.getContext().getAuthenticationSession(), ProviderIds.TOTP_SETUP);
+        if (!required) {
+            return;
         }
+        // The strictest step decides: a step-up flow, or a step without a grace period, gives none.
+        int graceDays = stepUp
+                ? 0
+                : requiring.stream()
+                        .mapToInt(config -> EnrolmentPolicy.fromConfig(config).graceDays(config))
+                        .min()
+                        .orElse(0);
+        long graceEnds = graceDays > 0 ? EnrolmentGrace.startOrGet(user, graceDays) : 0;
+        if (graceEnds > Time.currentTime()) {
+            // In the grace period: asked on this login only, with "Set up later" (an API login is let through).
+            if (authSession != null && !isDirectGrant()) {
+                authSession.setAuthNote(EnrolmentGrace.NOTE, String.valueOf(graceEnds));
+                authSession.addRequiredAction(ProviderIds.TOTP_SETUP);
+            }
+            return;
+        }
+        TwoFactorService.of(session).requireAction(user, authSession, ProviderIds.TOTP_SETUP);
     }
 
     /** Fails closed: if the set-up action is disabled, users without 2FA are refused rather than let through. */

@@ -15,6 +15,7 @@ import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.credential.TotpCredentialProviderFactory;
 import io.github.twofa.credential.UserSecondFactors;
+import io.github.twofa.lifecycle.EnrolmentGrace;
 import io.github.twofa.lifecycle.SecondFactor;
 import io.github.twofa.lifecycle.TwoFactorService;
 import io.github.twofa.security.SealedNotes;
@@ -61,6 +62,7 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
     static final String CODE_FIELD = "code";
     static final String NAME_FIELD = "name";
     static final String CONFIRM_FIELD = "confirmCode";
+    static final String LATER_FIELD = "later";
     /** Authentication-session note: when the user confirmed with a code on this action's page (epoch seconds). */
     private static final String CONFIRMED_NOTE = "twofa.add-app.confirmed-at";
 
@@ -118,6 +120,12 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         if (form.containsKey(CONFIRM_FIELD)) {
             confirmSecondFactor(context, form.getFirst(CONFIRM_FIELD));
+            return;
+        }
+        if (form.containsKey(LATER_FIELD) && graceDaysLeft(context) > 0) {
+            // "Set up later" in the grace period: this login goes on without 2FA, and claims no code.
+            notes(context).remove(PENDING_SECRET_NOTE);
+            context.success();
             return;
         }
         if (hasTwoFactor(context)
@@ -207,6 +215,18 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
         context.challenge(setupForm(context, pendingSecret(context), null, null, null));
     }
 
+    /** Days left of the user's grace period on this login (0: none, or over, or 2FA is on already). */
+    private static int graceDaysLeft(RequiredActionContext context) {
+        String ends = context.getAuthenticationSession().getAuthNote(EnrolmentGrace.NOTE);
+        if (ends == null || hasTwoFactor(context)) {
+            return 0;
+        }
+        // The admin may have ended it since the login began: the stored end counts, not the note's.
+        return EnrolmentGrace.endsAt(context.getUser())
+                .map(EnrolmentGrace::daysLeft)
+                .orElse(0);
+    }
+
     /** Whether the user has 2FA already (an app of ours, or Keycloak's built-in OTP): then this adds another app. */
     private static boolean hasTwoFactor(RequiredActionContext context) {
         return UserSecondFactors.hasAny(context.getUser());
@@ -285,7 +305,8 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
                 .setAttribute("twofaIssuer", RealmSettings.issuer(realm))
                 .setAttribute("twofaParameters", parameters)
                 .setAttribute("twofaDefaultParameters", parameters.isDefault())
-                .setAttribute("twofaAnotherApp", hasTwoFactor(context));
+                .setAttribute("twofaAnotherApp", hasTwoFactor(context))
+                .setAttribute("twofaGraceDaysLeft", graceDaysLeft(context));
         if (appName != null) {
             form.setAttribute("twofaAppName", appName);
         }

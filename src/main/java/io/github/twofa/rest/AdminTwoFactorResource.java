@@ -2,6 +2,7 @@ package io.github.twofa.rest;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +15,7 @@ import io.github.twofa.credential.UserSecondFactors;
 import io.github.twofa.importing.CsvImport;
 import io.github.twofa.importing.ImportLine;
 import io.github.twofa.lifecycle.AppImport;
+import io.github.twofa.lifecycle.EnrolmentGrace;
 import io.github.twofa.lifecycle.TwoFactorService;
 import io.github.twofa.settings.RealmSettings;
 import jakarta.ws.rs.DELETE;
@@ -26,6 +28,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -103,6 +106,30 @@ public class AdminTwoFactorResource {
         int forgotten = TrustedBrowsers.revokeAll(user);
         AuditEvents.trustedBrowsersForgotten(adminEvent, user, forgotten);
         return Map.of("forgotten", forgotten);
+    }
+
+    /**
+     * Sets a user's grace period for setting up 2FA to end {@code days} from now (0 ends it now), e.g. to give someone
+     * back from leave two more weeks (manage-users); an admin event.
+     */
+    @POST
+    @Path("users/{userId}/grace")
+    public Map<String, Object> setGrace(@PathParam("userId") String userId, InputStream body) {
+        UserModel user = findUser(userId);
+        if (!permissions.users().canManage(user)) {
+            throw forbidden();
+        }
+        Integer days = JsonBodies.read(body, JsonBodies.GraceRequest.class).days();
+        if (days == null || days < 0 || days > 365) {
+            throw ApiException.badRequest("Field 'days' must be a whole number from 0 to 365.");
+        }
+        long endsAt = EnrolmentGrace.set(user, Time.currentTime() + days * 86_400L);
+        if (endsAt == 0) {
+            throw new ApiException(
+                    409, "read_only_user", "This user's attributes cannot be written (read-only federation).");
+        }
+        AuditEvents.graceSet(adminEvent, user, days);
+        return Map.of("graceEndsAt", Instant.ofEpochSecond(endsAt).toString());
     }
 
     /** Who has 2FA: counts for the realm and one page of users, optionally only those with, without, or low on codes. */

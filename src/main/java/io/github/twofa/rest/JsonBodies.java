@@ -57,6 +57,9 @@ final class JsonBodies {
         }
     }
 
+    /** {"days": N}: an admin's new grace period, N days from now (0 ends it). */
+    record GraceRequest(Integer days) {}
+
     /** {"password": "..."} */
     record PasswordRequest(String password) {
         @Override

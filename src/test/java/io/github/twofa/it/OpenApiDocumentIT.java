@@ -55,7 +55,7 @@ class OpenApiDocumentIT extends RealServerTest {
                 (List<String>) at(doc, "components", "schemas", "Error", "properties", "error", "enum");
         Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) doc.get("paths");
         assertEquals(
-                15,
+                16,
                 paths.values().stream()
                         .mapToLong(path -> path.keySet().stream()
                                 .filter(k -> !k.equals("parameters"))

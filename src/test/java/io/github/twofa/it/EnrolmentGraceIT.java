@@ -1,0 +1,87 @@
+package io.github.twofa.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.StreamSupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.twofa.it.support.BrowserSession;
+import io.github.twofa.it.support.RealServerTest;
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rolling 2FA out with notice (issue 16): with require-after-grace, users without 2FA may set it up later for the
+ * grace period's days, shown on the page; once it ends, or an admin ends it, the set-up is required; an admin can
+ * give more days.
+ */
+class EnrolmentGraceIT extends RealServerTest {
+
+    private static String realm;
+
+    @BeforeAll
+    static void realmWithATwoWeekGracePeriod() throws Exception {
+        realm = admin.importDemoRealmCopy(Map.of("twofa.users-without-2fa", "require-after-grace"));
+    }
+
+    private static Document afterPassword(BrowserSession browser, String username) {
+        return browser.loginWithPassword(username, "pw-" + username);
+    }
+
+    @Test
+    void givenAUserWithout2fa_whenInTheGracePeriod_thenTheyMaySetUpLaterUntilItEnds() {
+        String username = "grace-" + UUID.randomUUID().toString().substring(0, 8);
+        String userId = admin.createUser(realm, username, "pw-" + username, List.of());
+
+        BrowserSession first = new BrowserSession(server, realm);
+        Document setup = afterPassword(first, username);
+        assertNotNull(setup.selectFirst("#twofa-qr-code"), setup.text());
+        assertEquals(
+                "Set up later (14 days left)",
+                setup.selectFirst("#twofa-setup-later").text());
+        first.submit("#twofa-setup-form", Map.of("later", "true"));
+        assertTrue(first.isRedirectedToClient(), "in without 2FA, for now");
+        JsonNode claims = BrowserSession.claims(
+                first.exchangeCodeForTokens().get("id_token").asText());
+        assertFalse(
+                StreamSupport.stream(claims.path("amr").spliterator(), false)
+                        .anyMatch(value -> value.asText().equals("otp")),
+                "no code was typed: " + claims);
+
+        // An admin gives three days: the page counts them.
+        HttpResponse<String> extended =
+                admin.call("POST", "/" + realm + "/two-factor/users/" + userId + "/grace", Map.of("days", 3));
+        assertEquals(200, extended.statusCode(), extended.body());
+        BrowserSession second = new BrowserSession(server, realm);
+        assertEquals(
+                "Set up later (3 days left)",
+                afterPassword(second, username)
+                        .selectFirst("#twofa-setup-later")
+                        .text());
+
+        // An admin ends it: the set-up is required, and "later" sent anyway changes nothing.
+        assertEquals(
+                200,
+                admin.call("POST", "/" + realm + "/two-factor/users/" + userId + "/grace", Map.of("days", 0))
+                        .statusCode());
+        BrowserSession third = new BrowserSession(server, realm);
+        Document required = afterPassword(third, username);
+        assertNotNull(required.selectFirst("#twofa-qr-code"));
+        assertNull(required.selectFirst("#twofa-setup-later"), "no way to put it off any more");
+        third.submit("#twofa-setup-form", Map.of("later", "true"));
+        assertFalse(third.isRedirectedToClient(), "the set-up stays required");
+        assertEquals(
+                400,
+                admin.call("POST", "/" + realm + "/two-factor/users/" + userId + "/grace", Map.of("days", 999))
+                        .statusCode());
+    }
+}
