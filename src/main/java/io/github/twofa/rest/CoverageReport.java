@@ -13,6 +13,7 @@ import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.JpaConnection;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.dto.BackupCodesCredentialData;
+import io.github.twofa.lifecycle.EnrolmentGrace;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 import org.keycloak.models.KeycloakSession;
@@ -42,7 +43,12 @@ public record CoverageReport(
      * @param onBuiltInOtp the user has only Keycloak's built-in OTP (which our step takes over at the next login)
      */
     public record UserCoverage(
-            String id, String username, boolean twoFactorEnabled, boolean onBuiltInOtp, Integer backupCodesRemaining) {}
+            String id,
+            String username,
+            boolean twoFactorEnabled,
+            boolean onBuiltInOtp,
+            Integer backupCodesRemaining,
+            String graceEndsAt) {}
 
     public enum Filter {
         ALL("all"),
@@ -108,13 +114,15 @@ public record CoverageReport(
         List<String> idsOnPage = rows.stream().map(r -> (String) r[0]).toList();
         Set<String> enabledOnPage = havingCredential(em, idsOnPage, TotpCredentialModel.TYPE);
         Set<String> builtInOnPage = havingCredential(em, idsOnPage, OTPCredentialModel.TYPE);
+        Map<String, String> graceOnPage = graceEnds(em, idsOnPage);
         List<UserCoverage> users = rows.stream()
                 .map(r -> new UserCoverage(
                         (String) r[0],
                         (String) r[1],
                         enabledOnPage.contains((String) r[0]),
                         !enabledOnPage.contains((String) r[0]) && builtInOnPage.contains((String) r[0]),
-                        remainingByUser.get((String) r[0])))
+                        remainingByUser.get((String) r[0]),
+                        enabledOnPage.contains((String) r[0]) ? null : graceOnPage.get((String) r[0])))
                 .toList();
         return new CoverageReport(
                 total,
@@ -199,5 +207,30 @@ public record CoverageReport(
                 .setParameter("ids", userIds)
                 .setParameter("type", type)
                 .getResultList());
+    }
+
+    /** When the grace period for setting up 2FA ends, for the users on the page that have one (ISO-8601). */
+    private static Map<String, String> graceEnds(EntityManager em, List<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> ends = new java.util.HashMap<>();
+        em.createQuery(
+                        "select a.user.id, a.value from UserAttributeEntity a where a.user.id in :ids and a.name = :name",
+                        Object[].class)
+                .setParameter("ids", ids)
+                .setParameter("name", EnrolmentGrace.ATTRIBUTE)
+                .getResultStream()
+                .forEach(row -> {
+                    try {
+                        ends.put(
+                                (String) row[0],
+                                java.time.Instant.ofEpochSecond(Long.parseLong((String) row[1]))
+                                        .toString());
+                    } catch (NumberFormatException unreadable) {
+                        // an attribute somebody edited by hand: no grace to show
+                    }
+                });
+        return ends;
     }
 }

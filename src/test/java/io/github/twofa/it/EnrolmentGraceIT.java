@@ -57,6 +57,16 @@ class EnrolmentGraceIT extends RealServerTest {
                         .anyMatch(value -> value.asText().equals("otp")),
                 "no code was typed: " + claims);
 
+        JsonNode row = StreamSupport.stream(
+                        admin.get("/" + realm + "/two-factor/coverage?filter=disabled&max=1000")
+                                .get("users")
+                                .spliterator(),
+                        false)
+                .filter(user -> user.get("username").asText().equals(username))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(row.hasNonNull("graceEndsAt"), "the coverage report shows the grace: " + row);
+
         // An admin gives three days: the page counts them.
         HttpResponse<String> extended =
                 admin.call("POST", "/" + realm + "/two-factor/users/" + userId + "/grace", Map.of("days", 3));
