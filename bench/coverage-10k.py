@@ -5,27 +5,16 @@ Needs a running Keycloak with the extension (./run-demo.sh). Usage: python3 benc
 Creates the realm 'bench10k' (deleted first if it exists), then calls GET /admin/realms/bench10k/two-factor/coverage
 a few times per filter and prints the times. It reports; it does not pass or fail.
 """
-import json, sys, time, urllib.request, urllib.parse
+import json, os, sys, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import keycloak_api  # noqa: E402
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://localhost:8080"
-USERS, WITH_2FA = 10_000, 2_500
 
 
-def call(method, path, token=None, body=None, form=None):
-    data = json.dumps(body).encode() if body is not None else (urllib.parse.urlencode(form).encode() if form else None)
-    request = urllib.request.Request(BASE + path, data=data, method=method)
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
-    if body is not None:
-        request.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(request, timeout=600) as response:
-        text = response.read()
-        return json.loads(text) if text else None
-
-
-def token(realm, client, user, password):
-    return call("POST", f"/realms/{realm}/protocol/openid-connect/token",
-                form={"grant_type": "password", "client_id": client, "username": user, "password": password})["access_token"]
+KEYCLOAK = keycloak_api.Keycloak(BASE)
+call, token, admin_token = KEYCLOAK.call, KEYCLOAK.token, KEYCLOAK.admin_token
 
 
 def user(i):

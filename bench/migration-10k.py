@@ -6,29 +6,16 @@ Creates the realm 'migrate10k' (deleted first if it exists) whose users each hav
 `otp`, as Keycloak's own set-up page stores it), then: a dry run, the migration in pages of 1,000 until `next` is
 null, and a rerun. Prints the time of each and the rate. It reports; it does not pass or fail.
 """
-import json, os, sys, time, urllib.request, urllib.parse
+import json, os, sys, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import keycloak_api  # noqa: E402
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://localhost:8080"
-USERS = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
-REALM = "migrate10k"
 
 
-def call(method, path, token=None, body=None, form=None):
-    data = json.dumps(body).encode() if body is not None else (urllib.parse.urlencode(form).encode() if form else None)
-    request = urllib.request.Request(BASE + path, data=data, method=method)
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
-    if body is not None:
-        request.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(request, timeout=1800) as response:
-        text = response.read()
-        return json.loads(text) if text else None
-
-
-def admin_token():
-    return call("POST", "/realms/master/protocol/openid-connect/token",
-                form={"grant_type": "password", "client_id": "admin-cli", "username": "admin",
-                      "password": "admin"})["access_token"]
+KEYCLOAK = keycloak_api.Keycloak(BASE)
+call, token, admin_token = KEYCLOAK.call, KEYCLOAK.token, KEYCLOAK.admin_token
 
 
 def user(i):

@@ -169,12 +169,8 @@ public final class AuditEvents {
             UserModel user,
             String credentialId,
             String adminUserId) {
-        adminEvent
-                .operation(OperationType.ACTION)
-                .resource(ResourceType.USER)
-                .resourcePath("users", user.getId(), "two-factor", "reset")
+        userAction(adminEvent, user, "reset", Action.ADMIN_RESET)
                 .detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE)
-                .detail(ACTION, Action.ADMIN_RESET.value())
                 .success();
         userEvent
                 .event(EventType.REMOVE_CREDENTIAL)
@@ -187,11 +183,7 @@ public final class AuditEvents {
 
     /** One page of an admin's bulk migration from Keycloak's built-in OTP: counts only, never a secret. */
     public static void builtInOtpMigrated(AdminEventBuilder adminEvent, BuiltInOtpMigration.Page page) {
-        adminEvent
-                .operation(OperationType.ACTION)
-                .resource(ResourceType.REALM)
-                .resourcePath("two-factor", "migrate-built-in-otp")
-                .detail(ACTION, Action.BUILT_IN_OTP_MIGRATED.value())
+        realmAction(adminEvent, "migrate-built-in-otp", Action.BUILT_IN_OTP_MIGRATED)
                 .detail("migrated", String.valueOf(page.migrated()))
                 .detail("busy", String.valueOf(page.busy()))
                 .detail("unsupported", String.valueOf(page.unsupported()))
@@ -203,11 +195,7 @@ public final class AuditEvents {
     /** An admin imported apps from another system: counts only, never a URI or a username. */
     public static void appsImported(
             AdminEventBuilder adminEvent, int lines, int imported, int alreadyPresent, int refused) {
-        adminEvent
-                .operation(OperationType.ACTION)
-                .resource(ResourceType.REALM)
-                .resourcePath("two-factor", "import-otpauth")
-                .detail(ACTION, Action.APPS_IMPORTED.value())
+        realmAction(adminEvent, "import-otpauth", Action.APPS_IMPORTED)
                 .detail("lines", String.valueOf(lines))
                 .detail("imported", String.valueOf(imported))
                 .detail("already_present", String.valueOf(alreadyPresent))
@@ -217,23 +205,34 @@ public final class AuditEvents {
 
     /** An admin made every browser a user trusted ask for a code again. */
     public static void trustedBrowsersForgotten(AdminEventBuilder adminEvent, UserModel user, int forgotten) {
-        adminEvent
-                .operation(OperationType.ACTION)
-                .resource(ResourceType.USER)
-                .resourcePath("users", user.getId(), "two-factor", "trusted-browsers")
-                .detail(ACTION, Action.TRUSTED_BROWSERS_FORGOTTEN.value())
+        userAction(adminEvent, user, "trusted-browsers", Action.TRUSTED_BROWSERS_FORGOTTEN)
                 .detail("forgotten", String.valueOf(forgotten))
                 .success();
     }
 
     /** An admin set when a user's grace period for setting up 2FA ends. */
     public static void graceSet(AdminEventBuilder adminEvent, UserModel user, int days) {
-        adminEvent
-                .operation(OperationType.ACTION)
-                .resource(ResourceType.USER)
-                .resourcePath("users", user.getId(), "two-factor", "grace")
-                .detail(ACTION, Action.GRACE_SET.value())
+        userAction(adminEvent, user, "grace", Action.GRACE_SET)
                 .detail("days", String.valueOf(days))
                 .success();
+    }
+
+    /** An admin's action on one user's 2FA: resource path {@code users/{id}/two-factor/{what}}. */
+    private static AdminEventBuilder userAction(
+            AdminEventBuilder adminEvent, UserModel user, String what, Action action) {
+        return adminEvent
+                .operation(OperationType.ACTION)
+                .resource(ResourceType.USER)
+                .resourcePath("users", user.getId(), "two-factor", what)
+                .detail(ACTION, action.value());
+    }
+
+    /** An admin's action on the realm's 2FA: resource path {@code two-factor/{what}}. */
+    private static AdminEventBuilder realmAction(AdminEventBuilder adminEvent, String what, Action action) {
+        return adminEvent
+                .operation(OperationType.ACTION)
+                .resource(ResourceType.REALM)
+                .resourcePath("two-factor", what)
+                .detail(ACTION, action.value());
     }
 }
