@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
 
@@ -47,8 +48,19 @@ class AdminSettingsIT extends RealServerTest {
                 "List",
                 property(properties, "twofa.users-without-2fa").get("type").asText());
         assertEquals(
-                3,
-                property(properties, "twofa.users-without-2fa").get("options").size());
+                List.of("require", "skip", "require-for-role", "require-after-grace"),
+                StreamSupport.stream(
+                                property(properties, "twofa.users-without-2fa")
+                                        .get("options")
+                                        .spliterator(),
+                                false)
+                        .map(JsonNode::asText)
+                        .toList());
+        assertEquals(
+                "Integer", property(properties, "twofa.grace-days").get("type").asText());
+        assertEquals(
+                "Integer",
+                property(properties, "twofa.trust-browser-days").get("type").asText());
         assertEquals(
                 "Role", property(properties, "twofa.enrolment-role").get("type").asText());
     }
