@@ -122,9 +122,22 @@ public final class BrowserTrust {
         String prompt = authSession.getClientNote("prompt");
         String acr = authSession.getClientNote("acr_values");
         String claims = authSession.getClientNote("claims");
-        return (prompt != null && prompt.contains("login"))
-                || (acr != null && !acr.isBlank())
-                || (claims != null && claims.contains("acr"));
+        return (prompt != null && prompt.contains("login")) || (acr != null && !acr.isBlank()) || asksForAcr(claims);
+    }
+
+    /** Whether the OIDC claims request names acr (parsed as Keycloak parses it; unreadable counts as yes). */
+    private static boolean asksForAcr(String claims) {
+        if (claims == null || claims.isBlank()) {
+            return false;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode request = org.keycloak.util.JsonSerialization.readValue(
+                    claims, com.fasterxml.jackson.databind.JsonNode.class);
+            return request.path("id_token").has("acr")
+                    || request.path("userinfo").has("acr");
+        } catch (java.io.IOException | RuntimeException unreadable) {
+            return true;
+        }
     }
 
     private static boolean codeOlderThanMaxAge(AuthenticationSessionModel authSession, TrustedBrowsers.Trust trust) {

@@ -15,6 +15,7 @@ import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.PasswordCredentialModel;
 
 /**
  * Browsers a user chose to trust for a while ("don't ask for a code on this browser"): one record per browser, stored
@@ -89,6 +90,16 @@ public final class TrustedBrowsers {
         TrustData data = CredentialJson.read(record.getCredentialData(), TrustData.class);
         boolean appExists = user.credentialManager().getStoredCredentialById(data.appCredentialId()) != null;
         if (data.expiresAt() <= now || !appExists) {
+            return Optional.empty();
+        }
+        // A password set after the browser was trusted ends the trust, whichever way it was set (an admin's user
+        // update sends no event of its own for it).
+        long trustedAt = record.getCreatedDate() == null ? 0 : record.getCreatedDate();
+        boolean newerPassword = user.credentialManager()
+                .getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE)
+                .anyMatch(password -> password.getCreatedDate() != null && password.getCreatedDate() > trustedAt);
+        if (newerPassword) {
+            user.credentialManager().removeStoredCredentialById(record.getId());
             return Optional.empty();
         }
         if (now - data.lastUsedAt() >= LAST_USED_GRANULARITY_MILLIS) {

@@ -12,6 +12,7 @@ import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.BuiltInOtp;
 import io.github.twofa.credential.KeycloakRecoveryCodes;
+import io.github.twofa.credential.RecentSecondFactor;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProviderFactory;
 import io.github.twofa.lifecycle.TwoFactorService;
@@ -69,8 +70,36 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
             context.challenge(noticeForm(context, storedRemaining(context), true));
         } else {
             // No usable codes to lose: the new set is shown at once, and still stored only when confirmed.
-            context.challenge(codesForm(context, newPendingCodes(context), null));
+            context.challenge(newSetOrRefusal(context));
         }
+    }
+
+    /**
+     * A new set, only for a login that took a code of the user's within the action's maximum age (at our login step,
+     * or at enrolment): new codes are a second factor, and a browser trusted in place of a code, or a password alone,
+     * must not mint one.
+     */
+    private Response newSetOrRefusal(RequiredActionContext context) {
+        RealmModel realm = context.getRealm();
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        boolean recent = RecentSecondFactor.within(
+                realm,
+                authSession,
+                context.getSession()
+                        .sessions()
+                        .getUserSession(realm, authSession.getParentSession().getId()),
+                RecentSecondFactor.maxAgeOf(realm, PROVIDER_ID));
+        if (!recent) {
+            return context.form()
+                    .setError("twofaCodeNeededForNewCodes")
+                    .setAttribute("twofaRemaining", storedRemaining(context))
+                    .setAttribute("twofaLow", false)
+                    .setAttribute("twofaReplacing", true)
+                    .setAttribute("twofaKeycloakCodes", false)
+                    .setStatus(Response.Status.FORBIDDEN)
+                    .createForm(NOTICE_TEMPLATE);
+        }
+        return codesForm(context, newPendingCodes(context), null);
     }
 
     @Override
@@ -88,7 +117,7 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
             context.challenge(codesForm(context, pending.get(), "twofaBackupCodesConfirmSaved"));
         } else if ("generate".equals(action)) {
             authSession.removeAuthNote(REMAINING_NOTE);
-            context.challenge(codesForm(context, newPendingCodes(context), null));
+            context.challenge(newSetOrRefusal(context));
         } else if ("continue".equals(action) && storedRemaining(context) > 0) {
             authSession.removeAuthNote(REMAINING_NOTE);
             context.success();

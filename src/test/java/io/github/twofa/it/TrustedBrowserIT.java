@@ -131,6 +131,52 @@ class TrustedBrowserIT extends RealServerTest {
     }
 
     @Test
+    void givenATrustedBrowser_whenAskingForNewBackupCodes_thenNoneAreMadeWithoutACode() {
+        EnrolledKey user = enrolled("mint");
+        Map.Entry<String, String> cookie = trustABrowser(user, 1);
+
+        BrowserSession browser = loginWith(cookie, user.username(), Map.of("kc_action", "twofa-backup-codes"));
+        Document page = browser.page();
+        assertNotNull(page, "the action's page, not straight back to the client");
+        if (page.selectFirst("#twofa-backup-codes-notice-form") != null) {
+            browser.trySubmit("#twofa-backup-codes-notice-form", Map.of("action", "generate"));
+            page = browser.page();
+        }
+        assertNull(page.selectFirst("#twofa-backup-codes li"), "no new codes for a login that took no code");
+        assertNull(
+                new ApiClient(server, realm)
+                                        .passwordGrant(
+                                                user.username(),
+                                                user.password(),
+                                                user.backupCodes().get(1))
+                                        .statusCode()
+                                == 200
+                        ? null
+                        : "old codes",
+                "the user's own codes still work");
+    }
+
+    /** Admin user update with a new password: the trust goes, though Keycloak sends no password event for it. */
+    @Test
+    void givenAnAdminUserUpdateWithANewPassword_thenTheBrowserIsTrustedNoMore() {
+        EnrolledKey user = enrolled("admin-put");
+        Map.Entry<String, String> cookie = trustABrowser(user, 1);
+        String userId = admin.userId(realm, user.username());
+        JsonNode representation = admin.get("/" + realm + "/users/" + userId);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) representation)
+                .putArray("credentials")
+                .addObject()
+                .put("type", "password")
+                .put("value", "pw-" + user.username())
+                .put("temporary", false);
+        assertEquals(
+                204,
+                admin.call("PUT", "/" + realm + "/users/" + userId, representation)
+                        .statusCode());
+        assertAskedForCode(loginWith(cookie, user.username(), Map.of()), "a new password ends the trust");
+    }
+
+    @Test
     void givenTheCookieOfAnotherUser_thenItDoesNothing() {
         EnrolledKey owner = enrolled("owner");
         EnrolledKey other = enrolled("other");
@@ -150,6 +196,12 @@ class TrustedBrowserIT extends RealServerTest {
 
         assertAskedForCode(loginWith(cookie, user.username(), Map.of("prompt", "login")), "prompt=login");
         assertAskedForCode(loginWith(cookie, user.username(), Map.of("acr_values", "2")), "acr_values");
+        assertAskedForCode(
+                loginWith(
+                        cookie,
+                        user.username(),
+                        Map.of("claims", "{\"id_token\":{\"\\u0061cr\":{\"essential\":true,\"values\":[\"2\"]}}}")),
+                "an acr claim request, escaped");
         assertAskedForCode(loginWith(cookie, user.username(), Map.of("max_age", "0")), "max_age older than the code");
         assertTrue(loginWith(cookie, user.username(), Map.of()).isRedirectedToClient(), "and otherwise trusted");
     }
