@@ -66,14 +66,11 @@ public final class AuditEvents {
         return client == null ? event : event.client(client);
     }
 
-    /**
-     * Records that the attempt limit locked the user out. Stored in a transaction of its own, because the request
-     * that triggered it is refused and may roll its own transaction back.
-     */
     /** Event detail of a login: the second factor it was secured with ({@value #FACTOR_TRUSTED_BROWSER}, ...). */
     public static final String SECOND_FACTOR = "twofa_second_factor";
 
     public static final String FACTOR_TRUSTED_BROWSER = "trusted-browser";
+    public static final String FACTOR_PASSKEY = "passkey";
     /** Event detail: the trusted-browser record that spared a login the code. */
     public static final String TRUSTED_BROWSER_ID = "trusted_browser_id";
 
@@ -82,6 +79,15 @@ public final class AuditEvents {
         loginEvent.detail(SECOND_FACTOR, FACTOR_TRUSTED_BROWSER).detail(TRUSTED_BROWSER_ID, recordId);
     }
 
+    /** Marks the login event of a login that a passkey spared the code. */
+    public static void passkeyUsed(EventBuilder loginEvent) {
+        loginEvent.detail(SECOND_FACTOR, FACTOR_PASSKEY);
+    }
+
+    /**
+     * Records that the attempt limit locked the user out. Stored in a transaction of its own, because the request
+     * that triggered it is refused and may roll its own transaction back.
+     */
     public static void lockedOut(EventBuilder event, String credentialType, long seconds) {
         event.event(EventType.USER_DISABLED_BY_TEMPORARY_LOCKOUT)
                 .detail(Details.REASON, ATTEMPT_LIMIT_REASON)

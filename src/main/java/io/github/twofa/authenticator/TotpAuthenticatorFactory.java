@@ -105,6 +105,16 @@ public class TotpAuthenticatorFactory implements AuthenticatorFactory {
                 .type(ProviderConfigProperty.INTEGER_TYPE)
                 .defaultValue(0)
                 .add()
+                .property()
+                .name(PasskeyLogin.CONFIG_SKIPS_CODE)
+                .label("A passkey login needs no code")
+                .helpText("On: a user who signed in with a passkey in this login (Keycloak's WebAuthn passwordless "
+                        + "step, or a passkey on its username form) is not asked for a code, when the realm's "
+                        + "WebAuthn Passwordless Policy requires user verification. amr then says what the WebAuthn "
+                        + "step reports, never otp. Off: the code is asked after a passkey too.")
+                .type(ProviderConfigProperty.BOOLEAN_TYPE)
+                .defaultValue(true)
+                .add()
                 .build());
         return List.copyOf(properties);
     }

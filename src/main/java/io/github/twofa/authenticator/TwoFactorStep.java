@@ -61,14 +61,19 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
     public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
         boolean hasTwoFactor = getCredentialProvider(session).isConfiguredFor(realm, user, TotpCredentialModel.TYPE)
                 || UserSecondFactors.hasAny(user);
-        // A browser the user trusted: the step is passed over as for a user it need not ask, so it claims no code.
-        return hasTwoFactor && (isDirectGrant() || !BrowserTrust.sparesCode(session, realm, user));
+        // A passkey login, or a browser the user trusted: the step is passed over as for a user it need not ask, so
+        // it claims no code.
+        return hasTwoFactor
+                && (isDirectGrant()
+                        || !(PasskeyLogin.sparesCode(session, realm) || BrowserTrust.sparesCode(session, realm, user)));
     }
 
     @Override
     public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
         AuthenticationSessionModel authSession = session.getContext().getAuthenticationSession();
-        if (authSession != null && authSession.getAuthNote(BrowserTrust.USED_NOTE) != null) {
+        if (authSession != null
+                && (authSession.getAuthNote(BrowserTrust.USED_NOTE) != null
+                        || authSession.getAuthNote(PasskeyLogin.USED_NOTE) != null)) {
             return;
         }
         List<Map<String, String>> configs =

@@ -8,6 +8,7 @@ import java.util.Set;
 import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.authenticator.BrowserTrust;
 import io.github.twofa.authenticator.ExecutionConfigLookup;
+import io.github.twofa.authenticator.PasskeyLogin;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.KeycloakRecoveryCodes;
 import io.github.twofa.credential.RecentSecondFactor;
@@ -74,14 +75,16 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
     }
 
     /**
-     * Runs at the end of every login, before Keycloak sends its LOGIN event: a login a trusted browser spared the
-     * code says so in that event.
+     * Runs at the end of every login, before Keycloak sends its LOGIN event: a login a trusted browser or a passkey
+     * spared the code says so in that event.
      */
     @Override
     public void evaluateTriggers(RequiredActionContext context) {
         String trusted = context.getAuthenticationSession().getAuthNote(BrowserTrust.USED_NOTE);
         if (trusted != null) {
             AuditEvents.trustedBrowserUsed(context.getEvent(), trusted);
+        } else if (context.getAuthenticationSession().getAuthNote(PasskeyLogin.USED_NOTE) != null) {
+            AuditEvents.passkeyUsed(context.getEvent());
         }
     }
 
