@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
+import io.github.twofa.settings.ProviderIds;
 import org.keycloak.credential.CredentialMetadata;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialProvider;
@@ -58,6 +59,8 @@ public class TrustedBrowserCredentialProvider implements CredentialProvider<Cred
                 .displayName("twofa-trusted-browser-display-name")
                 .helpText("twofa-trusted-browser-help-text")
                 .iconCssClass("kcAuthenticatorDefaultClass")
+                // Keycloak's console labels a create action "Set up ..."; ours lists them and forgets them all.
+                .createAction(ProviderIds.TRUSTED_BROWSERS)
                 .removeable(true)
                 .build(session);
     }

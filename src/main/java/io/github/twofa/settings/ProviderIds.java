@@ -11,6 +11,8 @@ public final class ProviderIds {
     public static final String TOTP_SETUP = "twofa-setup-totp";
     /** Show and confirm a new set of backup codes. */
     public static final String BACKUP_CODES = "twofa-backup-codes";
+    /** List the browsers the user trusted, and forget them all. */
+    public static final String TRUSTED_BROWSERS = "twofa-trusted-browsers";
     /** Authentication-session note set by the login step after a backup code was used: how many codes are left. */
     public static final String BACKUP_CODES_REMAINING_NOTE = "twofa.backup-codes.remaining";
 

@@ -131,6 +131,35 @@ class TrustedBrowserIT extends RealServerTest {
     }
 
     @Test
+    void givenATrustedBrowser_whenTheUserForgetsAllOnTheAccountConsolesPage_thenItAsksForACodeAgain() {
+        EnrolledKey user = enrolled("forget-all");
+        Map.Entry<String, String> cookie = trustABrowser(user, 1);
+
+        // The account console links its trusted-browser section to this page (the type's create action).
+        ApiClient api = new ApiClient(server, realm);
+        String token = api.accessToken(
+                user.username(), user.password(), user.backupCodes().get(0));
+        JsonNode type = StreamSupport.stream(
+                        ApiClient.json(api.call("GET", "account/credentials", token, null))
+                                .spliterator(),
+                        false)
+                .filter(container -> container.get("type").asText().equals("twofa-trusted-browser"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals("twofa-trusted-browsers", type.path("createAction").asText(), type.toString());
+
+        BrowserSession browser = loginWith(cookie, user.username(), Map.of("kc_action", "twofa-trusted-browsers"));
+        Document page = browser.page();
+        assertNotNull(page.selectFirst("#twofa-trusted-browsers-form"), page.text());
+        assertEquals(1, page.select("#twofa-trusted-browsers-list li").size(), page.text());
+        assertTrue(page.selectFirst("#twofa-forget-all").text().contains("Forget all trusted browsers"));
+
+        browser.submit("#twofa-trusted-browsers-form", Map.of("forgetAll", "true"));
+        assertTrue(browser.isRedirectedToClient(), "back to the account console");
+        assertAskedForCode(loginWith(cookie, user.username(), Map.of()), "forgotten on the page");
+    }
+
+    @Test
     void givenATrustedBrowser_whenAskingForNewBackupCodes_thenNoneAreMadeWithoutACode() {
         EnrolledKey user = enrolled("mint");
         Map.Entry<String, String> cookie = trustABrowser(user, 1);
