@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 import io.github.twofa.settings.ProviderIds;
+import org.jboss.logging.Logger;
 import org.keycloak.credential.CredentialMetadata;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialProvider;
@@ -24,6 +25,8 @@ public class TrustedBrowserCredentialProvider implements CredentialProvider<Cred
     private static final DateTimeFormatter DAY =
             DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
+    private static final Logger LOG = Logger.getLogger(TrustedBrowserCredentialProvider.class);
+
     private final KeycloakSession session;
 
     public TrustedBrowserCredentialProvider(KeycloakSession session) {
@@ -35,9 +38,18 @@ public class TrustedBrowserCredentialProvider implements CredentialProvider<Cred
         return TrustedBrowsers.TYPE;
     }
 
+    /**
+     * Called for a record in a user representation (the admin API's user creation, a realm import): not stored.
+     * Browsers are trusted at the login step, after a code; a record from elsewhere, an imported one too, would
+     * spare a code nobody typed here. The import goes on without it, and the browser is trusted again after its
+     * next code.
+     */
     @Override
     public CredentialModel createCredential(RealmModel realm, UserModel user, CredentialModel credentialModel) {
-        throw new UnsupportedOperationException("Browsers are trusted at the login step, with a code");
+        LOG.infof(
+                "A trusted-browser record given for user %s was not stored: browsers are trusted at the login step",
+                user.getId());
+        return credentialModel;
     }
 
     /** Forgetting a browser only takes a convenience away, so Keycloak's own ways to remove it are fine. */

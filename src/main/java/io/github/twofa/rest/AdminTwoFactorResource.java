@@ -114,10 +114,16 @@ public class AdminTwoFactorResource {
      */
     @POST
     @Path("users/{userId}/grace")
-    public Map<String, Object> setGrace(@PathParam("userId") String userId, InputStream body) {
+    public Map<String, Object> setGrace(
+            @PathParam("userId") String userId,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            InputStream body) {
         UserModel user = findUser(userId);
         if (!permissions.users().canManage(user)) {
             throw forbidden();
+        }
+        if (!mediaType(contentType).equals(MediaType.APPLICATION_JSON)) {
+            throw new ApiException(415, "unsupported_media_type", "Send application/json: {\"days\": N}.");
         }
         Integer days = JsonBodies.read(body, JsonBodies.GraceRequest.class).days();
         if (days == null || days < 0 || days > 365) {
@@ -126,10 +132,15 @@ public class AdminTwoFactorResource {
         long endsAt = EnrolmentGrace.set(user, Time.currentTime() + days * 86_400L);
         if (endsAt == 0) {
             throw new ApiException(
-                    409, "read_only_user", "This user's attributes cannot be written (read-only federation).");
+                    409, "read_only_user", "This user's grace period cannot be stored (read-only user storage).");
         }
         AuditEvents.graceSet(adminEvent, user, days);
         return Map.of("graceEndsAt", Instant.ofEpochSecond(endsAt).toString());
+    }
+
+    /** The media type of a Content-Type header, lower case without parameters; empty when absent. */
+    private static String mediaType(String contentType) {
+        return contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     }
 
     /** Who has 2FA: counts for the realm and one page of users, optionally only those with, without, or low on codes. */
@@ -204,8 +215,7 @@ public class AdminTwoFactorResource {
         byte[] bytes = JsonBodies.readLimited(body, MAX_IMPORT_BYTES);
         List<ImportLine> lines = new ArrayList<>();
         List<AppImport.Refusal> refused = new ArrayList<>();
-        String type =
-                contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        String type = mediaType(contentType);
         if (type.equals(MediaType.APPLICATION_JSON)) {
             List<JsonBodies.ImportEntry> users =
                     JsonBodies.read(bytes, JsonBodies.ImportRequest.class).users();

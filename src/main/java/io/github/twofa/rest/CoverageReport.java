@@ -216,19 +216,22 @@ public record CoverageReport(
         }
         Map<String, String> ends = new java.util.HashMap<>();
         em.createQuery(
-                        "select a.user.id, a.value from UserAttributeEntity a where a.user.id in :ids and a.name = :name",
+                        "select c.user.id, c.credentialData from CredentialEntity c"
+                                + " where c.user.id in :ids and c.type = :type",
                         Object[].class)
                 .setParameter("ids", ids)
-                .setParameter("name", EnrolmentGrace.ATTRIBUTE)
+                .setParameter("type", EnrolmentGrace.TYPE)
                 .getResultStream()
                 .forEach(row -> {
                     try {
-                        ends.put(
+                        long endsAt = Long.parseLong(((String) row[1]).strip());
+                        // Of two records written at the same moment, the earlier end counts (as at the login).
+                        ends.merge(
                                 (String) row[0],
-                                java.time.Instant.ofEpochSecond(Long.parseLong((String) row[1]))
-                                        .toString());
-                    } catch (NumberFormatException unreadable) {
-                        // an attribute somebody edited by hand: no grace to show
+                                java.time.Instant.ofEpochSecond(endsAt).toString(),
+                                (a, b) -> a.compareTo(b) <= 0 ? a : b);
+                    } catch (NumberFormatException | NullPointerException unreadable) {
+                        // an unreadable record counts as over: no grace to show
                     }
                 });
         return ends;

@@ -78,7 +78,7 @@ final class JsonBodies {
 
     private JsonBodies() {}
 
-    /** A code sent as a number or boolean is a client bug to report, not a string to guess. */
+    /** A code sent as a number or boolean is a client bug to report, not a string to guess; so is a count sent as text. */
     private static ObjectMapper strictMapper() {
         ObjectMapper mapper = new ObjectMapper()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -86,6 +86,11 @@ final class JsonBodies {
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.coercionConfigFor(LogicalType.Textual)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        // A count sent as "5" or 1.5 is refused too, not rounded or parsed.
+        mapper.coercionConfigFor(LogicalType.Integer)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         return mapper;

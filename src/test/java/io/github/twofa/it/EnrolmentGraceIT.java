@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +16,9 @@ import java.util.UUID;
 import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.twofa.it.support.ApiClient;
 import io.github.twofa.it.support.BrowserSession;
+import io.github.twofa.it.support.Http;
 import io.github.twofa.it.support.RealServerTest;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +40,15 @@ class EnrolmentGraceIT extends RealServerTest {
 
     private static Document afterPassword(BrowserSession browser, String username) {
         return browser.loginWithPassword(username, "pw-" + username);
+    }
+
+    private static String graceRecordId(String userId) {
+        return StreamSupport.stream(admin.credentials(realm, userId).spliterator(), false)
+                .filter(credential -> credential.get("type").asText().equals("twofa-enrolment-grace"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no grace record: " + admin.credentials(realm, userId)))
+                .get("id")
+                .asText();
     }
 
     @Test
@@ -67,10 +81,36 @@ class EnrolmentGraceIT extends RealServerTest {
                 .orElseThrow();
         assertTrue(row.hasNonNull("graceEndsAt"), "the coverage report shows the grace: " + row);
 
+        // The user cannot move the end: it is no attribute they could edit, and Keycloak's account API, which the
+        // user's own token reaches (an API login in the grace period is let through), will not remove it.
+        JsonNode attributes = admin.get("/" + realm + "/users/" + userId).path("attributes");
+        assertFalse(attributes.has("twofa.grace-ends"), attributes.toString());
+        String graceId = graceRecordId(userId);
+        ApiClient api = new ApiClient(server, realm);
+        String token = api.accessToken(username, "pw-" + username, null);
+        HttpResponse<String> removal = api.call("DELETE", "account/credentials/" + graceId, token, null);
+        assertTrue(removal.statusCode() >= 400, removal.statusCode() + " " + removal.body());
+        assertEquals(graceId, graceRecordId(userId), "the grace period's record is still there");
+
         // An admin gives three days: the page counts them.
         HttpResponse<String> extended =
                 admin.call("POST", "/" + realm + "/two-factor/users/" + userId + "/grace", Map.of("days", 3));
         assertEquals(200, extended.statusCode(), extended.body());
+        String gracePath = "/" + realm + "/two-factor/users/" + userId + "/grace";
+        for (String loose : List.of("{\"days\":\"5\"}", "{\"days\":1.5}", "{\"days\":true}")) {
+            assertEquals(400, admin.call("POST", gracePath, loose).statusCode(), loose);
+        }
+        assertEquals(
+                415,
+                Http.send(
+                                HttpClient.newHttpClient(),
+                                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/admin/realms" + gracePath))
+                                        .header("Authorization", "Bearer " + admin.token())
+                                        .header("Content-Type", "text/plain")
+                                        .POST(HttpRequest.BodyPublishers.ofString("{\"days\":5}"))
+                                        .build())
+                        .statusCode(),
+                "a body that does not say it is JSON");
         BrowserSession second = new BrowserSession(server, realm);
         assertEquals(
                 "Set up later (3 days left)",

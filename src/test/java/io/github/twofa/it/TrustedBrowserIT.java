@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.twofa.it.support.AdminApi;
 import io.github.twofa.it.support.ApiClient;
 import io.github.twofa.it.support.BrowserSession;
 import io.github.twofa.it.support.Enrolment;
@@ -157,6 +158,28 @@ class TrustedBrowserIT extends RealServerTest {
         browser.submit("#twofa-trusted-browsers-form", Map.of("forgetAll", "true"));
         assertTrue(browser.isRedirectedToClient(), "back to the account console");
         assertAskedForCode(loginWith(cookie, user.username(), Map.of()), "forgotten on the page");
+    }
+
+    @Test
+    void givenAUserRepresentationWithATrustedBrowser_whenAnAdminCreatesTheUser_thenTheRecordIsNotStored() {
+        String username = "planted-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> planted = Map.of(
+                "type",
+                "twofa-trusted-browser",
+                "userLabel",
+                "A browser",
+                "secretData",
+                "{\"tokenHash\":\"" + "ab".repeat(32) + "\"}",
+                "credentialData",
+                "{\"browser\":\"A browser\",\"appCredentialId\":\"x\",\"expiresAt\":4102444800000,"
+                        + "\"lastUsedAt\":0}");
+        var created = admin.call(
+                "POST",
+                "/" + realm + "/users",
+                AdminApi.user(username, List.of(AdminApi.password("pw-" + username), planted)));
+        assertEquals(201, created.statusCode(), "the user is created: " + created.body());
+        JsonNode credentials = admin.credentials(realm, admin.userId(realm, username));
+        assertEquals(List.of("password"), credentials.findValuesAsText("type"), "and only the password is stored");
     }
 
     @Test
