@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,7 +20,6 @@ import io.github.twofa.it.support.ApiClient;
 import io.github.twofa.it.support.BrowserSession;
 import io.github.twofa.it.support.Chromium;
 import io.github.twofa.it.support.Enrolment;
-import io.github.twofa.it.support.Http;
 import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.QrCodes;
 import io.github.twofa.it.support.RealServerTest;
@@ -208,6 +206,48 @@ class BrowserJourneyIT extends RealServerTest {
     }
 
     @Test
+    void givenATrustedBrowser_whenTheUserForgetsAllInTheAccountConsole_thenTheNextLoginAsksForACode()
+            throws IOException {
+        Enrolled user = enrolWithScreenshots(uniqueUser("trusted"), false);
+        startLogin(user, server.baseUrl() + "/realms/" + realm + "/account/account-security/signing-in");
+        chromium.awaitElement("#code").sendKeys(nextCode(user));
+        chromium.find(By.xpath("//label[contains(normalize-space(), \"Don't ask for a code on this browser\")]"))
+                .click();
+        assertTrue(chromium.find("#trustBrowser").isSelected(), "the label ticks the box");
+        chromium.find("#code").sendKeys(Keys.ENTER);
+
+        String page = chromium.await(d -> {
+            String text = d.findElement(By.tagName("body")).getText();
+            return text.contains("Trusted browsers (two-factor)") && text.contains("trusted until") ? text : null;
+        });
+        assertTrue(page.matches("(?s).*Last used \\d{4}-\\d\\d-\\d\\d, trusted until \\d{4}-\\d\\d-\\d\\d.*"), page);
+        assertTrue(page.contains("Chrome on Linux"), "the browser and system, from the user agent: " + page);
+        chromium.screenshotsOnly("14-account-console-trusted-browser");
+
+        // Keycloak's console labels a credential type's page link "Set up ..."; it opens the list with "Forget all".
+        chromium.find(By.xpath("//button[normalize-space()='Set up Trusted browsers (two-factor)']"))
+                .click();
+        chromium.awaitElement("#twofa-trusted-browsers-list");
+        assertTrue(chromium.find("#twofa-trusted-browsers-list").getText().contains("Chrome on Linux"));
+        chromium.screenshots("17-trusted-browsers");
+        chromium.assertAccessible("trusted browsers page");
+        chromium.find(By.xpath("//button[normalize-space()='Forget all trusted browsers']"))
+                .click();
+        chromium.await(d ->
+                d.findElement(By.tagName("body")).getText().contains("Trusted browsers (two-factor) is not set up.")
+                        ? true
+                        : null);
+
+        // The browser keeps its trust cookie, which now matches nothing: signed out, the code page comes back.
+        chromium.driver().manage().deleteCookieNamed("KEYCLOAK_IDENTITY");
+        chromium.driver().manage().deleteCookieNamed("KEYCLOAK_SESSION");
+        chromium.open(authorizationUrl(Map.of()));
+        chromium.awaitElement("#username").sendKeys(user.username());
+        chromium.find("#password").sendKeys(user.password(), Keys.ENTER);
+        chromium.awaitElement("#twofa-login-form");
+    }
+
+    @Test
     void givenAnEnrolledUser_whenUsingTheAccountConsole_thenBothCredentialsShowWithLabelsAndCanBeRenewedAndRemoved()
             throws IOException {
         Enrolled user = enrolWithScreenshots(uniqueUser("account"), false);
@@ -369,21 +409,8 @@ class BrowserJourneyIT extends RealServerTest {
     }
 
     private String authorizationUrl(Map<String, String> extra) {
-        Map<String, String> parameters = new LinkedHashMap<>(Map.of(
-                "client_id",
-                BrowserSession.CLIENT_ID,
-                "redirect_uri",
-                BrowserSession.REDIRECT_URI,
-                "response_type",
-                "code",
-                "scope",
-                "openid",
-                "code_challenge",
-                "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-                "code_challenge_method",
-                "S256"));
-        parameters.putAll(extra);
-        return server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/auth?" + Http.form(parameters);
+        return BrowserSession.authorizationUrl(
+                server.baseUrl(), realm, "browser-journey-test-verifier-0123456789", extra);
     }
 
     /** The app's code now, or the next one if the enrolment used the current one (a used step is refused). */

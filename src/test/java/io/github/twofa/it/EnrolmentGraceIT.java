@@ -18,11 +18,15 @@ import java.util.stream.StreamSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.twofa.it.support.ApiClient;
 import io.github.twofa.it.support.BrowserSession;
+import io.github.twofa.it.support.Chromium;
 import io.github.twofa.it.support.Http;
 import io.github.twofa.it.support.RealServerTest;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 
 /**
  * Rolling 2FA out with notice (issue 16): with require-after-grace, users without 2FA may set it up later for the
@@ -133,5 +137,25 @@ class EnrolmentGraceIT extends RealServerTest {
                 400,
                 admin.call("POST", "/" + realm + "/two-factor/users/" + userId + "/grace", Map.of("days", 999))
                         .statusCode());
+    }
+
+    @Test
+    void givenTheGracePeriod_whenAUserClicksSetUpLaterInABrowser_thenTheyReachTheApplication() {
+        String username = "grace-browser-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.createUser(realm, username, "pw-" + username, List.of());
+        try (Chromium chromium = Chromium.start()) {
+            chromium.open(BrowserSession.authorizationUrl(
+                    server.baseUrl(), realm, "grace-test-verifier-0123456789", Map.of()));
+            chromium.awaitElement("#username").sendKeys(username);
+            chromium.find("#password").sendKeys("pw-" + username, Keys.ENTER);
+            WebElement later = chromium.await(
+                    d -> d.findElements(By.xpath("//button[normalize-space()='Set up later (14 days left)']")).stream()
+                            .findFirst()
+                            .orElse(null));
+            chromium.screenshots("18-setup-later");
+            chromium.assertAccessible("set-up page in the grace period");
+            later.click();
+            chromium.await(d -> d.getCurrentUrl().startsWith(BrowserSession.REDIRECT_URI) ? true : null);
+        }
     }
 }

@@ -6,14 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -25,7 +18,6 @@ import io.github.twofa.it.support.BrowserSession;
 import io.github.twofa.it.support.Chromium;
 import io.github.twofa.it.support.Enrolment;
 import io.github.twofa.it.support.Enrolment.EnrolledKey;
-import io.github.twofa.it.support.Http;
 import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.RealServerTest;
 import org.junit.jupiter.api.AfterAll;
@@ -43,10 +35,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  */
 class PasskeyLoginIT extends RealServerTest {
 
-    /** The PKCE pair of the test's client (a public client must send one). */
+    /** The PKCE verifier of the test client's logins. */
     private static final String VERIFIER = "passkey-login-test-verifier-0123456789-abcdefghij";
-
-    private static final String CHALLENGE = s256(VERIFIER);
 
     private static String realm;
     private static Chromium chromium;
@@ -211,51 +201,10 @@ class PasskeyLoginIT extends RealServerTest {
     }
 
     private static String authorizationUrl(Map<String, String> extra) {
-        Map<String, String> parameters = new LinkedHashMap<>(Map.of(
-                "client_id",
-                BrowserSession.CLIENT_ID,
-                "redirect_uri",
-                BrowserSession.REDIRECT_URI,
-                "response_type",
-                "code",
-                "scope",
-                "openid",
-                "code_challenge",
-                CHALLENGE,
-                "code_challenge_method",
-                "S256"));
-        parameters.putAll(extra);
-        return server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/auth?" + Http.form(parameters);
-    }
-
-    private static String s256(String verifier) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return BrowserSession.authorizationUrl(server.baseUrl(), realm, VERIFIER, extra);
     }
 
     private static JsonNode exchange(String code) {
-        HttpResponse<String> response = Http.send(
-                HttpClient.newHttpClient(),
-                HttpRequest.newBuilder(
-                                URI.create(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/token"))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(Http.form(Map.of(
-                                "grant_type",
-                                "authorization_code",
-                                "code",
-                                code,
-                                "client_id",
-                                BrowserSession.CLIENT_ID,
-                                "redirect_uri",
-                                BrowserSession.REDIRECT_URI,
-                                "code_verifier",
-                                VERIFIER))))
-                        .build());
-        assertEquals(200, response.statusCode(), response.body());
-        return Http.json(response.body());
+        return BrowserSession.exchangeCode(HttpClient.newHttpClient(), server.baseUrl(), realm, code, VERIFIER);
     }
 }

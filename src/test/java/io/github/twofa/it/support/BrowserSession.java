@@ -72,6 +72,17 @@ public final class BrowserSession {
 
     /** Opens the client's login with extra authorization request parameters, such as {@code acr_values}. */
     public Document startLogin(Map<String, String> extraParameters) {
+        String url = authorizationUrl(serverUrl, realm, codeVerifier, extraParameters);
+        follow(Http.send(http, HttpRequest.newBuilder(URI.create(url)).GET().build()));
+        return page;
+    }
+
+    /**
+     * The demo client's authorization request (code flow with PKCE for {@code verifier}), as a real browser opens it
+     * too (the Chromium tests).
+     */
+    public static String authorizationUrl(
+            String serverUrl, String realm, String verifier, Map<String, String> extraParameters) {
         Map<String, String> parameters = new LinkedHashMap<>(Map.of(
                 "client_id",
                 CLIENT_ID,
@@ -84,13 +95,11 @@ public final class BrowserSession {
                 "state",
                 randomUrlSafe(8),
                 "code_challenge",
-                s256(codeVerifier),
+                s256(verifier),
                 "code_challenge_method",
                 "S256"));
         parameters.putAll(extraParameters);
-        String url = realmUrl() + "/protocol/openid-connect/auth?" + Http.form(parameters);
-        follow(Http.send(http, HttpRequest.newBuilder(URI.create(url)).GET().build()));
-        return page;
+        return serverUrl + "/realms/" + realm + "/protocol/openid-connect/auth?" + Http.form(parameters);
     }
 
     /** Opens {@code url} (e.g. a link from an e-mail) in this browser, following redirects to the page it ends on. */
@@ -189,21 +198,26 @@ public final class BrowserSession {
         assertNotNull(
                 authorizationCode,
                 "login did not reach the client; current page:\n" + (page == null ? "" : page.text()));
+        return exchangeCode(http, serverUrl, realm, authorizationCode, codeVerifier);
+    }
+
+    /** Exchanges an authorization code (from any browser) at the token endpoint, as the demo client would. */
+    public static JsonNode exchangeCode(HttpClient http, String serverUrl, String realm, String code, String verifier) {
         HttpResponse<String> response = Http.send(
                 http,
-                HttpRequest.newBuilder(URI.create(realmUrl() + "/protocol/openid-connect/token"))
+                HttpRequest.newBuilder(URI.create(serverUrl + "/realms/" + realm + "/protocol/openid-connect/token"))
                         .header("Content-Type", "application/x-www-form-urlencoded")
                         .POST(HttpRequest.BodyPublishers.ofString(Http.form(Map.of(
                                 "grant_type",
                                 "authorization_code",
                                 "code",
-                                authorizationCode,
+                                code,
                                 "client_id",
                                 CLIENT_ID,
                                 "redirect_uri",
                                 REDIRECT_URI,
                                 "code_verifier",
-                                codeVerifier))))
+                                verifier))))
                         .build());
         assertEquals(200, response.statusCode(), response.body());
         return Http.json(response.body());

@@ -261,7 +261,12 @@ public final class Chromium implements AutoCloseable {
     private void screenshots(String name, String checked) {
         for (int width : List.of(PHONE_WIDTH, DESKTOP_WIDTH)) {
             emulateWidth(width, 800);
-            long height = ((Number) driver.executeScript("return document.documentElement.scrollHeight;")).longValue();
+            // The account console scrolls inside its main area, not the document: the taller of the two.
+            long height = ((Number)
+                            driver.executeScript(
+                                    "return Math.max(document.documentElement.scrollHeight,"
+                                            + " ...Array.from(document.querySelectorAll('main')).map(m => m.scrollHeight + m.offsetTop));"))
+                    .longValue();
             emulateWidth(width, (int) Math.min(Math.max(height, 640), 4000));
             save(name + "-" + width + ".png", driver.getScreenshotAs(OutputType.BYTES));
             if (checked != null) {
