@@ -69,8 +69,12 @@ public final class AuditEvents {
     /** Event detail of a login: the second factor it was secured with ({@value #FACTOR_TRUSTED_BROWSER}, ...). */
     public static final String SECOND_FACTOR = "twofa_second_factor";
 
+    public static final String FACTOR_APP_CODE = "app-code";
+    public static final String FACTOR_BACKUP_CODE = "backup-code";
     public static final String FACTOR_TRUSTED_BROWSER = "trusted-browser";
     public static final String FACTOR_PASSKEY = "passkey";
+    /** A user the step let in without 2FA (not required of them, or put off in the grace period). */
+    public static final String FACTOR_NONE = "none";
     /** Event detail: the trusted-browser record that spared a login the code. */
     public static final String TRUSTED_BROWSER_ID = "trusted_browser_id";
 
@@ -82,6 +86,16 @@ public final class AuditEvents {
     /** Marks the login event of a login that a passkey spared the code. */
     public static void passkeyUsed(EventBuilder loginEvent) {
         loginEvent.detail(SECOND_FACTOR, FACTOR_PASSKEY);
+    }
+
+    /** Marks the login event of a login secured by a code ({@value #FACTOR_APP_CODE} or {@value #FACTOR_BACKUP_CODE}). */
+    public static void codeUsed(EventBuilder loginEvent, boolean backupCode) {
+        loginEvent.detail(SECOND_FACTOR, backupCode ? FACTOR_BACKUP_CODE : FACTOR_APP_CODE);
+    }
+
+    /** Marks the login event of a login that the step let through without a second factor. */
+    public static void noSecondFactor(EventBuilder loginEvent) {
+        loginEvent.detail(SECOND_FACTOR, FACTOR_NONE);
     }
 
     /**

@@ -87,6 +87,7 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
                 "User %s has no 2FA; step %s with settings %s: enrolment %s",
                 user.getId(), providerId(), configs, required ? "required" : "skipped");
         if (!required) {
+            markLetThroughWithout2fa(authSession);
             return;
         }
         // The strictest step decides: a step-up flow, or a step without a grace period, gives none.
@@ -102,10 +103,19 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
             if (authSession != null && !isDirectGrant()) {
                 authSession.setAuthNote(EnrolmentGrace.NOTE, String.valueOf(graceEnds));
                 authSession.addRequiredAction(ProviderIds.TOTP_SETUP);
+            } else {
+                markLetThroughWithout2fa(authSession);
             }
             return;
         }
         TwoFactorService.of(session).requireAction(user, authSession, ProviderIds.TOTP_SETUP);
+    }
+
+    /** For the login event: this login went on without 2FA (see {@link ProviderIds#NO_SECOND_FACTOR_NOTE}). */
+    private static void markLetThroughWithout2fa(AuthenticationSessionModel authSession) {
+        if (authSession != null) {
+            authSession.setAuthNote(ProviderIds.NO_SECOND_FACTOR_NOTE, "true");
+        }
     }
 
     /** Fails closed: if the set-up action is disabled, users without 2FA are refused rather than let through. */
@@ -193,7 +203,7 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
 
     /** Records an accepted code in the login event (sent by Keycloak when the login completes) and lets the user in. */
     static void succeed(AuthenticationFlowContext context, SecondFactor.Check check) {
-        check.describe(context.getEvent().user(context.getUser()));
+        AuditEvents.codeUsed(check.describe(context.getEvent().user(context.getUser())), check.backupCode());
         // Now, not with the login event: after a backup code the login goes on to other pages first.
         check.sendBackupCodeUse(context.getEvent().clone());
         context.success(OTPCredentialModel.TYPE);

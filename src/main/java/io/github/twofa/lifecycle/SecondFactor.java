@@ -68,6 +68,11 @@ public final class SecondFactor {
             return outcome == Outcome.UNREADABLE;
         }
 
+        /** Whether the code checked was a backup code (ours or Keycloak's recovery codes), not an app's. */
+        public boolean backupCode() {
+            return !TotpCredentialModel.TYPE.equals(credentialType) && !OTPCredentialModel.TYPE.equals(credentialType);
+        }
+
         /** Adds the outcome to an audit event: the kind and id of the credential, never the code. */
         public EventBuilder describe(EventBuilder event) {
             return AuditEvents.secondFactorChecked(event, credentialType, credentialId, accepted());

@@ -76,7 +76,7 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
 
     /**
      * Runs at the end of every login, before Keycloak sends its LOGIN event: a login a trusted browser or a passkey
-     * spared the code says so in that event.
+     * spared the code, or that went on without 2FA, says so in that event.
      */
     @Override
     public void evaluateTriggers(RequiredActionContext context) {
@@ -85,6 +85,8 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
             AuditEvents.trustedBrowserUsed(context.getEvent(), trusted);
         } else if (context.getAuthenticationSession().getAuthNote(PasskeyLogin.USED_NOTE) != null) {
             AuditEvents.passkeyUsed(context.getEvent());
+        } else if (context.getAuthenticationSession().getAuthNote(ProviderIds.NO_SECOND_FACTOR_NOTE) != null) {
+            AuditEvents.noSecondFactor(context.getEvent());
         }
     }
 
@@ -128,6 +130,8 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
         if (form.containsKey(LATER_FIELD) && graceDaysLeft(context) > 0) {
             // "Set up later" in the grace period: this login goes on without 2FA, and claims no code.
             notes(context).remove(PENDING_SECRET_NOTE);
+            context.getAuthenticationSession().setAuthNote(ProviderIds.NO_SECOND_FACTOR_NOTE, "true");
+            AuditEvents.noSecondFactor(context.getEvent());
             context.success();
             return;
         }

@@ -16,6 +16,9 @@ public final class ProviderIds {
     /** Authentication-session note set by the login step after a backup code was used: how many codes are left. */
     public static final String BACKUP_CODES_REMAINING_NOTE = "twofa.backup-codes.remaining";
 
+    /** Authentication-session note: the login step let a user without 2FA through (the LOGIN event says "none"). */
+    public static final String NO_SECOND_FACTOR_NOTE = "twofa.no-second-factor";
+
     /** The login step of browser flows. */
     public static final String BROWSER_STEP = "twofa-totp-authenticator";
     /** The login step of direct-grant flows. */

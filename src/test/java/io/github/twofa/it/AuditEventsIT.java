@@ -38,6 +38,13 @@ class AuditEventsIT extends RealServerTest {
     private static MailSink mail;
     private static String realm;
 
+    private static String skipRealm;
+
+    @BeforeAll
+    static void realmWhereUsersWithout2faLogInWithThePassword() throws Exception {
+        skipRealm = admin.importDemoRealmCopy(Map.of("twofa.users-without-2fa", "skip"));
+    }
+
     @BeforeAll
     static void realmWithEventsAndMail() throws Exception {
         mail = new MailSink();
@@ -100,6 +107,51 @@ class AuditEventsIT extends RealServerTest {
                 credentialId(userId, "twofa-backup-codes"),
                 used.at("/details/credential_id").asText());
         assertEquals(BrowserSession.CLIENT_ID, used.get("clientId").asText());
+    }
+
+    @Test
+    void givenEachKindOfLogin_thenItsLoginEventSaysWhichSecondFactorWasUsed() {
+        EnrolledKey user = Enrolment.enrolNewUser(server, admin, realm, "audit-factor");
+        String userId = admin.userId(realm, user.username());
+        String appId = credentialId(userId, "twofa-totp");
+
+        BrowserSession browser = new BrowserSession(server, realm);
+        browser.loginWithPassword(user.username(), user.password());
+        browser.submit("#twofa-login-form", Map.of("code", IndependentTotp.code(user.key(), user.enrolmentStep() + 1)));
+        assertTrue(browser.isRedirectedToClient());
+        assertFactor(userId, "app-code", appId);
+
+        ApiClient api = new ApiClient(server, realm);
+        assertEquals(
+                200,
+                api.passwordGrant(
+                                user.username(),
+                                user.password(),
+                                user.backupCodes().get(0))
+                        .statusCode());
+        assertFactor(userId, "backup-code", credentialId(userId, "twofa-backup-codes"));
+
+        // A user the step does not ask (the realm's policy for users without 2FA is skip for this role-less user).
+        String skipped = admin.createUser(skipRealm, "audit-none", "pw-audit-none", List.of());
+        BrowserSession none = new BrowserSession(server, skipRealm);
+        none.loginWithPassword("audit-none", "pw-audit-none");
+        assertTrue(none.isRedirectedToClient());
+        JsonNode login = admin.userEvents(skipRealm, skipped, "LOGIN").get(0);
+        assertEquals("none", login.at("/details/twofa_second_factor").asText(), login.toString());
+        assertEquals(
+                200,
+                new ApiClient(server, skipRealm)
+                        .passwordGrant("audit-none", "pw-audit-none", null)
+                        .statusCode());
+        login = admin.userEvents(skipRealm, skipped, "LOGIN").get(0);
+        assertEquals("none", login.at("/details/twofa_second_factor").asText(), "direct grant: " + login);
+    }
+
+    /** The newest LOGIN event of the user names the factor and, for a code, the credential. */
+    private static void assertFactor(String userId, String factor, String credentialId) {
+        JsonNode login = admin.userEvents(realm, userId, "LOGIN").get(0);
+        assertEquals(factor, login.at("/details/twofa_second_factor").asText(), login.toString());
+        assertEquals(credentialId, login.at("/details/credential_id").asText(), login.toString());
     }
 
     @Test
