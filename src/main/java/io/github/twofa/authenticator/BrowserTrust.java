@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import io.github.twofa.credential.TrustedBrowsers;
 import io.github.twofa.lifecycle.TwoFactorService;
+import io.github.twofa.metrics.TwoFactorMetrics;
 import io.github.twofa.settings.ProviderIds;
 import io.github.twofa.trust.BrowserToken;
 import jakarta.ws.rs.core.Cookie;
@@ -85,6 +86,8 @@ public final class BrowserTrust {
             return false;
         }
         authSession.setAuthNote(USED_NOTE, trust.get().id());
+        TwoFactorMetrics.checked(
+                realm.getName(), TwoFactorMetrics.Factor.TRUSTED_BROWSER, TwoFactorMetrics.Outcome.OK, -1);
         return true;
     }
 

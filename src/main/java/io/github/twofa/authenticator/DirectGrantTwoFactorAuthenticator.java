@@ -31,6 +31,9 @@ public class DirectGrantTwoFactorAuthenticator extends TwoFactorStep {
         context.getEvent().user(context.getUser()).detail(Details.CREDENTIAL_TYPE, TotpCredentialModel.TYPE);
         OptionalLong wait = lockedOut(context);
         if (wait.isPresent()) {
+            if (code != null && !code.isBlank()) {
+                countLockedOut(context, SecondFactor.attemptedFactor(code));
+            }
             context.failure(AuthenticationFlowError.USER_TEMPORARILY_DISABLED, tooManyAttempts(wait.getAsLong()));
             return;
         }
@@ -42,8 +45,10 @@ public class DirectGrantTwoFactorAuthenticator extends TwoFactorStep {
                             + "authenticator app code or a backup code in the 'otp' parameter."));
             return;
         }
-        Optional<SecondFactor.Limited> outcome =
-                checkUnderLimit(context, () -> SecondFactor.check(context.getSession(), context.getUser(), code));
+        Optional<SecondFactor.Limited> outcome = checkUnderLimit(
+                context,
+                SecondFactor.attemptedFactor(code),
+                () -> SecondFactor.check(context.getSession(), context.getUser(), code));
         if (outcome.isEmpty()) {
             context.failure(AuthenticationFlowError.USER_TEMPORARILY_DISABLED, tooManyAttempts(secondsToWait(context)));
             return;

@@ -2,6 +2,7 @@ package io.github.twofa.authenticator;
 
 import java.util.Map;
 
+import io.github.twofa.metrics.TwoFactorMetrics;
 import io.github.twofa.settings.ProviderIds;
 import org.keycloak.authentication.AuthenticatorUtil;
 import org.keycloak.models.KeycloakSession;
@@ -50,6 +51,7 @@ public final class PasskeyLogin {
             return false;
         }
         authSession.setAuthNote(USED_NOTE, "true");
+        TwoFactorMetrics.checked(realm.getName(), TwoFactorMetrics.Factor.PASSKEY, TwoFactorMetrics.Outcome.OK, -1);
         return true;
     }
 

@@ -13,6 +13,7 @@ import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.credential.UserSecondFactors;
 import io.github.twofa.lifecycle.SecondFactor;
 import io.github.twofa.lifecycle.TwoFactorService;
+import io.github.twofa.metrics.TwoFactorMetrics;
 import io.github.twofa.settings.ProviderIds;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -47,6 +48,10 @@ public class TotpAuthenticator extends TwoFactorStep {
         OptionalLong wait = lockedOut(context);
         if (wait.isPresent()) {
             boolean backup = form.containsKey(BACKUP_CODE_FIELD) || form.containsKey("use-backup-code");
+            if (form.containsKey(CODE_FIELD) || form.containsKey(BACKUP_CODE_FIELD)) {
+                countLockedOut(
+                        context, backup ? TwoFactorMetrics.Factor.BACKUP_CODE : TwoFactorMetrics.Factor.APP_CODE);
+            }
             context.forceChallenge(
                     backup
                             ? backupCodeForm(context, lockedMessage(BACKUP_CODE_FIELD, wait.getAsLong()))
@@ -103,6 +108,7 @@ public class TotpAuthenticator extends TwoFactorStep {
      */
     private static void letIn(AuthenticationFlowContext context, SecondFactor.Check check) {
         trustBrowserIfAsked(context, check);
+        warnAboutClockDrift(context, check);
         if (check.backupCodesRemaining().isPresent()
                 && !TotpCredentialProvider.of(context.getSession()).isReadable(context.getRealm(), context.getUser())) {
             // The app's key was refused: with a backup code the user is in, and sets the app up again first.
@@ -124,6 +130,28 @@ public class TotpAuthenticator extends TwoFactorStep {
             }
         });
         succeed(context, check);
+    }
+
+    /**
+     * The app's last codes kept matching a neighbouring time step: before its clock drifts out of the window, a page
+     * after the login says so (the app set-up action's notice; the window itself stays +-1 step).
+     */
+    private static void warnAboutClockDrift(AuthenticationFlowContext context, SecondFactor.Check check) {
+        if (!TotpCredentialModel.TYPE.equals(check.credentialType()) || check.credentialId() == null) {
+            return;
+        }
+        TotpCredentialProvider.of(context.getSession()).apps(context.getUser()).stream()
+                .filter(app -> app.getId().equals(check.credentialId()))
+                .findFirst()
+                .flatMap(app -> {
+                    java.util.OptionalInt drift = app.clockDriftSeconds();
+                    return drift.isPresent() ? Optional.of(drift.getAsInt()) : Optional.empty();
+                })
+                .ifPresent(seconds -> {
+                    context.getAuthenticationSession()
+                            .setAuthNote(ProviderIds.CLOCK_DRIFT_NOTE, String.valueOf(seconds));
+                    context.getAuthenticationSession().addRequiredAction(ProviderIds.TOTP_SETUP);
+                });
     }
 
     /** The user ticked "don't ask for a code on this browser": a record bound to the app, and its cookie. */
@@ -164,7 +192,10 @@ public class TotpAuthenticator extends TwoFactorStep {
             context.forceChallenge(page(context, field, new FormMessage(field.name, field.missing)));
             return Optional.empty();
         }
-        Optional<SecondFactor.Limited> outcome = checkUnderLimit(context, checker);
+        Optional<SecondFactor.Limited> outcome = checkUnderLimit(
+                context,
+                field == CodeField.APP ? TwoFactorMetrics.Factor.APP_CODE : TwoFactorMetrics.Factor.BACKUP_CODE,
+                checker);
         if (outcome.isEmpty()) {
             context.forceChallenge(page(context, field, lockedMessage(field.name, secondsToWait(context))));
             return Optional.empty();

@@ -15,6 +15,7 @@ import io.github.twofa.credential.UserSecondFactors;
 import io.github.twofa.lifecycle.EnrolmentGrace;
 import io.github.twofa.lifecycle.SecondFactor;
 import io.github.twofa.lifecycle.TwoFactorService;
+import io.github.twofa.metrics.TwoFactorMetrics;
 import io.github.twofa.settings.ProviderIds;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -155,17 +156,25 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
         return OptionalLong.empty();
     }
 
+    /** A code sent while the user is locked out: refused unchecked, counted as such. */
+    static void countLockedOut(AuthenticationFlowContext context, TwoFactorMetrics.Factor factor) {
+        TwoFactorMetrics.checked(context.getRealm().getName(), factor, TwoFactorMetrics.Outcome.LOCKED, -1);
+    }
+
     /**
      * Checks a second factor under the extension's attempt limit; empty, without checking, when the limit allows no
      * attempt now (see {@link #secondsToWait}). A lockout this check started is recorded as an event.
      */
     static Optional<SecondFactor.Limited> checkUnderLimit(
-            AuthenticationFlowContext context, Supplier<SecondFactor.Check> checker) {
+            AuthenticationFlowContext context,
+            TwoFactorMetrics.Factor attempted,
+            Supplier<SecondFactor.Check> checker) {
         Optional<SecondFactor.Limited> limited = TwoFactorService.of(context.getSession())
                 .checkUnderLimit(
                         limiter(context),
                         context.getRealm(),
                         context.getUser(),
+                        attempted,
                         checker,
                         () -> AuditEvents.event(
                                 context.getSession(),

@@ -1,8 +1,12 @@
 package io.github.twofa.credential;
 
+import java.util.List;
+import java.util.OptionalInt;
+
 import io.github.twofa.credential.dto.TotpCredentialData;
 import io.github.twofa.credential.dto.TotpSecretData;
 import io.github.twofa.crypto.ProtectedSecret;
+import io.github.twofa.totp.ClockDrift;
 import io.github.twofa.totp.TotpParameters;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialModel;
@@ -62,12 +66,14 @@ public class TotpCredentialModel extends CredentialModel {
     }
 
     /**
-     * The same credential marked as used at {@code epochMillis}, or empty when its mark is less than a minute old:
-     * "last used" is shown to the minute, so most logins need no write.
+     * The same credential marked as used at {@code epochMillis} by a code of the step {@code stepOffset} away from the
+     * server's; empty when nothing changed that is worth a write: "last used" is shown to the minute, and the offsets
+     * change only while a clock drifts or recovers, so most logins need no write.
      */
-    java.util.Optional<TotpCredentialModel> usedAt(long epochMillis) {
+    java.util.Optional<TotpCredentialModel> usedAt(long epochMillis, int stepOffset) {
         Long last = credentialData.lastUsedAt();
-        if (last != null && epochMillis - last < 60_000) {
+        List<Integer> offsets = ClockDrift.record(credentialData.recentStepOffsets(), stepOffset);
+        if (last != null && epochMillis - last < 60_000 && offsets.equals(credentialData.recentStepOffsets())) {
             return java.util.Optional.empty();
         }
         TotpCredentialModel model = StoredCredentialProvider.withStoredFields(
@@ -78,10 +84,16 @@ public class TotpCredentialModel extends CredentialModel {
                                 credentialData.digits(),
                                 credentialData.period(),
                                 credentialData.verifiedAt(),
-                                epochMillis),
+                                epochMillis,
+                                offsets),
                         secretData));
         model.writeJson();
         return java.util.Optional.of(model);
+    }
+
+    /** How far the app's clock seems off, in seconds (negative: behind), when its recent codes agree on it. */
+    public OptionalInt clockDriftSeconds() {
+        return ClockDrift.seconds(credentialData.recentStepOffsets(), credentialData.period());
     }
 
     /** Only the sealed key of a credential's stored secret data. */

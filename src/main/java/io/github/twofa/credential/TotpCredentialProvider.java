@@ -137,6 +137,8 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
     public enum Verification {
         ACCEPTED,
         REFUSED,
+        /** A right code of a time step already used: refused like a wrong one, told apart for the metrics. */
+        REPLAYED,
         BUSY,
         /** The stored key cannot be trusted or read (moved, restored, planted, or its key is gone): enrol again. */
         UNREADABLE
@@ -205,11 +207,14 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                 step.getAsLong() - credential.parameters().stepAt(now),
                 claim);
         if (claim == UsedStepRegistry.Claim.CLAIMED) {
-            credential.usedAt(Time.currentTimeMillis()).ifPresent(user.credentialManager()::updateStoredCredential);
+            int offset = (int) (step.getAsLong() - credential.parameters().stepAt(now));
+            credential
+                    .usedAt(Time.currentTimeMillis(), offset)
+                    .ifPresent(user.credentialManager()::updateStoredCredential);
         }
         return switch (claim) {
             case CLAIMED -> Verification.ACCEPTED;
-            case REPLAYED -> Verification.REFUSED;
+            case REPLAYED -> Verification.REPLAYED;
             case BUSY -> Verification.BUSY;
         };
     }

@@ -3,7 +3,9 @@ package io.github.twofa.credential;
 import java.util.List;
 
 import io.github.twofa.crypto.KeyRing;
+import io.github.twofa.metrics.TwoFactorMetrics;
 import io.github.twofa.security.SecretProtector;
+import io.micrometer.core.instrument.Metrics;
 import org.keycloak.Config;
 import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialProviderFactory;
@@ -36,6 +38,18 @@ public class TotpCredentialProviderFactory implements CredentialProviderFactory<
     public void init(Config.Scope config) {
         protector = new SecretProtector(KeyRing.parse(config.get(ENCRYPTION_KEYS)));
         migrateSecrets = config.getBoolean(MIGRATE_SECRETS, false);
+        TwoFactorMetrics.configure(Metrics.globalRegistry, eventMetricsTaggedByRealm());
+    }
+
+    /**
+     * Whether the server's own user-event metrics carry the realm ({@code --event-metrics-user-tags=realm,...}): the
+     * extension's meters follow the operator's choice of that cardinality.
+     */
+    private static boolean eventMetricsTaggedByRealm() {
+        String tags =
+                Config.scope("eventsListener", "micrometer-user-event-metrics").get("tags");
+        return tags != null
+                && java.util.Arrays.stream(tags.split(",")).map(String::strip).anyMatch("realm"::equals);
     }
 
     /** The server's sealing of TOTP secrets, also used for setups pending over REST. */

@@ -16,6 +16,7 @@ import io.github.twofa.credential.BuiltInOtp;
 import io.github.twofa.credential.KeycloakRecoveryCodes;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
+import io.github.twofa.metrics.TwoFactorMetrics;
 import io.github.twofa.totp.TotpVerifier;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.events.EventBuilder;
@@ -41,6 +42,8 @@ public final class SecondFactor {
     public enum Outcome {
         ACCEPTED,
         REFUSED,
+        /** A right code whose time step was used before: refused as a wrong code is, and counted as one. */
+        REPLAYED,
         MALFORMED,
         BUSY,
         UNREADABLE
@@ -66,6 +69,26 @@ public final class SecondFactor {
 
         public boolean unreadable() {
             return outcome == Outcome.UNREADABLE;
+        }
+
+        /** The factor for the metrics; empty for a password (the REST API's {@code disable} checks one). */
+        public Optional<TwoFactorMetrics.Factor> metricsFactor() {
+            if (PasswordCredentialModel.TYPE.equals(credentialType)) {
+                return Optional.empty();
+            }
+            return Optional.of(backupCode() ? TwoFactorMetrics.Factor.BACKUP_CODE : TwoFactorMetrics.Factor.APP_CODE);
+        }
+
+        /** The outcome for the metrics; empty when nothing was checked (another request held the credential). */
+        public Optional<TwoFactorMetrics.Outcome> metricsOutcome() {
+            return switch (outcome) {
+                case ACCEPTED -> Optional.of(TwoFactorMetrics.Outcome.OK);
+                case REFUSED -> Optional.of(TwoFactorMetrics.Outcome.WRONG);
+                case REPLAYED -> Optional.of(TwoFactorMetrics.Outcome.REPLAYED);
+                case MALFORMED -> Optional.of(TwoFactorMetrics.Outcome.MALFORMED);
+                case UNREADABLE -> Optional.of(TwoFactorMetrics.Outcome.UNREADABLE);
+                case BUSY -> Optional.empty();
+            };
         }
 
         /** Whether the code checked was a backup code (ours or Keycloak's recovery codes), not an app's. */
@@ -177,8 +200,11 @@ public final class SecondFactor {
         return new Check(TotpCredentialModel.TYPE, candidates.get(0).getId(), outcome, OptionalInt.empty());
     }
 
-    /** Of two apps' outcomes, the one to answer: a refusal over "try again" over "unreadable". */
+    /** Of two apps' outcomes, the one to answer: a replay over a refusal over "try again" over "unreadable". */
     private static Outcome worse(Outcome sofar, Outcome next) {
+        if (sofar == Outcome.REPLAYED || next == Outcome.REPLAYED) {
+            return Outcome.REPLAYED;
+        }
         if (sofar == Outcome.REFUSED || next == Outcome.REFUSED) {
             return Outcome.REFUSED;
         }
@@ -209,9 +235,15 @@ public final class SecondFactor {
         return switch (verification) {
             case ACCEPTED -> Outcome.ACCEPTED;
             case REFUSED -> Outcome.REFUSED;
+            case REPLAYED -> Outcome.REPLAYED;
             case BUSY -> Outcome.BUSY;
             case UNREADABLE -> Outcome.UNREADABLE;
         };
+    }
+
+    /** Which factor {@code input} would be checked as (for the metrics of a check the attempt limit refused). */
+    public static TwoFactorMetrics.Factor attemptedFactor(String input) {
+        return looksLikeAppCode(input) ? TwoFactorMetrics.Factor.APP_CODE : TwoFactorMetrics.Factor.BACKUP_CODE;
     }
 
     /** App codes have 6 to 8 digits; backup codes have 10 characters, so the length tells them apart. */

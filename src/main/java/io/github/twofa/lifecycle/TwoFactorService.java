@@ -17,6 +17,7 @@ import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.credential.TrustedBrowsers;
 import io.github.twofa.importing.ImportLine;
+import io.github.twofa.metrics.TwoFactorMetrics;
 import io.github.twofa.settings.RealmSettings;
 import io.github.twofa.totp.TotpParameters;
 import io.github.twofa.totp.TotpSecret;
@@ -82,6 +83,7 @@ public final class TwoFactorService {
         CredentialModel credential = provider.enrol(realm, user, secret, parameters, appName);
         provider.claimStep(credential.getId(), parameters, step.getAsLong(), now);
         AuditEvents.enrolled(event, credential.getId());
+        TwoFactorMetrics.enrolled(realm.getName());
         return new SecondFactor.Check(
                 TotpCredentialModel.TYPE, credential.getId(), SecondFactor.Outcome.ACCEPTED, OptionalInt.empty());
     }
@@ -164,6 +166,7 @@ public final class TwoFactorService {
                         codes,
                         RealmSettings.backupCodePolicy(realm).iterations());
         AuditEvents.backupCodesIssued(event, issued.credentialId(), issued.replacedOlderSet());
+        TwoFactorMetrics.backupCodesIssued(realm.getName());
         return issued;
     }
 
@@ -175,12 +178,26 @@ public final class TwoFactorService {
             AttemptLimiter limiter,
             RealmModel realm,
             UserModel user,
+            TwoFactorMetrics.Factor attempted,
             Supplier<SecondFactor.Check> checker,
             Supplier<EventBuilder> lockoutEvent) {
+        long started = System.nanoTime();
         Optional<SecondFactor.Limited> limited = SecondFactor.underLimit(limiter, realm, user, checker);
-        limited.ifPresent(outcome -> outcome.lockout()
-                .ifPresent(seconds -> AuditEvents.lockedOut(
-                        lockoutEvent.get(), outcome.check().credentialType(), seconds)));
+        long nanos = System.nanoTime() - started;
+        if (limited.isEmpty()) {
+            if (attempted != null) {
+                TwoFactorMetrics.checked(realm.getName(), attempted, TwoFactorMetrics.Outcome.LOCKED, -1);
+            }
+            return limited;
+        }
+        SecondFactor.Check check = limited.get().check();
+        check.metricsFactor()
+                .ifPresent(factor -> check.metricsOutcome()
+                        .ifPresent(outcome -> TwoFactorMetrics.checked(realm.getName(), factor, outcome, nanos)));
+        limited.get().lockout().ifPresent(seconds -> {
+            AuditEvents.lockedOut(lockoutEvent.get(), check.credentialType(), seconds);
+            TwoFactorMetrics.lockedOut(realm.getName());
+        });
         return limited;
     }
 
@@ -202,6 +219,7 @@ public final class TwoFactorService {
         String credentialId = removeTwoFactor(user);
         loginLimiter().clear(realm.getId(), user.getId());
         AuditEvents.adminReset(adminEvent, userEvent, user, credentialId, adminUserId);
+        TwoFactorMetrics.adminReset(realm.getName());
     }
 
     /**

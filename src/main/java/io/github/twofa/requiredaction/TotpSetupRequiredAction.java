@@ -92,7 +92,27 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
 
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
+        Optional<Integer> drift = clockDrift(context);
+        if (drift.isPresent()) {
+            // Not a set-up: the login's notice that the app's clock seems off (see the login step).
+            context.challenge(context.form()
+                    .setAttribute("twofaDriftSeconds", Math.abs(drift.get()))
+                    .setAttribute("twofaDriftBehind", drift.get() < 0)
+                    .createForm(CLOCK_DRIFT_TEMPLATE));
+            return;
+        }
         context.challenge(nextForm(context, null, null));
+    }
+
+    static final String CLOCK_DRIFT_TEMPLATE = "twofa-clock-drift.ftl";
+
+    private static Optional<Integer> clockDrift(RequiredActionContext context) {
+        String note = context.getAuthenticationSession().getAuthNote(ProviderIds.CLOCK_DRIFT_NOTE);
+        try {
+            return note == null ? Optional.empty() : Optional.of(Integer.parseInt(note));
+        } catch (NumberFormatException unreadable) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -122,6 +142,12 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
 
     @Override
     public void processAction(RequiredActionContext context) {
+        if (clockDrift(context).isPresent()) {
+            // The user read the notice; it comes again at a login whose code still matches a neighbouring step.
+            context.getAuthenticationSession().removeAuthNote(ProviderIds.CLOCK_DRIFT_NOTE);
+            context.success();
+            return;
+        }
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         if (form.containsKey(CONFIRM_FIELD)) {
             confirmSecondFactor(context, form.getFirst(CONFIRM_FIELD));
@@ -198,6 +224,7 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
                 service.loginLimiter(),
                 context.getRealm(),
                 context.getUser(),
+                SecondFactor.attemptedFactor(input),
                 () -> SecondFactor.check(context.getSession(), context.getUser(), input),
                 () -> context.getEvent().clone().user(context.getUser()));
         if (outcome.isEmpty() || outcome.get().lockout().isPresent()) {

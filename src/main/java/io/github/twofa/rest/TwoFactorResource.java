@@ -333,7 +333,12 @@ public class TwoFactorResource {
         AttemptLimiter limiter = sessionLimiter(auth);
         Optional<SecondFactor.Limited> outcome = service()
                 .checkUnderLimit(
-                        limiter, realm, user, checker, () -> event(auth, EventType.USER_DISABLED_BY_TEMPORARY_LOCKOUT));
+                        limiter,
+                        realm,
+                        user,
+                        null,
+                        checker,
+                        () -> event(auth, EventType.USER_DISABLED_BY_TEMPORARY_LOCKOUT));
         if (outcome.isEmpty()) {
             throw tooManyAttempts(limiter.secondsToWait(realm.getId(), user.getId()));
         }

@@ -28,9 +28,19 @@ public record TwoFactorStatus(
         Integer period,
         List<App> apps) {
 
-    /** One authenticator app: its credential id, the name the user gave it, and how its codes are made. */
+    /**
+     * One authenticator app: its credential id, the name the user gave it, how its codes are made, and how far its
+     * clock seems off when its last codes agree on it (seconds, negative: behind; null otherwise).
+     */
     public record App(
-            String id, String name, String createdAt, String lastUsedAt, String algorithm, int digits, int period) {
+            String id,
+            String name,
+            String createdAt,
+            String lastUsedAt,
+            String algorithm,
+            int digits,
+            int period,
+            Integer clockDriftSeconds) {
 
         static App of(TotpCredentialModel credential) {
             TotpCredentialData data = credential.getTotpCredentialData();
@@ -41,7 +51,10 @@ public record TwoFactorStatus(
                     data.lastUsedAt() == null ? null : iso(data.lastUsedAt()),
                     algorithmName(data),
                     data.digits(),
-                    data.period());
+                    data.period(),
+                    credential.clockDriftSeconds().isPresent()
+                            ? credential.clockDriftSeconds().getAsInt()
+                            : null);
         }
     }
 

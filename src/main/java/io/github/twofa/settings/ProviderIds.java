@@ -19,6 +19,9 @@ public final class ProviderIds {
     /** Authentication-session note: the login step let a user without 2FA through (the LOGIN event says "none"). */
     public static final String NO_SECOND_FACTOR_NOTE = "twofa.no-second-factor";
 
+    /** Authentication-session note: the app's clock seems this many seconds off (negative: behind); say so. */
+    public static final String CLOCK_DRIFT_NOTE = "twofa.clock-drift";
+
     /** The login step of browser flows. */
     public static final String BROWSER_STEP = "twofa-totp-authenticator";
     /** The login step of direct-grant flows. */

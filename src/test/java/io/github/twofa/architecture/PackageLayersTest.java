@@ -30,7 +30,8 @@ class PackageLayersTest {
         "io.github.twofa.crypto",
         "io.github.twofa.attemptlimit",
         "io.github.twofa.importing",
-        "io.github.twofa.trust"
+        "io.github.twofa.trust",
+        "io.github.twofa.metrics"
     };
     private static final String[] GLUE = {
         "io.github.twofa.authenticator..",

@@ -3,6 +3,10 @@ package io.github.twofa.it;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +20,7 @@ import io.github.twofa.it.support.BrowserSession;
 import io.github.twofa.it.support.DistributionServer;
 import io.github.twofa.it.support.Enrolment;
 import io.github.twofa.it.support.Enrolment.EnrolledKey;
+import io.github.twofa.it.support.Http;
 import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.KeycloakServer;
 import org.jsoup.nodes.Document;
@@ -59,6 +64,14 @@ class EncryptionKeyRotationIT {
         try (KeycloakServer server = DistributionServer.start(home, KEY_B + "," + KEY_A, false)) {
             assertTrue(logsIn(server, underA), "a credential sealed under key A must work after rotating to B");
             underB = Enrolment.enrolNewUser(server, new AdminApi(server), "demo", "sealed-under-b");
+            // This server runs without --metrics-enabled: after a login and an enrolment, no meter of ours is served.
+            HttpResponse<String> metrics = Http.send(
+                    HttpClient.newHttpClient(),
+                    HttpRequest.newBuilder(URI.create(server.managementUrl().orElseThrow() + "/metrics"))
+                            .build());
+            assertFalse(
+                    metrics.statusCode() == 200 && metrics.body().contains("twofa_"),
+                    "metrics off, yet: " + metrics.statusCode());
         }
 
         EnrolledKey underRealmKey;

@@ -19,6 +19,7 @@ import io.github.twofa.it.support.Enrolment;
 import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.RealServerTest;
+import io.github.twofa.it.support.TestProviders;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -262,24 +263,13 @@ class TrustedBrowserIT extends RealServerTest {
         Map.Entry<String, String> cookie = trustABrowser(user, 1);
         assertTrue(loginWith(cookie, user.username(), Map.of()).isRedirectedToClient(), "trusted today");
         try {
-            moveServerClock(30 * 86_400 + 60);
+            TestProviders.moveServerClock(server, realm, 30 * 86_400 + 60);
             assertAskedForCode(loginWith(cookie, user.username(), Map.of()), "30 days and a minute later");
-            moveServerClock(29 * 86_400);
+            TestProviders.moveServerClock(server, realm, 29 * 86_400);
             assertTrue(loginWith(cookie, user.username(), Map.of()).isRedirectedToClient(), "still trusted on day 29");
         } finally {
-            moveServerClock(0);
+            TestProviders.moveServerClock(server, realm, 0);
         }
-    }
-
-    /** Moves Keycloak's clock (a provider only the test server has). */
-    private static void moveServerClock(int seconds) {
-        java.net.http.HttpResponse<String> moved = io.github.twofa.it.support.Http.send(
-                java.net.http.HttpClient.newHttpClient(),
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                                server.baseUrl() + "/realms/" + realm + "/twofa-test-clock/set?offset=" + seconds))
-                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
-                        .build());
-        assertEquals(204, moved.statusCode(), moved.body());
     }
 
     @Test

@@ -24,6 +24,7 @@ public final class DistributionServer implements KeycloakServer {
     private final String baseUrl;
     private final Path databaseFile;
     private final Path log;
+    private String managementUrl;
 
     private DistributionServer(Process process, String baseUrl, Path databaseFile, Path log) {
         this.process = process;
@@ -57,9 +58,21 @@ public final class DistributionServer implements KeycloakServer {
         return target;
     }
 
-    /** The shared test server: the unpacked distribution, the test encryption key, a fresh database. */
+    /**
+     * The shared test server: the unpacked distribution, the test encryption key, a fresh database, and metrics on
+     * with the user-event metrics tagged by realm (so each test's realm has counts of its own).
+     */
     static DistributionServer start() {
-        return start(Path.of(required("kc.test.dist")), ENCRYPTION_KEYS, true);
+        return start(
+                Path.of(required("kc.test.dist")),
+                ENCRYPTION_KEYS,
+                true,
+                "INFO,io.github.twofa:DEBUG",
+                "",
+                List.of(
+                        "--metrics-enabled=true",
+                        "--event-metrics-user-enabled=true",
+                        "--event-metrics-user-tags=realm"));
     }
 
     /**
@@ -131,11 +144,17 @@ public final class DistributionServer implements KeycloakServer {
             Process process = builder.start();
             DistributionServer server = new DistributionServer(
                     process, "http://localhost:" + httpPort, home.resolve("data/h2/keycloakdb.mv.db"), log);
+            server.managementUrl = "http://localhost:" + managementPort;
             Processes.awaitKeycloakReady(process, managementPort, log, START_TIMEOUT);
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public Optional<String> managementUrl() {
+        return Optional.ofNullable(managementUrl);
     }
 
     @Override

@@ -24,6 +24,11 @@ public interface KeycloakServer extends AutoCloseable {
         return Optional.empty();
     }
 
+    /** The management interface (health, {@code /metrics}), e.g. http://localhost:9000; empty where out of reach. */
+    default Optional<String> managementUrl() {
+        return Optional.empty();
+    }
+
     /** Everything the server has logged so far (our packages log at DEBUG in tests). */
     String consoleLog();
 

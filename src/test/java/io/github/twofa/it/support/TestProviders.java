@@ -88,4 +88,20 @@ public final class TestProviders {
         zip.write(Files.readAllBytes(file));
         zip.closeEntry();
     }
+
+    /**
+     * Moves Keycloak's clock {@code seconds} ahead of the real one (0: back), through the test-only provider
+     * {@code twofa-test-clock}; the whole server's clock, so a test moves it back when done.
+     */
+    public static void moveServerClock(KeycloakServer server, String realm, int seconds) {
+        java.net.http.HttpResponse<String> moved = Http.send(
+                java.net.http.HttpClient.newHttpClient(),
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                server.baseUrl() + "/realms/" + realm + "/twofa-test-clock/set?offset=" + seconds))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                        .build());
+        if (moved.statusCode() != 204) {
+            throw new AssertionError("the test clock did not move: " + moved.statusCode() + " " + moved.body());
+        }
+    }
 }
