@@ -88,6 +88,14 @@ public final class AuditEvents {
         loginEvent.detail(SECOND_FACTOR, FACTOR_PASSKEY);
     }
 
+    /** Marks the login event with the second factor a code check recorded earlier in the login, and its credential. */
+    public static void secondFactorUsed(EventBuilder loginEvent, String factor, String credentialId) {
+        loginEvent.detail(SECOND_FACTOR, factor);
+        if (credentialId != null) {
+            loginEvent.detail(Details.CREDENTIAL_ID, credentialId);
+        }
+    }
+
     /** Marks the login event of a login secured by a code ({@value #FACTOR_APP_CODE} or {@value #FACTOR_BACKUP_CODE}). */
     public static void codeUsed(EventBuilder loginEvent, boolean backupCode) {
         loginEvent.detail(SECOND_FACTOR, backupCode ? FACTOR_BACKUP_CODE : FACTOR_APP_CODE);

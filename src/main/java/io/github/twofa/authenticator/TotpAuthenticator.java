@@ -137,16 +137,15 @@ public class TotpAuthenticator extends TwoFactorStep {
      * after the login says so (the app set-up action's notice; the window itself stays +-1 step).
      */
     private static void warnAboutClockDrift(AuthenticationFlowContext context, SecondFactor.Check check) {
-        if (!TotpCredentialModel.TYPE.equals(check.credentialType()) || check.credentialId() == null) {
+        if (!TotpCredentialModel.TYPE.equals(check.credentialType())
+                || check.credentialId() == null
+                // The login is for setting up another app (kc_action): the set-up page is the action's, not a notice.
+                || ProviderIds.TOTP_SETUP.equals(
+                        context.getAuthenticationSession().getClientNote(org.keycloak.models.Constants.KC_ACTION))) {
             return;
         }
-        TotpCredentialProvider.of(context.getSession()).apps(context.getUser()).stream()
-                .filter(app -> app.getId().equals(check.credentialId()))
-                .findFirst()
-                .flatMap(app -> {
-                    java.util.OptionalInt drift = app.clockDriftSeconds();
-                    return drift.isPresent() ? Optional.of(drift.getAsInt()) : Optional.empty();
-                })
+        TotpCredentialProvider.of(context.getSession())
+                .clockDriftAfterThisCheck(check.credentialId())
                 .ifPresent(seconds -> {
                     context.getAuthenticationSession()
                             .setAuthNote(ProviderIds.CLOCK_DRIFT_NOTE, String.valueOf(seconds));

@@ -112,6 +112,16 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
         TwoFactorService.of(session).requireAction(user, authSession, ProviderIds.TOTP_SETUP);
     }
 
+    /** For the LOGIN event, sent when the login ends, maybe after more pages: the code this login took. */
+    static void rememberSecondFactor(AuthenticationSessionModel authSession, SecondFactor.Check check) {
+        authSession.setAuthNote(
+                ProviderIds.SECOND_FACTOR_NOTE,
+                check.backupCode() ? AuditEvents.FACTOR_BACKUP_CODE : AuditEvents.FACTOR_APP_CODE);
+        if (check.credentialId() != null) {
+            authSession.setAuthNote(ProviderIds.SECOND_FACTOR_CREDENTIAL_NOTE, check.credentialId());
+        }
+    }
+
     /** For the login event: this login went on without 2FA (see {@link ProviderIds#NO_SECOND_FACTOR_NOTE}). */
     private static void markLetThroughWithout2fa(AuthenticationSessionModel authSession) {
         if (authSession != null) {
@@ -213,6 +223,7 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
     /** Records an accepted code in the login event (sent by Keycloak when the login completes) and lets the user in. */
     static void succeed(AuthenticationFlowContext context, SecondFactor.Check check) {
         AuditEvents.codeUsed(check.describe(context.getEvent().user(context.getUser())), check.backupCode());
+        rememberSecondFactor(context.getAuthenticationSession(), check);
         // Now, not with the login event: after a backup code the login goes on to other pages first.
         check.sendBackupCodeUse(context.getEvent().clone());
         context.success(OTPCredentialModel.TYPE);

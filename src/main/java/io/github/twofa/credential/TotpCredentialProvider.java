@@ -3,6 +3,7 @@ package io.github.twofa.credential;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 import io.github.twofa.crypto.SecretBinding;
@@ -207,16 +208,57 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                 step.getAsLong() - credential.parameters().stepAt(now),
                 claim);
         if (claim == UsedStepRegistry.Claim.CLAIMED) {
-            int offset = (int) (step.getAsLong() - credential.parameters().stepAt(now));
-            credential
-                    .usedAt(Time.currentTimeMillis(), offset)
-                    .ifPresent(user.credentialManager()::updateStoredCredential);
+            recordUse(realm, user, credential, (int)
+                    (step.getAsLong() - credential.parameters().stepAt(now)));
         }
         return switch (claim) {
             case CLAIMED -> Verification.ACCEPTED;
             case REPLAYED -> Verification.REPLAYED;
             case BUSY -> Verification.BUSY;
         };
+    }
+
+    private static final String CLOCK_DRIFT_ATTRIBUTE = "twofa.clock-drift.";
+
+    /**
+     * Marks the app used ("last used", and the step its code matched, for the clock-drift notice) in a transaction of
+     * its own: two logins of one user a moment apart both write the row, and the loser of that race must lose only
+     * the statistic, never the login (the row is versioned; a conflict would fail the whole request).
+     */
+    private void recordUse(RealmModel realm, UserModel user, TotpCredentialModel credential, int stepOffset) {
+        long now = Time.currentTimeMillis();
+        Optional<TotpCredentialModel> used = credential.usedAt(now, stepOffset);
+        session.setAttribute(
+                CLOCK_DRIFT_ATTRIBUTE + credential.getId(),
+                used.map(TotpCredentialModel::clockDriftSeconds).orElse(credential.clockDriftSeconds()));
+        if (used.isEmpty()) {
+            return;
+        }
+        try {
+            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), own -> {
+                RealmModel ownRealm = own.realms().getRealm(realm.getId());
+                own.getContext().setRealm(ownRealm);
+                UserModel ownUser = own.users().getUserById(ownRealm, user.getId());
+                CredentialModel stored = ownUser == null
+                        ? null
+                        : ownUser.credentialManager().getStoredCredentialById(credential.getId());
+                if (stored != null) {
+                    TotpCredentialModel.createFromCredentialModel(stored)
+                            .usedAt(now, stepOffset)
+                            .ifPresent(ownUser.credentialManager()::updateStoredCredential);
+                }
+            });
+        } catch (RuntimeException concurrentLogin) {
+            LOG.debugf(
+                    "TOTP credential %s: use not recorded (most likely another login wrote it at the same moment): %s",
+                    credential.getId(), concurrentLogin.getMessage());
+        }
+    }
+
+    /** How far the app's clock seems off after the code this request just accepted (see {@link #verify}). */
+    public OptionalInt clockDriftAfterThisCheck(String credentialId) {
+        Object drift = session.getAttribute(CLOCK_DRIFT_ATTRIBUTE + credentialId);
+        return drift instanceof OptionalInt seconds ? seconds : OptionalInt.empty();
     }
 
     /** What became of a code checked against a built-in OTP credential, and the id of our credential it became. */

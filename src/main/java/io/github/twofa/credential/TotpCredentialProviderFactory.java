@@ -11,6 +11,7 @@ import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
@@ -75,8 +76,23 @@ public class TotpCredentialProviderFactory implements CredentialProviderFactory<
                 KeycloakModelUtils.runJobInTransaction(
                         factory, session -> TotpSecretMigration.run(session, protector, migrateSecrets));
                 scheduleTrustedBrowserCleanup(factory);
+                startMetrics(factory);
+            } else if (event instanceof RealmModel.RealmPostCreateEvent created && TwoFactorMetrics.byRealm()) {
+                TwoFactorMetrics.start(created.getCreatedRealm().getName());
             }
         });
+    }
+
+    /** Every series at 0 from the start, per realm where the meters carry the realm. */
+    private static void startMetrics(KeycloakSessionFactory factory) {
+        if (!TwoFactorMetrics.byRealm()) {
+            TwoFactorMetrics.start(null);
+            return;
+        }
+        KeycloakModelUtils.runJobInTransaction(
+                factory,
+                session ->
+                        session.realms().getRealmsStream().forEach(realm -> TwoFactorMetrics.start(realm.getName())));
     }
 
     private static final long TRUSTED_BROWSER_CLEANUP_MILLIS = 6 * 3_600_000L;

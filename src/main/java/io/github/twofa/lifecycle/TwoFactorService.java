@@ -192,8 +192,14 @@ public final class TwoFactorService {
         }
         SecondFactor.Check check = limited.get().check();
         check.metricsFactor()
-                .ifPresent(factor -> check.metricsOutcome()
-                        .ifPresent(outcome -> TwoFactorMetrics.checked(realm.getName(), factor, outcome, nanos)));
+                .ifPresent(factor -> check.metricsOutcome().ifPresent(outcome -> {
+                    if (outcome == TwoFactorMetrics.Outcome.MALFORMED) {
+                        // Nothing was checked: counted under what the user meant to type, and not timed.
+                        TwoFactorMetrics.checked(realm.getName(), attempted != null ? attempted : factor, outcome, -1);
+                    } else {
+                        TwoFactorMetrics.checked(realm.getName(), factor, outcome, nanos);
+                    }
+                }));
         limited.get().lockout().ifPresent(seconds -> {
             AuditEvents.lockedOut(lockoutEvent.get(), check.credentialType(), seconds);
             TwoFactorMetrics.lockedOut(realm.getName());

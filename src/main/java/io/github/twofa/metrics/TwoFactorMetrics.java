@@ -63,6 +63,49 @@ public final class TwoFactorMetrics {
         tagRealm = byRealm;
     }
 
+    /**
+     * Registers every series at 0 for {@code realm} (null: unlabelled), so the first event after a start is an
+     * increase Prometheus can see: a series born at 1 is invisible to {@code increase()} and {@code rate()}.
+     */
+    public static void start(String realm) {
+        Tags base = realmTags(realm);
+        for (Factor factor : Factor.values()) {
+            for (Outcome outcome : Outcome.values()) {
+                Counter.builder(CHECKS)
+                        .description("Second-factor checks, by factor and outcome")
+                        .tags(base.and("factor", factor.tag()).and("outcome", outcome.tag()))
+                        .register(registry);
+            }
+        }
+        for (Factor code : new Factor[] {Factor.APP_CODE, Factor.BACKUP_CODE}) {
+            Timer.builder(CHECK_TIME)
+                    .description("Time to check a second factor (hashing, decryption, the single-use store)")
+                    .tags(base.and("factor", code.tag()))
+                    .register(registry);
+        }
+        Counter.builder(ENROLMENTS)
+                .description("Authenticator apps set up")
+                .tags(base)
+                .register(registry);
+        Counter.builder(LOCKOUTS)
+                .description("Lockouts started by the attempt limit")
+                .tags(base)
+                .register(registry);
+        Counter.builder(BACKUP_CODE_SETS)
+                .description("Backup-code sets issued")
+                .tags(base)
+                .register(registry);
+        Counter.builder(ADMIN_RESETS)
+                .description("2FA removed by an administrator")
+                .tags(base)
+                .register(registry);
+    }
+
+    /** Whether meters carry the realm (then {@link #start} is wanted per realm). */
+    public static boolean byRealm() {
+        return tagRealm;
+    }
+
     /** One check of a second factor; {@code nanos} is how long the check took, or a negative number if unmeasured. */
     public static void checked(String realm, Factor factor, Outcome outcome, long nanos) {
         Tags tags = realmTags(realm).and("factor", factor.tag());

@@ -85,6 +85,11 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
             AuditEvents.trustedBrowserUsed(context.getEvent(), trusted);
         } else if (context.getAuthenticationSession().getAuthNote(PasskeyLogin.USED_NOTE) != null) {
             AuditEvents.passkeyUsed(context.getEvent());
+        } else if (context.getAuthenticationSession().getAuthNote(ProviderIds.SECOND_FACTOR_NOTE) != null) {
+            AuditEvents.secondFactorUsed(
+                    context.getEvent(),
+                    context.getAuthenticationSession().getAuthNote(ProviderIds.SECOND_FACTOR_NOTE),
+                    context.getAuthenticationSession().getAuthNote(ProviderIds.SECOND_FACTOR_CREDENTIAL_NOTE));
         } else if (context.getAuthenticationSession().getAuthNote(ProviderIds.NO_SECOND_FACTOR_NOTE) != null) {
             AuditEvents.noSecondFactor(context.getEvent());
         }
@@ -202,6 +207,11 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
         }
         notes(context).remove(PENDING_SECRET_NOTE);
         countStepAsDone(context.getRealm(), context.getAuthenticationSession());
+        // The login's LOGIN event says an app code was typed: the one that set the app up.
+        context.getAuthenticationSession().removeAuthNote(ProviderIds.NO_SECOND_FACTOR_NOTE);
+        context.getAuthenticationSession().setAuthNote(ProviderIds.SECOND_FACTOR_NOTE, AuditEvents.FACTOR_APP_CODE);
+        context.getAuthenticationSession()
+                .setAuthNote(ProviderIds.SECOND_FACTOR_CREDENTIAL_NOTE, enrolled.credentialId());
         if (firstApp || !hasBackupCodes(context)) {
             // The first set of backup codes is shown right after, before the login completes.
             TwoFactorService.of(context.getSession())

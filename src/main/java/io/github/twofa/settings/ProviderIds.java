@@ -16,6 +16,14 @@ public final class ProviderIds {
     /** Authentication-session note set by the login step after a backup code was used: how many codes are left. */
     public static final String BACKUP_CODES_REMAINING_NOTE = "twofa.backup-codes.remaining";
 
+    /**
+     * Authentication-session notes: the second factor this login took and its credential, for the LOGIN event, which
+     * Keycloak sends at the end of the login, after any pages that follow the step.
+     */
+    public static final String SECOND_FACTOR_NOTE = "twofa.second-factor";
+
+    public static final String SECOND_FACTOR_CREDENTIAL_NOTE = "twofa.second-factor-credential";
+
     /** Authentication-session note: the login step let a user without 2FA through (the LOGIN event says "none"). */
     public static final String NO_SECOND_FACTOR_NOTE = "twofa.no-second-factor";
 

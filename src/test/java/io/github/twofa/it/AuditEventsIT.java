@@ -131,6 +131,14 @@ class AuditEventsIT extends RealServerTest {
                         .statusCode());
         assertFactor(userId, "backup-code", credentialId(userId, "twofa-backup-codes"));
 
+        // In the browser a backup code is followed by the codes-left page: the LOGIN event, sent after it, says so too.
+        BrowserSession backup = new BrowserSession(server, realm);
+        backup.loginWithPassword(user.username(), user.password());
+        backup.submit("#twofa-login-form", Map.of("code", user.backupCodes().get(1)));
+        backup.submit("#twofa-backup-codes-notice-form", Map.of("action", "continue"));
+        assertTrue(backup.isRedirectedToClient());
+        assertFactor(userId, "backup-code", credentialId(userId, "twofa-backup-codes"));
+
         // A user the step does not ask (the realm's policy for users without 2FA is skip for this role-less user).
         String skipped = admin.createUser(skipRealm, "audit-none", "pw-audit-none", List.of());
         BrowserSession none = new BrowserSession(server, skipRealm);

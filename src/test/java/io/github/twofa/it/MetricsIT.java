@@ -60,6 +60,10 @@ class MetricsIT extends RealServerTest {
         assertEquals(1.0, value(metrics, "twofa_lockouts_total", realm, null, null));
         assertEquals(1.0, value(metrics, "twofa_enrolments_total", realm, null, null));
         assertEquals(1.0, value(metrics, "twofa_backup_code_sets_issued_total", realm, null, null));
+        // Series that saw no event are there at 0 from the realm's creation, so a first event is an increase.
+        assertTrue(
+                metrics.contains("twofa_admin_resets_total{realm=\"" + realm + "\"} 0.0"),
+                "admin resets at 0 for the new realm");
         assertAlertingRulesMatch(metrics);
         assertDashboardQueriesWork(realm);
     }
