@@ -1,6 +1,7 @@
 package io.github.twofa.metrics;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
@@ -68,37 +69,16 @@ public final class TwoFactorMetrics {
      * increase Prometheus can see: a series born at 1 is invisible to {@code increase()} and {@code rate()}.
      */
     public static void start(String realm) {
-        Tags base = realmTags(realm);
         for (Factor factor : Factor.values()) {
             for (Outcome outcome : Outcome.values()) {
-                Counter.builder(CHECKS)
-                        .description("Second-factor checks, by factor and outcome")
-                        .tags(base.and("factor", factor.tag()).and("outcome", outcome.tag()))
-                        .register(registry);
+                checks(realm, factor, outcome);
             }
         }
-        for (Factor code : new Factor[] {Factor.APP_CODE, Factor.BACKUP_CODE}) {
-            Timer.builder(CHECK_TIME)
-                    .description("Time to check a second factor (hashing, decryption, the single-use store)")
-                    .tags(base.and("factor", code.tag()))
-                    .register(registry);
+        checkTime(realm, Factor.APP_CODE);
+        checkTime(realm, Factor.BACKUP_CODE);
+        for (String name : COUNTERS.keySet()) {
+            counter(name, realm);
         }
-        Counter.builder(ENROLMENTS)
-                .description("Authenticator apps set up")
-                .tags(base)
-                .register(registry);
-        Counter.builder(LOCKOUTS)
-                .description("Lockouts started by the attempt limit")
-                .tags(base)
-                .register(registry);
-        Counter.builder(BACKUP_CODE_SETS)
-                .description("Backup-code sets issued")
-                .tags(base)
-                .register(registry);
-        Counter.builder(ADMIN_RESETS)
-                .description("2FA removed by an administrator")
-                .tags(base)
-                .register(registry);
     }
 
     /** Whether meters carry the realm (then {@link #start} is wanted per realm). */
@@ -108,43 +88,54 @@ public final class TwoFactorMetrics {
 
     /** One check of a second factor; {@code nanos} is how long the check took, or a negative number if unmeasured. */
     public static void checked(String realm, Factor factor, Outcome outcome, long nanos) {
-        Tags tags = realmTags(realm).and("factor", factor.tag());
-        Counter.builder(CHECKS)
-                .description("Second-factor checks, by factor and outcome")
-                .tags(tags.and("outcome", outcome.tag()))
-                .register(registry)
-                .increment();
+        checks(realm, factor, outcome).increment();
         if (nanos >= 0) {
-            Timer.builder(CHECK_TIME)
-                    .description("Time to check a second factor (hashing, decryption, the single-use store)")
-                    .tags(tags)
-                    .register(registry)
-                    .record(nanos, TimeUnit.NANOSECONDS);
+            checkTime(realm, factor).record(nanos, TimeUnit.NANOSECONDS);
         }
     }
 
     public static void enrolled(String realm) {
-        count(ENROLMENTS, "Authenticator apps set up", realm);
+        counter(ENROLMENTS, realm).increment();
     }
 
     public static void lockedOut(String realm) {
-        count(LOCKOUTS, "Lockouts started by the attempt limit", realm);
+        counter(LOCKOUTS, realm).increment();
     }
 
     public static void backupCodesIssued(String realm) {
-        count(BACKUP_CODE_SETS, "Backup-code sets issued", realm);
+        counter(BACKUP_CODE_SETS, realm).increment();
     }
 
     public static void adminReset(String realm) {
-        count(ADMIN_RESETS, "2FA removed by an administrator", realm);
+        counter(ADMIN_RESETS, realm).increment();
     }
 
-    private static void count(String name, String description, String realm) {
-        Counter.builder(name)
-                .description(description)
+    /** The plain counters and their descriptions (help text on /metrics). */
+    private static final Map<String, String> COUNTERS = Map.of(
+            ENROLMENTS, "Authenticator apps set up",
+            LOCKOUTS, "Lockouts started by the attempt limit",
+            BACKUP_CODE_SETS, "Backup-code sets issued",
+            ADMIN_RESETS, "2FA removed by an administrator");
+
+    private static Counter checks(String realm, Factor factor, Outcome outcome) {
+        return Counter.builder(CHECKS)
+                .description("Second-factor checks, by factor and outcome")
+                .tags(realmTags(realm).and("factor", factor.tag()).and("outcome", outcome.tag()))
+                .register(registry);
+    }
+
+    private static Timer checkTime(String realm, Factor factor) {
+        return Timer.builder(CHECK_TIME)
+                .description("Time to check a second factor (hashing, decryption, the single-use store)")
+                .tags(realmTags(realm).and("factor", factor.tag()))
+                .register(registry);
+    }
+
+    private static Counter counter(String name, String realm) {
+        return Counter.builder(name)
+                .description(COUNTERS.get(name))
                 .tags(realmTags(realm))
-                .register(registry)
-                .increment();
+                .register(registry);
     }
 
     private static Tags realmTags(String realm) {
