@@ -18,9 +18,11 @@ import io.github.twofa.backupcodes.BackupCodePolicy;
  *                       the default here as in the issue's reference measurement) parses each page's template anew
  * @param backupCodeIterations PBKDF2 iterations of the imported backup codes (the realm setting's default unless
  *                       set), to see what the backup-code step costs at another setting
+ * @param mode          dev mode on H2, one production node on PostgreSQL, or the two-node cluster
  * @param outputDir     where results.json, results.md and chart.svg go
  */
 record BenchOptions(
+        BenchServers.Mode mode,
         int users,
         int clients,
         int rounds,
@@ -48,6 +50,7 @@ record BenchOptions(
 
     static BenchOptions fromSystemProperties() {
         return new BenchOptions(
+                BenchServers.Mode.parse(System.getProperty("bench.mode", "dev")),
                 Integer.getInteger("bench.users", 1000),
                 Integer.getInteger("bench.clients", 50),
                 Integer.getInteger("bench.rounds", 3),
@@ -66,10 +69,11 @@ record BenchOptions(
 
     /** One line for the report. */
     String describe() {
-        return users + " users per kind, " + clients + " concurrent clients, " + rounds + " rounds of " + roundSeconds
+        return mode.name().toLowerCase(java.util.Locale.ROOT) + " mode (" + mode.description() + "), " + users
+                + " users per kind, " + clients + " concurrent clients, " + rounds + " rounds of " + roundSeconds
                 + " s per kind after a " + warmupSeconds + " s warm-up per kind, backup codes hashed with "
                 + backupCodeIterations
-                + " PBKDF2 iterations" + (cacheTemplates ? ", templates cached" : "")
+                + " PBKDF2 iterations" + (cacheTemplates || mode != BenchServers.Mode.DEV ? ", templates cached" : "")
                 + (profile ? ", JFR profile" : "");
     }
 }

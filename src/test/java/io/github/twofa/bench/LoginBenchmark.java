@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.github.twofa.it.support.AdminApi;
-import io.github.twofa.it.support.DistributionServer;
 
 /**
  * The side-by-side login benchmark: one real Keycloak with our jar, users enrolled in Keycloak's built-in OTP and
@@ -23,8 +22,12 @@ import io.github.twofa.it.support.DistributionServer;
  */
 public final class LoginBenchmark {
 
-    private static final List<LoginKind> TURNS =
-            List.of(LoginKind.BUILTIN_OTP, LoginKind.TWOFA_TOTP, LoginKind.TWOFA_BACKUP_CODE);
+    private static final List<LoginKind> TURNS = List.of(
+            LoginKind.BUILTIN_OTP, LoginKind.TWOFA_TOTP, LoginKind.TWOFA_BACKUP_CODE, LoginKind.BUILTIN_OTP_AGAIN);
+    /** Logins of each kind, one after the other, whose store operations and statements are counted. */
+    private static final int COUNTED_LOGINS = 30;
+
+    private static final Duration IDLE_COUNTING = Duration.ofSeconds(6);
 
     private final BenchOptions options;
     private final long started = System.nanoTime();
@@ -47,14 +50,12 @@ public final class LoginBenchmark {
         TURNS.forEach(kind -> results.put(kind, new KindResults(kind)));
         List<RoundRunner.Round> rounds;
         double serverIdleCpu;
-        Path home = DistributionServer.copyOfDistribution("keycloak-login-bench");
-        // Our packages log at INFO like the rest: the tests' DEBUG would slow ours alone.
-        try (DistributionServer server =
-                DistributionServer.start(home, encryptionKeys, true, "INFO", serverJavaOptions(recording))) {
-            say("Keycloak is up at " + server.baseUrl() + " (log: " + server.log() + ")");
-            Map<LoginKind, UserPool> pools = createUsers(new AdminApi(server), encryptionKeys);
-            try (RoundRunner runner =
-                    new RoundRunner(server.baseUrl(), options.clients(), pools, ProcessCpu.keycloak(home))) {
+        Map<LoginKind, LoginCosts> costs;
+        try (BenchServers servers =
+                BenchServers.start(options.mode(), encryptionKeys, serverJavaOptions(recording), devOptions())) {
+            say("Keycloak is up at " + String.join(" and ", servers.baseUrls()) + " (log: " + servers.logs() + ")");
+            Map<LoginKind, UserPool> pools = createUsers(servers.admin(), encryptionKeys);
+            try (RoundRunner runner = new RoundRunner(servers.baseUrls(), options.clients(), pools, servers.cpu())) {
                 for (LoginKind kind : TURNS) {
                     runner.logInOnce(kind);
                 }
@@ -65,13 +66,14 @@ public final class LoginBenchmark {
                 rounds = measure(runner, results);
                 serverIdleCpu = runner.measureIdleServer();
                 say(String.format(Locale.ROOT, "Idle server: %.1f ms CPU per second", serverIdleCpu));
+                costs = countCosts(runner, servers);
             }
         }
         List<KindResults.Summary> summaries = TURNS.stream()
                 .map(kind -> results.get(kind).summary(serverIdleCpu))
                 .toList();
         ServerProfile profile = options.profile() ? ServerProfile.read(recording, rounds, summaries) : null;
-        new ResultsReport(options, summaries, profile, serverIdleCpu).write();
+        new ResultsReport(options, summaries, profile, serverIdleCpu, costs).write();
         say("Finished; results in " + options.outputDir());
     }
 
@@ -88,6 +90,65 @@ public final class LoginBenchmark {
         return rounds;
     }
 
+    /**
+     * What one login of each kind costs the servers in single-use store operations and database statements: logins
+     * one after the other by one client, counted from Keycloak's cache metrics and PostgreSQL's pg_stat_statements,
+     * less what the idle servers do in the same time (cluster discovery, timers).
+     */
+    private Map<LoginKind, LoginCosts> countCosts(RoundRunner runner, BenchServers servers) throws Exception {
+        BenchServers.Counts idleStart = servers.counts();
+        long idleStarted = System.nanoTime();
+        Thread.sleep(IDLE_COUNTING.toMillis());
+        BenchServers.Counts idle = servers.counts().minus(idleStart);
+        double idleNanos = System.nanoTime() - idleStarted;
+        Map<LoginKind, LoginCosts> costs = new EnumMap<>(LoginKind.class);
+        for (LoginKind kind : TURNS) {
+            Map<String, Long> statementsBefore = servers.statementCalls();
+            BenchServers.Counts before = servers.counts();
+            long started = System.nanoTime();
+            for (int i = 0; i < COUNTED_LOGINS; i++) {
+                runner.logInOnce(kind);
+            }
+            BenchServers.Counts during = servers.counts().minus(before);
+            costs.put(kind, LoginCosts.of(during, idle, (System.nanoTime() - started) / idleNanos, COUNTED_LOGINS));
+            writeStatements(kind, statementsBefore, servers.statementCalls());
+        }
+        say("Counted the store operations and statements of " + COUNTED_LOGINS + " logins of each kind");
+        return costs;
+    }
+
+    /**
+     * statements-KIND.txt: the statements the counted logins of one kind ran, most frequent first, with how many per
+     * login; what tells two kinds apart when their counts differ.
+     */
+    private void writeStatements(LoginKind kind, Map<String, Long> before, Map<String, Long> after)
+            throws java.io.IOException {
+        if (after.isEmpty()) {
+            return;
+        }
+        StringBuilder text = new StringBuilder("Statements per login of " + kind.label() + " (" + COUNTED_LOGINS
+                + " logins one after the other; includes what the idle servers ran meanwhile)\n\n");
+        after.entrySet().stream()
+                .map(entry -> Map.entry(entry.getKey(), entry.getValue() - before.getOrDefault(entry.getKey(), 0L)))
+                .filter(entry -> entry.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(entry -> text.append(
+                                String.format(Locale.ROOT, "%6.2f  ", (double) entry.getValue() / COUNTED_LOGINS))
+                        .append(
+                                entry.getKey().length() > 300
+                                        ? entry.getKey().substring(0, 300) + " …"
+                                        : entry.getKey())
+                        .append('\n'));
+        Files.writeString(options.outputDir().resolve("statements-" + kind.id() + ".txt"), text.toString());
+    }
+
+    /** Server options of the dev-mode server only: production nodes cache templates anyway. */
+    private List<String> devOptions() {
+        return options.cacheTemplates()
+                ? List.of("--spi-theme--cache-themes=true", "--spi-theme--cache-templates=true")
+                : List.of();
+    }
+
     private Map<LoginKind, UserPool> createUsers(AdminApi admin, String encryptionKeys) throws Exception {
         String twofaRealmId = BenchRealms.create(admin);
         UserImport userImport = new UserImport(admin);
@@ -97,23 +158,24 @@ public final class LoginBenchmark {
                 twofaRealmId,
                 new SecondFactorCredentials(encryptionKeys, options.backupCodeIterations()));
         say("Imported " + options.users() + " users into each realm");
+        UserPool builtinPool = UserPool.forAppCodes(builtin);
+        // The A/A rounds log in the same users as the built-in rounds: the very same thing, measured again.
         return Map.of(
-                LoginKind.BUILTIN_OTP, UserPool.forAppCodes(builtin),
-                LoginKind.TWOFA_TOTP, UserPool.forAppCodes(ours),
-                LoginKind.TWOFA_BACKUP_CODE, UserPool.forBackupCodes(ours));
+                LoginKind.BUILTIN_OTP,
+                builtinPool,
+                LoginKind.BUILTIN_OTP_AGAIN,
+                builtinPool,
+                LoginKind.TWOFA_TOTP,
+                UserPool.forAppCodes(ours),
+                LoginKind.TWOFA_BACKUP_CODE,
+                UserPool.forBackupCodes(ours));
     }
 
-    /** JFR when profiling; Keycloak reads kc.* system properties as server options. */
+    /** JFR when profiling. */
     private String serverJavaOptions(Path recording) {
-        List<String> javaOptions = new ArrayList<>();
-        if (options.profile()) {
-            javaOptions.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording);
-        }
-        if (options.cacheTemplates()) {
-            javaOptions.add("-Dkc.spi-theme--cache-themes=true");
-            javaOptions.add("-Dkc.spi-theme--cache-templates=true");
-        }
-        return String.join(" ", javaOptions);
+        return options.profile()
+                ? "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording
+                : "";
     }
 
     private void say(String message) {

@@ -28,20 +28,32 @@ final class ResultsReport {
     private final BenchOptions options;
     private final List<KindResults.Summary> summaries;
     private final ServerProfile profile;
+    private final Map<LoginKind, LoginCosts> costs;
     private final Map<String, String> environment = new LinkedHashMap<>();
 
-    /** @param serverIdleCpu the server's CPU use with no logins, in ms per second, left out of the cost per login */
+    /**
+     * @param serverIdleCpu the server's CPU use with no logins, in ms per second, left out of the cost per login
+     * @param costs         store operations and statements per login, by kind
+     */
     ResultsReport(
-            BenchOptions options, List<KindResults.Summary> summaries, ServerProfile profile, double serverIdleCpu) {
+            BenchOptions options,
+            List<KindResults.Summary> summaries,
+            ServerProfile profile,
+            double serverIdleCpu,
+            Map<LoginKind, LoginCosts> costs) {
         this.options = options;
         this.summaries = summaries;
         this.profile = profile;
+        this.costs = costs;
         environment.put(
                 "date", OffsetDateTime.now().truncatedTo(ChronoUnit.MINUTES).toString());
         environment.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
         environment.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         environment.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-        environment.put("keycloak", System.getProperty("kc.test.version", "26.7.3") + " (start-dev, dev-file H2)");
+        environment.put(
+                "keycloak",
+                System.getProperty("kc.test.version", "26.7.3") + " ("
+                        + options.mode().description() + ")");
         environment.put("serverIdleCpuMsPerSecond", Targets.number(serverIdleCpu));
     }
 
@@ -49,7 +61,7 @@ final class ResultsReport {
         Map<LoginKind, KindResults.Summary> byKind = new EnumMap<>(LoginKind.class);
         summaries.forEach(summary -> byKind.put(summary.kind(), summary));
         List<List<String>> table = table();
-        List<Targets.Verdict> verdicts = Targets.judge(byKind, options.clients());
+        List<Targets.Verdict> verdicts = Targets.judge(byKind, options.clients(), options.mode());
         List<List<String>> targetTable =
                 new ArrayList<>(List.of(List.of("Target", "Measured (ours / built-in)", "Result")));
         verdicts.forEach(v -> targetTable.add(List.of(v.target(), v.measured(), v.result())));
@@ -75,7 +87,8 @@ final class ResultsReport {
     }
 
     private String title() {
-        return "Login steps, median and p95 (ms): " + options.users() + " users per kind, " + options.clients()
+        return "Login steps, median and p95 (ms), " + options.mode().name().toLowerCase(Locale.ROOT) + " mode: "
+                + options.users() + " users per kind, " + options.clients()
                 + " clients";
     }
 
@@ -98,7 +111,23 @@ final class ResultsReport {
                 return stats == null ? "–" : Targets.number(stats.median()) + " / " + Targets.number(stats.p95());
             }));
         }
+        rows.add(row(
+                "single-use store per login: reads / writes",
+                summary -> cost(summary, LoginCosts::storeReads) + " / " + cost(summary, LoginCosts::storeWrites)));
+        rows.add(row(
+                "database statements per login: all / writes",
+                summary -> cost(summary, LoginCosts::statements) + " / " + cost(summary, LoginCosts::statementWrites)));
+        rows.add(row("database commits per login", summary -> cost(summary, LoginCosts::commits)));
         return rows;
+    }
+
+    private String cost(KindResults.Summary summary, java.util.function.ToDoubleFunction<LoginCosts> count) {
+        LoginCosts perLogin = costs.get(summary.kind());
+        if (perLogin == null) {
+            return "–";
+        }
+        double value = count.applyAsDouble(perLogin);
+        return Double.isNaN(value) ? "n/a (H2)" : Targets.number(value);
     }
 
     private static String loginRates(KindResults.Summary summary) {
@@ -145,7 +174,8 @@ final class ResultsReport {
                 .append(environment.get("keycloak"))
                 .append(". Server CPU per login: above the idle server's ")
                 .append(environment.get("serverIdleCpuMsPerSecond"))
-                .append(" ms per second (measured after the rounds).\n\n");
+                .append(" ms per second (measured after the rounds). Store operations and statements: ")
+                .append("counted over logins one after the other, less what the idle servers do in that time.\n\n");
         md.append(markdown(table)).append('\n').append(markdown(targetTable));
         List<String> problems = problems();
         if (!problems.isEmpty()) {
@@ -168,6 +198,7 @@ final class ResultsReport {
                 "options",
                 Http.JSON
                         .createObjectNode()
+                        .put("mode", options.mode().name().toLowerCase(Locale.ROOT))
                         .put("users", options.users())
                         .put("clients", options.clients())
                         .put("rounds", options.rounds())
@@ -189,6 +220,10 @@ final class ResultsReport {
                     .putPOJO("loginsPerSecondByRound", summary.roundRates())
                     .put("serverCpuMsPerLogin", summary.serverCpuPerLogin())
                     .put("clientCpuMsPerLogin", summary.clientCpuPerLogin());
+            LoginCosts perLogin = costs.get(summary.kind());
+            if (perLogin != null) {
+                kind.putPOJO("perLogin", perLogin);
+            }
             ObjectNode steps = kind.putObject("steps");
             summary.steps()
                     .forEach((step, stats) -> steps.putObject(step.name().toLowerCase(Locale.ROOT))

@@ -32,9 +32,10 @@ final class RoundRunner implements AutoCloseable {
     private final ProcessCpu serverCpu;
     private final ProcessCpu clientCpu = ProcessCpu.self();
 
-    RoundRunner(String baseUrl, int clientCount, Map<LoginKind, UserPool> pools, ProcessCpu serverCpu) {
+    /** @param baseUrls the nodes; each client sends its requests to them in turn, starting at a different one */
+    RoundRunner(List<String> baseUrls, int clientCount, Map<LoginKind, UserPool> pools, ProcessCpu serverCpu) {
         for (int i = 0; i < clientCount; i++) {
-            browsers.add(new VirtualBrowser(baseUrl));
+            browsers.add(new VirtualBrowser(new NodeRouter(baseUrls, i)));
         }
         this.clients = Executors.newFixedThreadPool(clientCount);
         this.pools = pools;

@@ -1,6 +1,7 @@
 package io.github.twofa.bench;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,13 +38,14 @@ final class VirtualBrowser {
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(REQUEST_TIMEOUT)
             .build();
+    private final NodeRouter nodes;
     private final String baseUrl;
-    private final URI server;
     private LocalhostCookies cookies = new LocalhostCookies();
 
-    VirtualBrowser(String baseUrl) {
-        this.baseUrl = baseUrl;
-        this.server = URI.create(baseUrl);
+    /** A browser whose requests go to the nodes in turn (all on localhost: cookies are shared across ports). */
+    VirtualBrowser(NodeRouter nodes) {
+        this.nodes = nodes;
+        this.baseUrl = nodes.firstBaseUrl();
     }
 
     /** Logs {@code user} in with the second factor of {@code kind}; the time of each step, in nanoseconds. */
@@ -65,7 +67,7 @@ final class VirtualBrowser {
                         "#kc-form-login",
                         Map.of("username", user.username(), "password", BenchUser.PASSWORD)));
         Landing atClient = switch (kind) {
-            case BUILTIN_OTP -> appCode(times, secondFactorPage, "#kc-otp-login-form", "otp", user);
+            case BUILTIN_OTP, BUILTIN_OTP_AGAIN -> appCode(times, secondFactorPage, "#kc-otp-login-form", "otp", user);
             case TWOFA_TOTP -> appCode(times, secondFactorPage, "#twofa-login-form", "code", user);
             case TWOFA_BACKUP_CODE -> backupCode(times, secondFactorPage, user);
         };
@@ -181,14 +183,29 @@ final class VirtualBrowser {
         return landing;
     }
 
+    /**
+     * Sends the request to the node whose turn it is; a node that refuses the connection (it is down) is passed over
+     * for the next, as the compose file's nginx does (proxy_next_upstream), so only requests a node took are lost.
+     */
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        cookies.get(server, Map.of())
+        URI uri = request.build().uri();
+        // The cookies of the request's path, as a browser sends them (Keycloak's login cookies are the realm's).
+        cookies.get(uri, Map.of())
                 .getOrDefault("Cookie", List.of())
                 .forEach(cookie -> request.header("Cookie", cookie));
-        HttpResponse<String> response =
-                http.send(request.timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
-        cookies.put(response.uri(), response.headers().map());
-        return response;
+        for (int tries = 1; ; tries++) {
+            try {
+                HttpResponse<String> response = http.send(
+                        request.uri(nodes.route(uri)).timeout(REQUEST_TIMEOUT).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                cookies.put(response.uri(), response.headers().map());
+                return response;
+            } catch (ConnectException down) {
+                if (tries >= nodes.nodeCount()) {
+                    throw down;
+                }
+            }
+        }
     }
 
     private static String randomUrlSafe(int bytes) {

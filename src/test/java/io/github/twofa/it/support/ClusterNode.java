@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,8 +21,28 @@ import java.util.regex.Pattern;
  */
 public final class ClusterNode implements KeycloakServer {
 
-    /** Build-time options; a node started with other ones would rebuild itself first. */
-    private static final List<String> BUILD_OPTIONS = List.of("--db=postgres", "--health-enabled=true", "--cache=ispn");
+    /**
+     * Build-time options; a node started with other ones would rebuild itself first. Metrics on, as an operator
+     * runs it: the benchmark reads the caches' operation counts from them.
+     */
+    private static final List<String> BUILD_OPTIONS =
+            List.of("--db=postgres", "--health-enabled=true", "--metrics-enabled=true", "--cache=ispn");
+
+    /**
+     * How a node runs: the tests' debug logging, or a benchmark's quieter one with more heap and JVM options of its own.
+     *
+     * @param encryptionKeys the server option encryption-keys of our credential provider
+     * @param logLevel       the server option log-level
+     * @param heap           the JVM's heap options (JAVA_OPTS_KC_HEAP)
+     * @param javaOptions    JVM options appended to Keycloak's (JAVA_OPTS_APPEND), e.g. a flight recording
+     */
+    public record Settings(String encryptionKeys, String logLevel, String heap, String javaOptions) {
+
+        /** What the cluster test runs with. */
+        public static Settings forTests() {
+            return new Settings(ENCRYPTION_KEYS, "INFO,io.github.twofa:DEBUG", "-Xms256m -Xmx768m", "");
+        }
+    }
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
     private static final Pattern CLUSTER_VIEW =
@@ -32,14 +53,17 @@ public final class ClusterNode implements KeycloakServer {
     private final List<String> command;
     private final int managementPort;
     private final String baseUrl;
+    private final Settings settings;
     private Process process;
 
-    private ClusterNode(String name, Path home, List<String> command, int httpPort, int managementPort) {
+    private ClusterNode(
+            String name, Path home, List<String> command, int httpPort, int managementPort, Settings settings) {
         this.name = name;
         this.home = home;
         this.command = command;
         this.managementPort = managementPort;
         this.baseUrl = "http://localhost:" + httpPort;
+        this.settings = settings;
     }
 
     /** The unpacked distribution with our jar, built for PostgreSQL and clustered caches (about 40 s). */
@@ -74,6 +98,11 @@ public final class ClusterNode implements KeycloakServer {
 
     /** Starts node {@code name} from a copy of the built distribution; returns once it is ready for requests. */
     public static ClusterNode start(String name, Path build, PostgresServer database) {
+        return start(name, build, database, Settings.forTests());
+    }
+
+    /** The same, with settings of one's own. */
+    public static ClusterNode start(String name, Path build, PostgresServer database, Settings settings) {
         Path home = build.getParent().resolve("keycloak-cluster-" + name);
         Processes.copyTree(build, home, path -> false);
         int httpPort = Processes.freePort();
@@ -91,9 +120,9 @@ public final class ClusterNode implements KeycloakServer {
                 "--http-port=" + httpPort,
                 "--http-management-port=" + managementPort,
                 "--hostname-strict=false",
-                "--log-level=INFO,io.github.twofa:DEBUG",
-                "--spi-credential--twofa-totp--encryption-keys=" + ENCRYPTION_KEYS));
-        ClusterNode node = new ClusterNode(name, home, List.copyOf(command), httpPort, managementPort);
+                "--log-level=" + settings.logLevel(),
+                "--spi-credential--twofa-totp--encryption-keys=" + settings.encryptionKeys()));
+        ClusterNode node = new ClusterNode(name, home, List.copyOf(command), httpPort, managementPort, settings);
         try {
             Files.deleteIfExists(node.log());
         } catch (IOException e) {
@@ -110,7 +139,8 @@ public final class ClusterNode implements KeycloakServer {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
             builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
             builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
-            builder.environment().put("JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx768m");
+            builder.environment().put("JAVA_OPTS_KC_HEAP", settings.heap());
+            builder.environment().put("JAVA_OPTS_APPEND", settings.javaOptions());
             process = builder.start();
             Processes.awaitKeycloakReady(process, managementPort, log(), START_TIMEOUT);
         } catch (IOException e) {
@@ -150,6 +180,21 @@ public final class ClusterNode implements KeycloakServer {
 
     public String name() {
         return name;
+    }
+
+    /** The node's own copy of the distribution. */
+    public Path home() {
+        return home;
+    }
+
+    /** Whether the node's process runs (false after {@link #kill} until {@link #restart}). */
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    @Override
+    public Optional<String> managementUrl() {
+        return Optional.of("http://localhost:" + managementPort);
     }
 
     public Path log() {

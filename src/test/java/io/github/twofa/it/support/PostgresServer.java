@@ -30,7 +30,17 @@ public final class PostgresServer implements AutoCloseable {
         this.port = port;
     }
 
+    /** A server for tests: nothing is flushed to disk (fsync off), as the data is thrown away anyway. */
     public static PostgresServer start() {
+        return start(false);
+    }
+
+    /**
+     * A server; {@code durable} keeps PostgreSQL's default of flushing every commit to disk, as in production (the
+     * benchmark). Either way pg_stat_statements is loaded, so statements can be counted, and there are connections
+     * enough for two Keycloak nodes' pools.
+     */
+    public static PostgresServer start(boolean durable) {
         Path binaries = findBinaries();
         try {
             // Under /tmp, not target/: the postgres user must be able to reach it whatever the clone's permissions.
@@ -48,13 +58,19 @@ public final class PostgresServer implements AutoCloseable {
                     home.resolve("server.log").toString(),
                     "-w",
                     "-o",
-                    "-p " + server.port + " -k " + home + " -c listen_addresses=127.0.0.1 -c fsync=off",
+                    "-p " + server.port + " -k " + home + " -c listen_addresses=127.0.0.1 -c max_connections=300"
+                            + " -c shared_preload_libraries=pg_stat_statements" + (durable ? "" : " -c fsync=off"),
                     "start");
             server.pg("createdb", "-h", "127.0.0.1", "-p", String.valueOf(server.port), "-U", USER, DATABASE);
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The output of one SQL statement run by psql in the Keycloak database: unaligned, tuples only. */
+    public String query(String sql) {
+        return pg("psql", "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", USER, "-d", DATABASE, "-At", "-c", sql);
     }
 
     public String jdbcUrl() {
@@ -67,17 +83,17 @@ public final class PostgresServer implements AutoCloseable {
         Processes.deleteTree(dataDir.getParent());
     }
 
-    private void pg(String program, String... arguments) {
+    private String pg(String program, String... arguments) {
         List<String> command = new ArrayList<>();
         if (isRoot()) {
             command.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
         command.add(binaries.resolve(program).toString());
         command.addAll(List.of(arguments));
-        run(command, true);
+        return run(command, true);
     }
 
-    private static void run(List<String> command, boolean fromTempDir) {
+    private static String run(List<String> command, boolean fromTempDir) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             if (fromTempDir) {
@@ -88,6 +104,7 @@ public final class PostgresServer implements AutoCloseable {
             if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
             }
+            return output;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
