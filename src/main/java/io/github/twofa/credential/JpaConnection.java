@@ -72,6 +72,46 @@ public final class JpaConnection {
         }
     }
 
+    /** The credential's data column as the database holds it now, in one query and past the caches; empty if gone. */
+    static Optional<String> credentialData(KeycloakSession session, String credentialId) {
+        EntityManager em = entityManager(session);
+        for (String entityName : CREDENTIAL_ENTITIES) {
+            List<String> data = em.createQuery(
+                            "select e.credentialData from " + simpleName(entityName) + " e where e.id = :id",
+                            String.class)
+                    .setParameter("id", credentialId)
+                    .getResultList();
+            if (!data.isEmpty()) {
+                return Optional.ofNullable(data.get(0));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Writes the credential's data column alone, in this request's transaction, with one statement that neither
+     * raises the row's version nor tells Keycloak's user cache: for figures that change at every login (when an
+     * app was last used), where invalidating the cached user on every node would make the next requests of the login
+     * load the whole user again. Whoever shows such a figure reads it with {@link #credentialData}.
+     */
+    static void writeCredentialData(KeycloakSession session, String credentialId, String credentialData) {
+        EntityManager em = entityManager(session);
+        for (String entityName : CREDENTIAL_ENTITIES) {
+            int updated = em.createQuery(
+                            "update " + simpleName(entityName) + " e set e.credentialData = :data where e.id = :id")
+                    .setParameter("data", credentialData)
+                    .setParameter("id", credentialId)
+                    .executeUpdate();
+            if (updated > 0) {
+                return;
+            }
+        }
+    }
+
+    private static String simpleName(String entityName) {
+        return entityName.substring(entityName.lastIndexOf('.') + 1);
+    }
+
     /** How many credentials of {@code type} the user has in the database now, past the caches. */
     static long countCredentials(KeycloakSession session, String userId, String type) {
         EntityManager em = entityManager(session);

@@ -44,6 +44,15 @@ public class TotpCredentialModel extends CredentialModel {
                         CredentialJson.read(stored.getSecretData(), TotpSecretData.class)));
     }
 
+    /** The same credential with the data column {@code credentialDataJson} (e.g. as read past the user cache). */
+    TotpCredentialModel withCredentialData(String credentialDataJson) {
+        TotpCredentialModel model = StoredCredentialProvider.withStoredFields(
+                this,
+                new TotpCredentialModel(CredentialJson.read(credentialDataJson, TotpCredentialData.class), secretData));
+        model.setCredentialData(credentialDataJson);
+        return model;
+    }
+
     public TotpParameters parameters() {
         return new TotpParameters(credentialData.algorithm(), credentialData.digits(), credentialData.period());
     }

@@ -21,7 +21,10 @@ import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialTypeMetadata;
 import org.keycloak.credential.CredentialTypeMetadataContext;
+import org.keycloak.executors.ExecutorsProvider;
+import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.OTPCredentialModel;
@@ -221,9 +224,14 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
     private static final String CLOCK_DRIFT_ATTRIBUTE = "twofa.clock-drift.";
 
     /**
-     * Marks the app used ("last used", and the step its code matched, for the clock-drift notice) in a transaction of
-     * its own: two logins of one user a moment apart both write the row, and the loser of that race must lose only
-     * the statistic, never the login (the row is versioned; a conflict would fail the whole request).
+     * Marks the app used: the step its code matched, for the clock-drift notice, and "last used". The offsets change
+     * only while a clock drifts or recovers; then they are written at once, through Keycloak (which tells every node's
+     * user cache, so the next login sees them), in a transaction of their own: two logins a moment apart both write
+     * the versioned row, and the loser of that race must lose only the statistic, never the login. "Last used"
+     * changes at every login, so it is written after the request, on a thread of Keycloak's, past the user cache
+     * ({@link JpaConnection#writeCredentialData}): through Keycloak, each login would invalidate the cached user on
+     * every node, and the rest of the login would load the user, its attributes, roles, groups and credentials again.
+     * It is read from the database where it is shown ({@link #withCurrentUse}).
      */
     private void recordUse(RealmModel realm, UserModel user, TotpCredentialModel credential, int stepOffset) {
         long now = Time.currentTimeMillis();
@@ -231,28 +239,80 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         session.setAttribute(
                 CLOCK_DRIFT_ATTRIBUTE + credential.getId(),
                 used.map(TotpCredentialModel::clockDriftSeconds).orElse(credential.clockDriftSeconds()));
-        if (used.isEmpty()) {
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        boolean offsetsChanged = used.isPresent()
+                && !used.get()
+                        .getTotpCredentialData()
+                        .recentStepOffsets()
+                        .equals(credential.getTotpCredentialData().recentStepOffsets());
+        if (offsetsChanged) {
+            inOwnTransaction(
+                    factory,
+                    realm.getId(),
+                    user.getId(),
+                    credential.getId(),
+                    (own, ownUser, stored) -> stored.usedAt(now, stepOffset)
+                            .ifPresent(ownUser.credentialManager()::updateStoredCredential));
             return;
         }
+        String realmId = realm.getId();
+        String userId = user.getId();
+        String credentialId = credential.getId();
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                session.getProvider(ExecutorsProvider.class)
+                        .getExecutor(USE_RECORDER)
+                        .execute(() -> inOwnTransaction(
+                                factory,
+                                realmId,
+                                userId,
+                                credentialId,
+                                (own, ownUser, stored) -> of(own).withCurrentUse(stored)
+                                        .usedAt(now, stepOffset)
+                                        .ifPresent(lastUsed -> JpaConnection.writeCredentialData(
+                                                own, credentialId, lastUsed.getCredentialData()))));
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                // The login failed after all: nothing to record.
+            }
+        });
+    }
+
+    private static final String USE_RECORDER = "twofa-app-use";
+
+    private interface UseWriter {
+        void write(KeycloakSession own, UserModel user, TotpCredentialModel stored);
+    }
+
+    /** Runs {@code writer} on the app as its own session sees it; a failure is logged, never passed on. */
+    private static void inOwnTransaction(
+            KeycloakSessionFactory factory, String realmId, String userId, String credentialId, UseWriter writer) {
         try {
-            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), own -> {
-                RealmModel ownRealm = own.realms().getRealm(realm.getId());
-                own.getContext().setRealm(ownRealm);
-                UserModel ownUser = own.users().getUserById(ownRealm, user.getId());
-                CredentialModel stored = ownUser == null
-                        ? null
-                        : ownUser.credentialManager().getStoredCredentialById(credential.getId());
-                if (stored != null) {
-                    TotpCredentialModel.createFromCredentialModel(stored)
-                            .usedAt(now, stepOffset)
-                            .ifPresent(ownUser.credentialManager()::updateStoredCredential);
+            KeycloakModelUtils.runJobInTransaction(factory, own -> {
+                RealmModel realm = own.realms().getRealm(realmId);
+                own.getContext().setRealm(realm);
+                UserModel user = realm == null ? null : own.users().getUserById(realm, userId);
+                CredentialModel stored =
+                        user == null ? null : user.credentialManager().getStoredCredentialById(credentialId);
+                if (stored != null && TotpCredentialModel.TYPE.equals(stored.getType())) {
+                    writer.write(own, user, TotpCredentialModel.createFromCredentialModel(stored));
                 }
             });
-        } catch (RuntimeException concurrentLogin) {
+        } catch (RuntimeException e) {
             LOG.debugf(
                     "TOTP credential %s: use not recorded (most likely another login wrote it at the same moment): %s",
-                    credential.getId(), concurrentLogin.getMessage());
+                    credentialId, e.getMessage());
         }
+    }
+
+    /** The app with its use as the database holds it now (the user cache may hold an older one, see recordUse). */
+    public TotpCredentialModel withCurrentUse(TotpCredentialModel app) {
+        return JpaConnection.credentialData(session, app.getId())
+                .map(app::withCredentialData)
+                .orElse(app);
     }
 
     /** How far the app's clock seems off after the code this request just accepted (see {@link #verify}). */

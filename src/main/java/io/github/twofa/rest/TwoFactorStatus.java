@@ -59,7 +59,9 @@ public record TwoFactorStatus(
     }
 
     static TwoFactorStatus of(KeycloakSession session, UserModel user) {
-        List<TotpCredentialModel> apps = TotpCredentialProvider.of(session).apps(user);
+        TotpCredentialProvider provider = TotpCredentialProvider.of(session);
+        List<TotpCredentialModel> apps =
+                provider.apps(user).stream().map(provider::withCurrentUse).toList();
         Optional<BackupCodesCredentialModel> codes = user.credentialManager()
                 .getStoredCredentialsByTypeStream(BackupCodesCredentialModel.TYPE)
                 .findFirst()

@@ -17,8 +17,15 @@ public final class ClockDrift {
 
     private ClockDrift() {}
 
-    /** The recent offsets with {@code offset} added, oldest dropped, at most {@link #CODES_IN_A_ROW}. */
+    /**
+     * The recent offsets with {@code offset} added, oldest dropped, at most {@link #CODES_IN_A_ROW}. A code of the
+     * current step after nothing but such codes changes nothing: none, one or three zeros all say "no drift", and
+     * keeping the list as it was spares the login a write.
+     */
     public static List<Integer> record(List<Integer> recent, int offset) {
+        if (offset == 0 && (recent == null || recent.stream().allMatch(earlier -> earlier == 0))) {
+            return recent == null ? List.of() : List.copyOf(recent);
+        }
         List<Integer> updated = new ArrayList<>(recent == null ? List.of() : recent);
         updated.add(offset);
         while (updated.size() > CODES_IN_A_ROW) {

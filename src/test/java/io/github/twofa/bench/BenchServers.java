@@ -55,9 +55,9 @@ final class BenchServers implements AutoCloseable {
     /**
      * What the servers have done so far, summed over the nodes: operations on the single-use store (Infinispan's
      * {@code actionTokens} cache: reads are hits and misses, writes are stores and removes), and, on PostgreSQL, the
-     * statements run (from pg_stat_statements) and the transactions committed. -1 where there is no such count.
+     * statements run (from pg_stat_statements) and the transactions begun. -1 where there is no such count.
      */
-    record Counts(long storeReads, long storeWrites, long statements, long statementWrites, long commits) {
+    record Counts(long storeReads, long storeWrites, long statements, long statementWrites, long transactions) {
 
         Counts minus(Counts earlier) {
             return new Counts(
@@ -65,7 +65,7 @@ final class BenchServers implements AutoCloseable {
                     storeWrites - earlier.storeWrites,
                     statements < 0 ? -1 : statements - earlier.statements,
                     statementWrites < 0 ? -1 : statementWrites - earlier.statementWrites,
-                    commits < 0 ? -1 : commits - earlier.commits);
+                    transactions < 0 ? -1 : transactions - earlier.transactions);
         }
     }
 
@@ -181,14 +181,14 @@ final class BenchServers implements AutoCloseable {
         if (database == null) {
             return new Counts(storeReads, storeWrites, -1, -1, -1);
         }
-        // COMMIT is counted as pg_stat_statements sees it (the driver sends it as a statement): the commit counter of
-        // pg_stat_database is flushed by each connection only every few seconds.
+        // Transactions are counted by their BEGIN, which the driver sends as a statement (its COMMIT is not seen by
+        // pg_stat_statements, and pg_stat_database's counters are flushed by each connection only every few seconds).
         String[] row = database.query("select"
                         + " (select coalesce(sum(calls), 0) " + KEYCLOAK_STATEMENTS + " and query !~* '" + CONTROL
                         + "'),"
                         + " (select coalesce(sum(calls), 0) " + KEYCLOAK_STATEMENTS
                         + " and query ~* '^\\s*(insert|update|delete)'),"
-                        + " (select coalesce(sum(calls), 0) " + KEYCLOAK_STATEMENTS + " and query ~* '^\\s*commit')")
+                        + " (select coalesce(sum(calls), 0) " + KEYCLOAK_STATEMENTS + " and query ~* '^\\s*begin')")
                 .trim()
                 .split("\\|");
         return new Counts(

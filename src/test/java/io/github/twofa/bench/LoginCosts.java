@@ -2,9 +2,10 @@ package io.github.twofa.bench;
 
 /**
  * What one login costs the servers, on average: single-use store reads and writes (all nodes), database statements
- * (of which inserts, updates and deletes) and commits. NaN where the set-up has no such count (H2 in dev mode).
+ * (of which inserts, updates and deletes) and transactions. NaN where the set-up has no such count (H2 in dev mode).
  */
-record LoginCosts(double storeReads, double storeWrites, double statements, double statementWrites, double commits) {
+record LoginCosts(
+        double storeReads, double storeWrites, double statements, double statementWrites, double transactions) {
 
     /**
      * @param during     the counts over the logins
@@ -18,7 +19,7 @@ record LoginCosts(double storeReads, double storeWrites, double statements, doub
                 perLogin(during.storeWrites(), idle.storeWrites(), idleShare, logins),
                 perLogin(during.statements(), idle.statements(), idleShare, logins),
                 perLogin(during.statementWrites(), idle.statementWrites(), idleShare, logins),
-                perLogin(during.commits(), idle.commits(), idleShare, logins));
+                perLogin(during.transactions(), idle.transactions(), idleShare, logins));
     }
 
     private static double perLogin(long during, long idle, double idleShare, int logins) {

@@ -117,7 +117,7 @@ final class ResultsReport {
         rows.add(row(
                 "database statements per login: all / writes",
                 summary -> cost(summary, LoginCosts::statements) + " / " + cost(summary, LoginCosts::statementWrites)));
-        rows.add(row("database commits per login", summary -> cost(summary, LoginCosts::commits)));
+        rows.add(row("database transactions per login", summary -> cost(summary, LoginCosts::transactions)));
         return rows;
     }
 

@@ -34,7 +34,12 @@ final class UserImport {
 
     /** {@code count} users of {@value BenchRealms#BUILTIN}, each with Keycloak's own OTP. */
     List<BenchUser> builtinOtpUsers(int count) {
-        return importUsers(BenchRealms.BUILTIN, "otp-user", count, (id, username) -> {
+        return builtinOtpUsers(count, "otp-user");
+    }
+
+    /** The same, with user names that start with {@code prefix} (for a second set of users in the same realm). */
+    List<BenchUser> builtinOtpUsers(int count, String prefix) {
+        return importUsers(BenchRealms.BUILTIN, prefix, count, (id, username) -> {
             String secret = SecondFactorCredentials.newBuiltinOtpSecret();
             return new Enrolled(
                     new BenchUser(id, username, SecondFactorCredentials.builtinOtpKey(secret), List.of()),
@@ -44,7 +49,12 @@ final class UserImport {
 
     /** {@code count} users of {@value BenchRealms#TWOFA}, each with our TOTP and a set of backup codes. */
     List<BenchUser> twofaUsers(int count, String realmId, SecondFactorCredentials ours) {
-        return importUsers(BenchRealms.TWOFA, "twofa-user", count, (id, username) -> {
+        return twofaUsers(count, realmId, ours, "twofa-user");
+    }
+
+    /** The same, with user names that start with {@code prefix} (for a second set of users in the same realm). */
+    List<BenchUser> twofaUsers(int count, String realmId, SecondFactorCredentials ours, String prefix) {
+        return importUsers(BenchRealms.TWOFA, prefix, count, (id, username) -> {
             byte[] key = SecondFactorCredentials.newTotpKey();
             return new Enrolled(
                     new BenchUser(id, username, key, ours.backupCodes()),

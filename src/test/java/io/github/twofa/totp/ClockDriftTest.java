@@ -38,4 +38,13 @@ class ClockDriftTest {
         assertEquals(OptionalInt.empty(), ClockDrift.seconds(List.of(0, 0, 0), 30));
         assertEquals(OptionalInt.empty(), ClockDrift.seconds(null, 30));
     }
+
+    @Test
+    void givenOnlyCodesOfTheCurrentStep_thenNothingChanges_andAStepAsideIsStillRecorded() {
+        assertEquals(List.of(), ClockDrift.record(List.of(), 0), "no drift stays no drift, with nothing to write");
+        assertEquals(List.of(0, 0), ClockDrift.record(List.of(0, 0), 0));
+        List<Integer> behind = ClockDrift.record(List.of(), -1);
+        assertEquals(List.of(-1), behind);
+        assertEquals(List.of(-1, 0), ClockDrift.record(behind, 0), "a recovery is recorded");
+    }
 }
