@@ -20,6 +20,7 @@ usage() {
     echo "         --users N (per kind, 1-100000; default 1000)  --clients C (default 50)  --rounds K (default 3)"
     echo "         --round-seconds S (default 8)  --warmup-seconds W (default 4)  --profile"
     echo "         --cache-templates (cache themes and templates as a production server does; dev mode does not)"
+    echo "         --log-level L (the servers' log-level option, e.g. INFO,org.keycloak.models.cache.infinispan:trace)"
     echo "         --backup-code-iterations N (PBKDF2 iterations of the imported backup codes; default: the realm setting's)"
 }
 
@@ -36,6 +37,7 @@ while [ $# -gt 0 ]; do
         --warmup-seconds) properties+=("-Dbench.warmupSeconds=$2"); shift 2 ;;
         --profile) properties+=("-Dbench.profile=true"); shift ;;
         --cache-templates) properties+=("-Dbench.cacheTemplates=true"); shift ;;
+        --log-level) properties+=("-Dbench.logLevel=$2"); shift 2 ;;
         --backup-code-iterations) properties+=("-Dbench.backupCodeIterations=$2"); shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "Unknown option: $1" >&2; usage >&2; exit 2 ;;

@@ -80,6 +80,10 @@ final class BenchServers implements AutoCloseable {
     /** Transaction control and session settings, which are not statements of the work itself. */
     private static final String CONTROL = "^\\s*(begin|commit|rollback|start transaction|set |show |savepoint|release)";
 
+    /** The servers' log-level option; INFO unless a run asks for more (bench.logLevel, e.g. to see cache misses). */
+    private static final String LOG_LEVEL =
+            System.getProperty("bench.logLevel", "INFO").isBlank() ? "INFO" : System.getProperty("bench.logLevel");
+
     private final Mode mode;
     private final PostgresServer database;
     private final List<KeycloakServer> nodes;
@@ -109,7 +113,7 @@ final class BenchServers implements AutoCloseable {
             options.addAll(devOptions);
             // Our packages log at INFO like the rest: the tests' DEBUG would slow ours alone.
             DistributionServer server =
-                    DistributionServer.start(home, encryptionKeys, true, "INFO", javaOptions, options);
+                    DistributionServer.start(home, encryptionKeys, true, LOG_LEVEL, javaOptions, options);
             return new BenchServers(mode, null, List.of(server), List.of(home), List.of(server.log()));
         }
         PostgresServer database = PostgresServer.start(true);
@@ -125,7 +129,8 @@ final class BenchServers implements AutoCloseable {
                         "bench-" + (char) ('a' + i),
                         build,
                         database,
-                        new ClusterNode.Settings(encryptionKeys, "INFO", "-Xms512m -Xmx1g", i == 0 ? javaOptions : ""));
+                        new ClusterNode.Settings(
+                                encryptionKeys, LOG_LEVEL, "-Xms512m -Xmx1g", i == 0 ? javaOptions : ""));
                 nodes.add(node);
                 homes.add(node.home());
                 logs.add(node.log());

@@ -46,6 +46,16 @@ final class BenchUser {
         return IndependentTotp.code(totpKey, lastStepUsed);
     }
 
+    /** The time step of the code {@link #useAppCode} gave last. */
+    long lastStepUsed() {
+        return lastStepUsed;
+    }
+
+    /** The app's code of any time step, without using it up (e.g. to make sure a wrong code is not a right one). */
+    String appCode(long step) {
+        return IndependentTotp.code(totpKey, step);
+    }
+
     /**
      * Whether a backup code may still be used. The last one is kept: using it would make the login require a new
      * set, a page that is not part of a login.

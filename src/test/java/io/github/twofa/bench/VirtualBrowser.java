@@ -208,13 +208,13 @@ final class VirtualBrowser {
         }
     }
 
-    private static String randomUrlSafe(int bytes) {
+    static String randomUrlSafe(int bytes) {
         byte[] random = new byte[bytes];
         RANDOM.nextBytes(random);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 
-    private static String s256(String verifier) {
+    static String s256(String verifier) {
         try {
             return Base64.getUrlEncoder()
                     .withoutPadding()
