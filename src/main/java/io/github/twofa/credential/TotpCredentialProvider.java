@@ -343,6 +343,10 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         if (step.isEmpty() || BuiltInOtp.usedByBuiltInForm(session, builtIn, code)) {
             return new Adoption(Verification.REFUSED, null);
         }
+        // Two requests adopting at once: one waits for nothing and is told to try again (see adoptWithoutCode).
+        if (!RequestLock.holdUntilRequestEnds(session, UsedStepRegistry.lockKey(builtIn.getId()), 0)) {
+            return new Adoption(Verification.BUSY, null);
+        }
         UsedStepRegistry.Claim claim = claimStep(builtIn.getId(), parameters.get(), step.getAsLong(), now);
         if (claim != UsedStepRegistry.Claim.CLAIMED) {
             return new Adoption(claim == UsedStepRegistry.Claim.BUSY ? Verification.BUSY : Verification.REFUSED, null);
@@ -451,20 +455,46 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
     }
 
     /**
-     * Marks {@code step} used for the credential, unless it or a later step was used already; BUSY, without looking,
-     * while another request holds the credential's claim lock (taken here until this request ends, so a code checked
-     * at the same time as one of another step is never accepted with it).
+     * Marks {@code step} used for the credential, unless it or a later step was used already; BUSY when a check of an
+     * earlier step of the credential is under way this very moment (see {@link UsedStepRegistry}). The step is used
+     * up whatever the answer.
      */
     public UsedStepRegistry.Claim claimStep(String credentialId, TotpParameters parameters, long step, long now) {
-        if (!RequestLock.holdUntilRequestEnds(session, UsedStepRegistry.lockKey(credentialId), 0)) {
-            return UsedStepRegistry.Claim.BUSY;
+        UsedStepRegistry registry = new UsedStepRegistry(session.singleUseObjects());
+        long lifespan = UsedStepRegistry.lifespanSeconds(parameters.period(), TotpVerifier.WINDOW);
+        if (!registry.take(credentialId, step, lifespan)) {
+            return UsedStepRegistry.Claim.REPLAYED;
         }
-        return new UsedStepRegistry(session.singleUseObjects())
-                .claim(
-                        credentialId,
-                        step,
-                        parameters.stepAt(now) + TotpVerifier.WINDOW,
-                        UsedStepRegistry.lifespanSeconds(parameters.period(), TotpVerifier.WINDOW));
+        markDoneAtRequestEnd(credentialId, step, lifespan);
+        long current = parameters.stepAt(now);
+        return registry.afterTaking(credentialId, step, current - TotpVerifier.WINDOW, current + TotpVerifier.WINDOW);
+    }
+
+    /**
+     * Once this request's transaction has ended, committed or not, the taken step's check is over. Written before
+     * the answer leaves the server, so the user's next code is never told to wait for this one.
+     */
+    private void markDoneAtRequestEnd(String credentialId, long step, long lifespan) {
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                markDone();
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                markDone();
+            }
+
+            private void markDone() {
+                try {
+                    new UsedStepRegistry(session.singleUseObjects()).markDone(credentialId, step, lifespan);
+                } catch (RuntimeException e) {
+                    // Later steps of this credential are "busy" until the claim expires; never a reason to fail.
+                    LOG.warnf("TOTP credential %s: time step not marked done: %s", credentialId, e.getMessage());
+                }
+            }
+        });
     }
 
     @Override
