@@ -46,14 +46,7 @@ done
 
 case "$mode" in
     dev) ;;
-    production|cluster)
-        if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-            echo "Installing Debian's postgresql for the production modes..."
-            sudo=""
-            if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-            $sudo apt-get update -q
-            DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q postgresql
-        fi ;;
+    production|cluster) source bench/ensure-postgresql.sh ;;
     *) echo "Unknown mode: $mode (dev, production or cluster)" >&2; exit 2 ;;
 esac
 properties+=("-Dbench.mode=$mode")

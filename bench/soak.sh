@@ -44,12 +44,6 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-    echo "Installing Debian's postgresql for the soak..."
-    sudo=""
-    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-    $sudo apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q postgresql
-fi
+source bench/ensure-postgresql.sh
 
 exec mvn -B -q -Psoak -DskipTests verify "${properties[@]}"

@@ -2,10 +2,8 @@ package io.github.twofa.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,7 +43,7 @@ public final class LoginBenchmark {
         Path recording = options.outputDir().resolve("server.jfr");
         Files.deleteIfExists(recording);
         say("Login benchmark: " + options.describe());
-        String encryptionKeys = "bench:" + Base64.getEncoder().encodeToString(randomBytes(32));
+        String encryptionKeys = SecondFactorCredentials.randomEncryptionKeys();
         Map<LoginKind, KindResults> results = new EnumMap<>(LoginKind.class);
         TURNS.forEach(kind -> results.put(kind, new KindResults(kind)));
         List<RoundRunner.Round> rounds;
@@ -184,11 +182,5 @@ public final class LoginBenchmark {
 
     private void say(String message) {
         System.out.printf(Locale.ROOT, "[%6.1f s] %s%n", (System.nanoTime() - started) / 1e9, message);
-    }
-
-    private static byte[] randomBytes(int count) {
-        byte[] bytes = new byte[count];
-        new SecureRandom().nextBytes(bytes);
-        return bytes;
     }
 }

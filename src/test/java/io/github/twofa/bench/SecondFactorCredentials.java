@@ -3,6 +3,7 @@ package io.github.twofa.bench;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,14 @@ import org.keycloak.models.RealmModel;
 final class SecondFactorCredentials {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A fresh value for the servers' encryption-keys option: one random 256-bit key, id "bench". */
+    static String randomEncryptionKeys() {
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        return "bench:" + Base64.getEncoder().encodeToString(key);
+    }
+
     private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     private final SecretProtector protector;

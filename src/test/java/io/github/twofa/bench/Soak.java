@@ -2,9 +2,7 @@ package io.github.twofa.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,7 +45,7 @@ public final class Soak {
     private boolean run() throws Exception {
         Files.createDirectories(options.outputDir());
         say("Soak: " + options.describe());
-        String encryptionKeys = "bench:" + Base64.getEncoder().encodeToString(randomBytes(32));
+        String encryptionKeys = SecondFactorCredentials.randomEncryptionKeys();
         PostgresServer database = PostgresServer.start(true);
         List<ClusterNode> nodes = new ArrayList<>();
         try {
@@ -185,11 +183,5 @@ public final class Soak {
 
     private void say(String message) {
         System.out.printf(Locale.ROOT, "[%6.1f s] %s%n", (System.nanoTime() - started) / 1e9, message);
-    }
-
-    private static byte[] randomBytes(int count) {
-        byte[] bytes = new byte[count];
-        new SecureRandom().nextBytes(bytes);
-        return bytes;
     }
 }

@@ -176,41 +176,11 @@ final class SoakBrowser {
     }
 
     private Landing tokens(String realm, String code) throws IOException, InterruptedException {
-        return send(
-                HttpRequest.newBuilder(nodes.get(0).resolve("/realms/" + realm + "/protocol/openid-connect/token"))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(Http.form(Map.of(
-                                "grant_type",
-                                "authorization_code",
-                                "code",
-                                code,
-                                "client_id",
-                                BenchRealms.CLIENT_ID,
-                                "redirect_uri",
-                                BenchRealms.REDIRECT_URI,
-                                "code_verifier",
-                                verifier)))),
-                ANY_NODE);
+        return send(VirtualBrowser.tokenRequest(nodes.get(0).toString(), realm, code, verifier), ANY_NODE);
     }
 
     private URI authorizationUrl(String realm) {
-        return nodes.get(0)
-                .resolve("/realms/" + realm + "/protocol/openid-connect/auth?"
-                        + Http.form(Map.of(
-                                "client_id",
-                                BenchRealms.CLIENT_ID,
-                                "redirect_uri",
-                                BenchRealms.REDIRECT_URI,
-                                "response_type",
-                                "code",
-                                "scope",
-                                "openid",
-                                "state",
-                                state,
-                                "code_challenge",
-                                VirtualBrowser.s256(verifier),
-                                "code_challenge_method",
-                                "S256")));
+        return URI.create(VirtualBrowser.authorizationUrl(nodes.get(0).toString(), realm, state, verifier));
     }
 
     /** Posts {@code form} with its hidden fields and {@code fields}; Keycloak's answer, not followed. */

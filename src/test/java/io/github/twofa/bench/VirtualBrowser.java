@@ -56,8 +56,10 @@ final class VirtualBrowser {
         String state = randomUrlSafe(8);
         long start = System.nanoTime();
 
-        Landing loginPage =
-                timed(times, Step.LOGIN_PAGE, () -> get(URI.create(authorizationUrl(kind.realm(), state, verifier))));
+        Landing loginPage = timed(
+                times,
+                Step.LOGIN_PAGE,
+                () -> get(URI.create(authorizationUrl(baseUrl, kind.realm(), state, verifier))));
         Document passwordForm = loginPage.page("#kc-form-login");
         Landing secondFactorPage = timed(
                 times,
@@ -117,7 +119,8 @@ final class VirtualBrowser {
         return landing;
     }
 
-    private String authorizationUrl(String realm, String state, String verifier) {
+    /** The authorization request of the bench client, with PKCE, at the server {@code baseUrl}. */
+    static String authorizationUrl(String baseUrl, String realm, String state, String verifier) {
         return baseUrl + "/realms/" + realm + "/protocol/openid-connect/auth?"
                 + Http.form(Map.of(
                         "client_id",
@@ -159,20 +162,24 @@ final class VirtualBrowser {
     }
 
     private Landing tokenRequest(String realm, String code, String verifier) throws IOException, InterruptedException {
-        return Landing.of(send(
-                HttpRequest.newBuilder(URI.create(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token"))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(Http.form(Map.of(
-                                "grant_type",
-                                "authorization_code",
-                                "code",
-                                code,
-                                "client_id",
-                                BenchRealms.CLIENT_ID,
-                                "redirect_uri",
-                                BenchRealms.REDIRECT_URI,
-                                "code_verifier",
-                                verifier))))));
+        return Landing.of(send(tokenRequest(baseUrl, realm, code, verifier)));
+    }
+
+    /** The bench client's token request for an authorization code, with its PKCE verifier. */
+    static HttpRequest.Builder tokenRequest(String baseUrl, String realm, String code, String verifier) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(Http.form(Map.of(
+                        "grant_type",
+                        "authorization_code",
+                        "code",
+                        code,
+                        "client_id",
+                        BenchRealms.CLIENT_ID,
+                        "redirect_uri",
+                        BenchRealms.REDIRECT_URI,
+                        "code_verifier",
+                        verifier))));
     }
 
     /** Follows redirects inside Keycloak, as a browser does, up to a page or the redirect to the client. */
