@@ -203,7 +203,7 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         if (justAdopted && BuiltInOtp.usedBeforeAdoption(session, stored.getId(), code)) {
             return Verification.REFUSED;
         }
-        UsedStepRegistry.Claim claim = claimStep(stored.getId(), credential.parameters(), step.getAsLong(), now);
+        UsedStepRegistry.Claim claim = claimStep(stored.getId(), credential.parameters(), step.getAsLong());
         LOG.debugf(
                 "TOTP credential %s of user %s: matched step offset %d, %s",
                 stored.getId(),
@@ -347,7 +347,7 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         if (!RequestLock.holdUntilRequestEnds(session, UsedStepRegistry.lockKey(builtIn.getId()), 0)) {
             return new Adoption(Verification.BUSY, null);
         }
-        UsedStepRegistry.Claim claim = claimStep(builtIn.getId(), parameters.get(), step.getAsLong(), now);
+        UsedStepRegistry.Claim claim = claimStep(builtIn.getId(), parameters.get(), step.getAsLong());
         if (claim != UsedStepRegistry.Claim.CLAIMED) {
             return new Adoption(claim == UsedStepRegistry.Claim.BUSY ? Verification.BUSY : Verification.REFUSED, null);
         }
@@ -356,7 +356,7 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
             return new Adoption(Verification.BUSY, null);
         }
         CredentialModel adopted = adopt(realm, user, builtIn, secret, parameters.get());
-        claimStep(adopted.getId(), parameters.get(), step.getAsLong(), now);
+        claimStep(adopted.getId(), parameters.get(), step.getAsLong());
         return new Adoption(Verification.ACCEPTED, adopted.getId());
     }
 
@@ -455,19 +455,24 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
     }
 
     /**
-     * Marks {@code step} used for the credential, unless it or a later step was used already; BUSY when a check of an
-     * earlier step of the credential is under way this very moment (see {@link UsedStepRegistry}). The step is used
-     * up whatever the answer.
+     * Marks {@code step} used for the credential, unless it or a later step was used already; BUSY, with the step
+     * left unused, when a check of the same or an earlier step of the credential is under way this very moment (see
+     * {@link UsedStepRegistry}).
      */
-    public UsedStepRegistry.Claim claimStep(String credentialId, TotpParameters parameters, long step, long now) {
+    public UsedStepRegistry.Claim claimStep(String credentialId, TotpParameters parameters, long step) {
         UsedStepRegistry registry = new UsedStepRegistry(session.singleUseObjects());
         long lifespan = UsedStepRegistry.lifespanSeconds(parameters.period(), TotpVerifier.WINDOW);
         if (!registry.take(credentialId, step, lifespan)) {
-            return UsedStepRegistry.Claim.REPLAYED;
+            // Another check has this very code: over (a replay), or still under way (a double submit: try again).
+            return registry.isDone(credentialId, step) ? UsedStepRegistry.Claim.REPLAYED : UsedStepRegistry.Claim.BUSY;
+        }
+        UsedStepRegistry.Claim claim = registry.afterTaking(credentialId, step, TotpVerifier.WINDOW);
+        if (claim == UsedStepRegistry.Claim.BUSY) {
+            registry.giveBack(credentialId, step);
+            return claim;
         }
         markDoneAtRequestEnd(credentialId, step, lifespan);
-        long current = parameters.stepAt(now);
-        return registry.afterTaking(credentialId, step, current - TotpVerifier.WINDOW, current + TotpVerifier.WINDOW);
+        return claim;
     }
 
     /**
@@ -488,7 +493,9 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
 
             private void markDone() {
                 try {
-                    new UsedStepRegistry(session.singleUseObjects()).markDone(credentialId, step, lifespan);
+                    if (!new UsedStepRegistry(session.singleUseObjects()).markDone(credentialId, step, lifespan)) {
+                        LOG.warnf("TOTP credential %s: time step marked done twice", credentialId);
+                    }
                 } catch (RuntimeException e) {
                     // Later steps of this credential are "busy" until the claim expires; never a reason to fail.
                     LOG.warnf("TOTP credential %s: time step not marked done: %s", credentialId, e.getMessage());
