@@ -3,7 +3,6 @@ package io.github.twofa.credential;
 import java.util.HashSet;
 import java.util.Set;
 
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -55,24 +54,12 @@ final class RequestLock {
      */
     private static void releaseAtRequestEnd(KeycloakSession session, Set<String> held) {
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                release();
-            }
-
-            @Override
-            protected void rollbackImpl() {
-                release();
-            }
-
-            private void release() {
-                Set<String> keys = Set.copyOf(held);
-                held.clear();
-                if (!keys.isEmpty()) {
-                    KeycloakModelUtils.runJobInTransaction(
-                            factory, other -> keys.forEach(other.singleUseObjects()::remove));
-                }
+        RequestEnd.whateverTheOutcome(session, () -> {
+            Set<String> keys = Set.copyOf(held);
+            held.clear();
+            if (!keys.isEmpty()) {
+                KeycloakModelUtils.runJobInTransaction(
+                        factory, other -> keys.forEach(other.singleUseObjects()::remove));
             }
         });
     }

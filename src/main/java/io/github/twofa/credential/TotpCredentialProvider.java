@@ -480,26 +480,14 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
      * the answer leaves the server, so the user's next code is never told to wait for this one.
      */
     private void markDoneAtRequestEnd(String credentialId, long step, long lifespan) {
-        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                markDone();
-            }
-
-            @Override
-            protected void rollbackImpl() {
-                markDone();
-            }
-
-            private void markDone() {
-                try {
-                    if (!new UsedStepRegistry(session.singleUseObjects()).markDone(credentialId, step, lifespan)) {
-                        LOG.warnf("TOTP credential %s: time step marked done twice", credentialId);
-                    }
-                } catch (RuntimeException e) {
-                    // Later steps of this credential are "busy" until the claim expires; never a reason to fail.
-                    LOG.warnf("TOTP credential %s: time step not marked done: %s", credentialId, e.getMessage());
+        RequestEnd.whateverTheOutcome(session, () -> {
+            try {
+                if (!new UsedStepRegistry(session.singleUseObjects()).markDone(credentialId, step, lifespan)) {
+                    LOG.warnf("TOTP credential %s: time step marked done twice", credentialId);
                 }
+            } catch (RuntimeException e) {
+                // Its later steps are "busy" until two windows past this one; never a reason to fail the request.
+                LOG.warnf("TOTP credential %s: time step not marked done: %s", credentialId, e.getMessage());
             }
         });
     }
