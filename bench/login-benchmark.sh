@@ -17,7 +17,7 @@ usage() {
     grep '^#' "$0" | tail -n +2 | sed 's/^# \{0,1\}//'
     echo
     echo "Options: --mode dev|production|cluster (default dev)  --cluster (the same as --mode cluster)"
-    echo "         --users N (per kind, 1-100000; default 1000)  --clients C (default 50)  --rounds K (default 3)"
+    echo "         --users N (per kind, 1-100000; default 1000)  --clients C (default 50)  --rounds K (default 4: every kind once at each place)"
     echo "         --round-seconds S (default 8)  --warmup-seconds W (default 4)  --profile"
     echo "         --cache-templates (cache themes and templates as a production server does; dev mode does not)"
     echo "         --log-level L (the servers' log-level option, e.g. INFO,org.keycloak.models.cache.infinispan:trace)"

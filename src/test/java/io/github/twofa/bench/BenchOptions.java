@@ -53,7 +53,7 @@ record BenchOptions(
                 BenchServers.Mode.parse(System.getProperty("bench.mode", "dev")),
                 Integer.getInteger("bench.users", 1000),
                 Integer.getInteger("bench.clients", 50),
-                Integer.getInteger("bench.rounds", 3),
+                Integer.getInteger("bench.rounds", 4),
                 Integer.getInteger("bench.roundSeconds", 8),
                 Integer.getInteger("bench.warmupSeconds", 4),
                 Boolean.getBoolean("bench.profile"),
