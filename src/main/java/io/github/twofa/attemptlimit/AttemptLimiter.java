@@ -9,11 +9,19 @@ import java.util.function.LongSupplier;
  * The extension's own limit on wrong second factors, per user, on whether or not the realm enables Keycloak's
  * brute-force detection. Kept in Keycloak's single-use store, so every cluster node counts the same failures.
  * <p>
- * A check holds one of {@code maxFailures} numbered slots (claimed with {@code putIfAbsent}, atomic across the
- * cluster) from before the code is looked at until the outcome is known: a wrong code keeps its slot for the failure
- * window, a right one clears them all, input that cannot be a code gives its slot back. So however many requests an
- * attacker sends at once, at most {@code maxFailures} codes are ever checked per window.
- * <p>
+ * Failures are {@code maxFailures} numbered slots (claimed with {@code putIfAbsent}, atomic across the cluster) that
+ * live for the failure window. However many requests an attacker sends at once, no more than {@code maxFailures}
+ * guesses are ever answered per window:
+ * <ul>
+ *   <li>a wrong code is answered only once it holds a slot ({@link Attempt#holdSlot}), and a right one clears them;
+ *   <li>a check that costs the server real work (a backup code's key derivation, a password hash) holds its slot
+ *       before that work, so concurrent requests never make the server do it for more than {@code maxFailures}
+ *       guesses;
+ *   <li>a cheap check (an app code: a few HMACs) holds none: a right code is accepted only if, after it was used up
+ *       in the store (that write orders it against the slots of concurrent wrong codes), fewer than
+ *       {@code maxFailures} slots are held and there is no lockout ({@link Attempt#allowsSuccess}). The right code
+ *       of a login then costs one store write (its use), not three (slot taken, code used, slot given back).
+ * </ul>
  * The store's {@code putIfAbsent}, {@code remove} and {@code contains} act at once, but its {@code put} only when the
  * request's transaction commits. So the lock itself is a {@code putIfAbsent} entry that lives as long as the
  * lockout, seen by every node before the slots are freed; its end time, written with {@code put}, only tells how long
@@ -64,22 +72,15 @@ public final class AttemptLimiter {
     }
 
     /**
-     * Starts a check of one second factor (or password): empty when the user is locked out or every slot is taken
-     * by recent failures and checks still running; the caller must then refuse without checking anything.
+     * Opens a check of one second factor (or password), reading only: empty when the user is locked out or every
+     * slot is held by recent failures and checks still running; the caller must then refuse without checking
+     * anything.
      */
     public Optional<Attempt> begin(String realmId, String userId) {
-        for (int slot = 1; slot <= policy.maxFailures(); slot++) {
-            if (store.putIfAbsent(failureKey(realmId, userId, slot), policy.windowSeconds())) {
-                // Checked after claiming, not before: a lockout frees the slots after taking the lock, so one
-                // claimed after that sees the lock here. Callers have usually looked at the lock already.
-                if (lockedForSeconds(realmId, userId).isPresent()) {
-                    store.remove(failureKey(realmId, userId, slot));
-                    return Optional.empty();
-                }
-                return Optional.of(new Attempt(realmId, userId, slot, nextLockout(realmId, userId)));
-            }
+        if (lockedForSeconds(realmId, userId).isPresent() || heldSlots(realmId, userId) >= policy.maxFailures()) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        return Optional.of(new Attempt(realmId, userId, nextLockout(realmId, userId)));
     }
 
     /** How long a user {@link #begin} refused must wait: the lockout, or else the failure window. */
@@ -87,20 +88,58 @@ public final class AttemptLimiter {
         return lockedForSeconds(realmId, userId).orElse(policy.windowSeconds());
     }
 
-    /** One check in progress, holding its slot. */
+    /** One check in progress; it holds a slot once {@link #holdSlot} took one. */
     public final class Attempt {
 
         private final String realmId;
         private final String userId;
-        private final int slot;
         /** The number the next lockout gets, as it was when this check began. */
         private final int lockout;
+        /** The slot held, or 0. */
+        private int slot;
+        /** Whether {@link #allowsSuccess} said yes. */
+        private boolean admitted;
 
-        private Attempt(String realmId, String userId, int slot, int lockout) {
+        private Attempt(String realmId, String userId, int lockout) {
             this.realmId = realmId;
             this.userId = userId;
-            this.slot = slot;
             this.lockout = lockout;
+        }
+
+        /**
+         * Takes a slot, unless one is held already: before an expensive check, and for a wrong code before it is
+         * answered. False, holding nothing, when every slot is held or a lockout began; the caller must then refuse
+         * as {@link #begin} does, whatever the code was.
+         */
+        public boolean holdSlot() {
+            for (int n = 1; slot == 0 && n <= policy.maxFailures(); n++) {
+                if (store.putIfAbsent(failureKey(realmId, userId, n), policy.windowSeconds())) {
+                    // Checked after claiming, not before: a lockout frees the slots after taking the lock, so one
+                    // claimed after that sees the lock here.
+                    if (lockedForSeconds(realmId, userId).isPresent()) {
+                        store.remove(failureKey(realmId, userId, n));
+                        return false;
+                    }
+                    slot = n;
+                }
+            }
+            return slot != 0;
+        }
+
+        /**
+         * Whether a right code may be accepted. Without a slot, called once the code is used up in the store: it
+         * reads the slots, then the lock (a lockout takes the lock before it frees the slots, so one of the two
+         * reads sees it). False means: refuse as {@link #begin} does, the code stays used.
+         */
+        public boolean allowsSuccess() {
+            admitted = slot != 0
+                    || (heldSlots(realmId, userId) < policy.maxFailures() && !store.contains(lockKey(realmId, userId)));
+            return admitted;
+        }
+
+        /** Whether a right code of this check may be accepted without asking again: it holds a slot, or was allowed. */
+        public boolean admitted() {
+            return slot != 0 || admitted;
         }
 
         /** A right code: the failures and the growing lockout are forgotten. */
@@ -110,21 +149,19 @@ public final class AttemptLimiter {
         }
 
         /**
-         * A wrong code keeps its slot; returns the lockout length if this failure took the last slot and started
-         * the lockout. Of several checks failing at once, all of which began before the lockout, only the one that
-         * claims the lockout's number starts it, so a burst of wrong codes is one lockout, not one per code.
+         * A wrong code keeps its slot (which it must hold, see {@link #holdSlot}); returns the lockout length if this
+         * failure took the last slot and started the lockout. Of several checks failing at once, all of which began
+         * before the lockout, only the one that claims the lockout's number starts it, so a burst of wrong codes is
+         * one lockout, not one per code.
          */
         public OptionalLong failed() {
-            int held = 0;
-            for (int n = 1; n <= policy.maxFailures(); n++) {
-                if (store.contains(failureKey(realmId, userId, n))) {
-                    held++;
-                }
+            if (slot == 0) {
+                throw new IllegalStateException("a failure is counted in the slot its check holds");
             }
-            int failures = held;
+            int held = heldSlots(realmId, userId);
             LOG.log(
                     System.Logger.Level.DEBUG,
-                    () -> "User " + userId + ": wrong second factor, " + failures + " of " + policy.maxFailures()
+                    () -> "User " + userId + ": wrong second factor, " + held + " of " + policy.maxFailures()
                             + " allowed");
             if (held < policy.maxFailures()) {
                 return OptionalLong.empty();
@@ -136,10 +173,23 @@ public final class AttemptLimiter {
                     : OptionalLong.empty();
         }
 
-        /** Input that cannot be a code guessed nothing: the slot is free again. */
+        /** Input that cannot be a code guessed nothing: the slot, if one was held, is free again. */
         public void withdrawn() {
-            store.remove(failureKey(realmId, userId, slot));
+            if (slot != 0) {
+                store.remove(failureKey(realmId, userId, slot));
+                slot = 0;
+            }
         }
+    }
+
+    private int heldSlots(String realmId, String userId) {
+        int held = 0;
+        for (int n = 1; n <= policy.maxFailures(); n++) {
+            if (store.contains(failureKey(realmId, userId, n))) {
+                held++;
+            }
+        }
+        return held;
     }
 
     /** Ends any lockout and forgets all failures, e.g. when an admin resets the user's 2FA. */

@@ -48,7 +48,7 @@ public class DirectGrantTwoFactorAuthenticator extends TwoFactorStep {
         Optional<SecondFactor.Limited> outcome = checkUnderLimit(
                 context,
                 SecondFactor.attemptedFactor(code),
-                () -> SecondFactor.check(context.getSession(), context.getUser(), code));
+                attempt -> SecondFactor.check(context.getSession(), context.getUser(), code, attempt));
         if (outcome.isEmpty()) {
             context.failure(AuthenticationFlowError.USER_TEMPORARILY_DISABLED, tooManyAttempts(secondsToWait(context)));
             return;

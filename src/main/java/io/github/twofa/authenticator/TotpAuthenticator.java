@@ -3,8 +3,9 @@ package io.github.twofa.authenticator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
+import io.github.twofa.attemptlimit.AttemptLimiter;
 import io.github.twofa.attemptlimit.AttemptPolicy;
 import io.github.twofa.credential.BackupCodesCredentialModel;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
@@ -89,7 +90,11 @@ public class TotpAuthenticator extends TwoFactorStep {
 
     /** The code page's field takes the app's code or, for users who have no phone at hand, a backup code. */
     private void checkCode(AuthenticationFlowContext context, String code) {
-        accepted(context, CodeField.APP, code, () -> SecondFactor.check(context.getSession(), context.getUser(), code))
+        accepted(
+                        context,
+                        CodeField.APP,
+                        code,
+                        attempt -> SecondFactor.check(context.getSession(), context.getUser(), code, attempt))
                 .ifPresent(check -> letIn(context, check));
     }
 
@@ -98,7 +103,8 @@ public class TotpAuthenticator extends TwoFactorStep {
                         context,
                         CodeField.BACKUP,
                         input,
-                        () -> SecondFactor.checkBackupCode(context.getSession(), context.getUser(), input))
+                        attempt ->
+                                SecondFactor.checkBackupCode(context.getSession(), context.getUser(), input, attempt))
                 .ifPresent(check -> letIn(context, check));
     }
 
@@ -186,7 +192,10 @@ public class TotpAuthenticator extends TwoFactorStep {
      * the field's page and message (missing, locked out, not a code, wrong), and returns the accepted check.
      */
     private Optional<SecondFactor.Check> accepted(
-            AuthenticationFlowContext context, CodeField field, String input, Supplier<SecondFactor.Check> checker) {
+            AuthenticationFlowContext context,
+            CodeField field,
+            String input,
+            Function<AttemptLimiter.Attempt, SecondFactor.Check> checker) {
         if (input == null || input.isBlank()) {
             context.forceChallenge(page(context, field, new FormMessage(field.name, field.missing)));
             return Optional.empty();

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import io.github.twofa.attemptlimit.AttemptLimiter;
 import io.github.twofa.audit.AuditEvents;
@@ -178,7 +178,7 @@ abstract class TwoFactorStep implements Authenticator, CredentialValidator<TotpC
     static Optional<SecondFactor.Limited> checkUnderLimit(
             AuthenticationFlowContext context,
             TwoFactorMetrics.Factor attempted,
-            Supplier<SecondFactor.Check> checker) {
+            Function<AttemptLimiter.Attempt, SecondFactor.Check> checker) {
         Optional<SecondFactor.Limited> limited = TwoFactorService.of(context.getSession())
                 .checkUnderLimit(
                         limiter(context),

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
 
 import io.github.twofa.crypto.SecretBinding;
 import io.github.twofa.crypto.SecretDecryptionException;
@@ -145,7 +146,9 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         REPLAYED,
         BUSY,
         /** The stored key cannot be trusted or read (moved, restored, planted, or its key is gone): enrol again. */
-        UNREADABLE
+        UNREADABLE,
+        /** A right code, its step used up, that the attempt limit did not let in (see {@code allowsSuccess}). */
+        LIMITED
     }
 
     /**
@@ -155,15 +158,18 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
     @Override
     public boolean isValid(RealmModel realm, UserModel user, CredentialInput input) {
         return supportsCredentialType(input.getType())
-                && verify(realm, user, input.getCredentialId(), input.getChallengeResponse()) == Verification.ACCEPTED;
+                && verify(realm, user, input.getCredentialId(), input.getChallengeResponse(), () -> true)
+                        == Verification.ACCEPTED;
     }
 
     /**
      * Checks {@code input} against the credential {@code credentialId} (or the user's first TOTP credential when
      * null) and, if it matches, claims its time step: {@link Verification#BUSY} when another check of the same
-     * credential is claiming a step this instant.
+     * credential is claiming a step this instant. Once the step is claimed, {@code allowsSuccess} says whether a
+     * right code may be accepted (the attempt limit's say); if not, the step stays used and nothing is recorded.
      */
-    public Verification verify(RealmModel realm, UserModel user, String credentialId, String input) {
+    public Verification verify(
+            RealmModel realm, UserModel user, String credentialId, String input, BooleanSupplier allowsSuccess) {
         if (input == null) {
             return Verification.REFUSED;
         }
@@ -211,6 +217,9 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                 step.getAsLong() - credential.parameters().stepAt(now),
                 claim);
         if (claim == UsedStepRegistry.Claim.CLAIMED) {
+            if (!allowsSuccess.getAsBoolean()) {
+                return Verification.LIMITED;
+            }
             recordUse(realm, user, credential, (int)
                     (step.getAsLong() - credential.parameters().stepAt(now)));
         }
@@ -329,9 +338,11 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
      * that credential ours in this transaction: the secret sealed as ours are, algorithm, digits, period, label and
      * creation date kept, the plain-text {@code otp} credential removed. The code's step is used up for both, so it
      * cannot log in again, and a code Keycloak's own form accepted before the switch is refused. Of two requests
-     * adopting at once, one is answered BUSY and, when retried, finds our credential.
+     * adopting at once, one is answered BUSY and, when retried, finds our credential. {@code allowsSuccess} as for
+     * {@link #verify}: asked once the step is claimed, before anything is adopted.
      */
-    public Adoption verifyAndAdopt(RealmModel realm, UserModel user, OTPCredentialModel builtIn, String input) {
+    public Adoption verifyAndAdopt(
+            RealmModel realm, UserModel user, OTPCredentialModel builtIn, String input, BooleanSupplier allowsSuccess) {
         Optional<TotpParameters> parameters = BuiltInOtp.parametersOf(builtIn);
         String code = input == null ? "" : TotpVerifier.normalise(input);
         if (parameters.isEmpty() || !BuiltInOtp.isWellFormed(builtIn, code)) {
@@ -350,6 +361,9 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         UsedStepRegistry.Claim claim = claimStep(builtIn.getId(), parameters.get(), step.getAsLong());
         if (claim != UsedStepRegistry.Claim.CLAIMED) {
             return new Adoption(claim == UsedStepRegistry.Claim.BUSY ? Verification.BUSY : Verification.REFUSED, null);
+        }
+        if (!allowsSuccess.getAsBoolean()) {
+            return new Adoption(Verification.LIMITED, null);
         }
         if (JpaConnection.reread(session, builtIn).isEmpty()) {
             // Another request adopted it between our reading the user's credentials and taking the lock.
@@ -476,20 +490,35 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
     }
 
     /**
-     * Once this request's transaction has ended, committed or not, the taken step's check is over. Written before
-     * the answer leaves the server, so the user's next code is never told to wait for this one.
+     * Once this request's transaction has ended, committed or not, the taken step's check is over. Marked on a thread
+     * of Keycloak's, off the login's path: a write to the store is a round trip to the other nodes of a cluster, and
+     * the only one who could be kept waiting by a late mark is a check of the same credential's next code within the
+     * same few milliseconds, which is told to try again.
      */
     private void markDoneAtRequestEnd(String credentialId, long step, long lifespan) {
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        ExecutorsProvider executors = session.getProvider(ExecutorsProvider.class);
         RequestEnd.whateverTheOutcome(session, () -> {
             try {
-                if (!new UsedStepRegistry(session.singleUseObjects()).markDone(credentialId, step, lifespan)) {
-                    LOG.warnf("TOTP credential %s: time step marked done twice", credentialId);
-                }
+                executors.getExecutor(USE_RECORDER).execute(() -> markDone(factory, credentialId, step, lifespan));
             } catch (RuntimeException e) {
-                // Its later steps are "busy" until two windows past this one; never a reason to fail the request.
-                LOG.warnf("TOTP credential %s: time step not marked done: %s", credentialId, e.getMessage());
+                // No thread to be had (a server shutting down): marked here and now instead.
+                markDone(factory, credentialId, step, lifespan);
             }
         });
+    }
+
+    private static void markDone(KeycloakSessionFactory factory, String credentialId, long step, long lifespan) {
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, own -> {
+                if (!new UsedStepRegistry(own.singleUseObjects()).markDone(credentialId, step, lifespan)) {
+                    LOG.warnf("TOTP credential %s: time step marked done twice", credentialId);
+                }
+            });
+        } catch (RuntimeException e) {
+            // Its later steps are "busy" until two windows past this one; never a reason to fail anything.
+            LOG.warnf("TOTP credential %s: time step not marked done: %s", credentialId, e.getMessage());
+        }
     }
 
     @Override

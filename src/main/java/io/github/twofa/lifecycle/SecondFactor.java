@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.function.Supplier;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 import io.github.twofa.attemptlimit.AttemptLimiter;
 import io.github.twofa.audit.AuditEvents;
@@ -38,6 +39,8 @@ public final class SecondFactor {
     /**
      * BUSY: another request is using the same credential this instant; nothing was checked, "try again".
      * UNREADABLE: the authenticator's stored key was refused (see {@link TotpCredentialProvider.Verification#UNREADABLE}).
+     * LIMITED: the attempt limit refused the check once it was under way (every slot taken or a lockout begun by
+     * requests at the same moment); answered as a lockout, never as right or wrong.
      */
     public enum Outcome {
         ACCEPTED,
@@ -46,7 +49,8 @@ public final class SecondFactor {
         REPLAYED,
         MALFORMED,
         BUSY,
-        UNREADABLE
+        UNREADABLE,
+        LIMITED
     }
 
     /**
@@ -54,6 +58,11 @@ public final class SecondFactor {
      * backup code how many are left.
      */
     public record Check(String credentialType, String credentialId, Outcome outcome, OptionalInt backupCodesRemaining) {
+
+        /** A check the attempt limit stopped on its way (see {@link Outcome#LIMITED}). */
+        public static Check limited(String credentialType, String credentialId) {
+            return new Check(credentialType, credentialId, Outcome.LIMITED, OptionalInt.empty());
+        }
 
         public boolean accepted() {
             return outcome == Outcome.ACCEPTED;
@@ -87,7 +96,7 @@ public final class SecondFactor {
                 case REPLAYED -> Optional.of(TwoFactorMetrics.Outcome.REPLAYED);
                 case MALFORMED -> Optional.of(TwoFactorMetrics.Outcome.MALFORMED);
                 case UNREADABLE -> Optional.of(TwoFactorMetrics.Outcome.UNREADABLE);
-                case BUSY -> Optional.empty();
+                case BUSY, LIMITED -> Optional.empty();
             };
         }
 
@@ -116,37 +125,60 @@ public final class SecondFactor {
     private SecondFactor() {}
 
     /**
-     * Runs {@code checker} holding one of the user's attempts: empty, without running it, when the limit allows no
-     * attempt now. A malformed input gives the attempt back, a right code clears the count, a wrong one keeps it.
+     * Runs {@code checker} as one of the user's attempts (see {@link AttemptLimiter}): empty, without running it, when
+     * the limit allows no attempt now, and empty too when the checker found the limit reached on the way. A malformed
+     * input spends no attempt, a right code clears the count, a wrong one is counted before it is answered.
      */
     public static Optional<Limited> underLimit(
-            AttemptLimiter limiter, RealmModel realm, UserModel user, Supplier<Check> checker) {
-        Optional<AttemptLimiter.Attempt> attempt = limiter.begin(realm.getId(), user.getId());
-        if (attempt.isEmpty()) {
+            AttemptLimiter limiter, RealmModel realm, UserModel user, Function<AttemptLimiter.Attempt, Check> checker) {
+        Optional<AttemptLimiter.Attempt> begun = limiter.begin(realm.getId(), user.getId());
+        if (begun.isEmpty()) {
             return Optional.empty();
         }
-        Check check = checker.get();
+        AttemptLimiter.Attempt attempt = begun.get();
+        Check check = checker.apply(attempt);
+        if (check.outcome() == Outcome.LIMITED) {
+            attempt.withdrawn();
+            return Optional.empty();
+        }
         if (check.malformed() || check.busy() || check.unreadable()) {
             // Nothing was guessed: the attempt is given back.
-            attempt.get().withdrawn();
+            attempt.withdrawn();
             return Optional.of(new Limited(check, OptionalLong.empty()));
         }
         if (check.accepted()) {
-            attempt.get().succeeded();
+            // The checkers ask before a code is used up; asked here again only if one did not.
+            if (!attempt.admitted() && !attempt.allowsSuccess()) {
+                return Optional.empty();
+            }
+            attempt.succeeded();
             return Optional.of(new Limited(check, OptionalLong.empty()));
         }
-        return Optional.of(new Limited(check, attempt.get().failed()));
+        if (!attempt.holdSlot()) {
+            // No slot left for this failure: not answered as wrong, so it told the guesser nothing.
+            return Optional.empty();
+        }
+        return Optional.of(new Limited(check, attempt.failed()));
     }
 
-    /** The user's password, checked like a second factor (the REST API's {@code setup} and {@code disable} ask for it). */
-    public static Check checkPassword(UserModel user, String password) {
+    /**
+     * The user's password, checked like a second factor (the REST API's {@code setup} and {@code disable} ask for it);
+     * a password hash is expensive, so the attempt holds its slot first.
+     */
+    public static Check checkPassword(UserModel user, String password, AttemptLimiter.Attempt attempt) {
+        if (!attempt.holdSlot()) {
+            return Check.limited(PasswordCredentialModel.TYPE, null);
+        }
         boolean valid = user.credentialManager().isValid(UserCredentialModel.password(password));
         return new Check(
                 PasswordCredentialModel.TYPE, null, valid ? Outcome.ACCEPTED : Outcome.REFUSED, OptionalInt.empty());
     }
 
-    public static Check check(KeycloakSession session, UserModel user, String input) {
-        return looksLikeAppCode(input) ? checkAppCode(session, user, input) : checkBackupCode(session, user, input);
+    /** An app code or a backup code, told apart by its form; see {@link #checkAppCode} and {@link #checkBackupCode}. */
+    public static Check check(KeycloakSession session, UserModel user, String input, AttemptLimiter.Attempt attempt) {
+        return looksLikeAppCode(input)
+                ? checkAppCode(session, user, input, attempt)
+                : checkBackupCode(session, user, input, attempt);
     }
 
     /** Whether {@code input} could be one of the user's codes, app or backup; checks the form only, uses nothing. */
@@ -168,15 +200,17 @@ public final class SecondFactor {
     /**
      * Checks an app code against each of the user's apps until one takes it (and uses its time step up): one
      * attempt, whatever the number of apps. BUSY when no app took it and one was being used this instant; UNREADABLE
-     * only when no app's key could be read at all.
+     * only when no app's key could be read at all. A few HMACs are cheap, so the code is looked at before it is
+     * counted: a right code asks the attempt whether it may be accepted once its time step is used up.
      */
-    public static Check checkAppCode(KeycloakSession session, UserModel user, String input) {
+    public static Check checkAppCode(
+            KeycloakSession session, UserModel user, String input, AttemptLimiter.Attempt attempt) {
         List<CredentialModel> apps = appCredentials(user);
         String code = TotpVerifier.normalise(input);
         if (apps.isEmpty()) {
             Optional<OTPCredentialModel> builtIn = BuiltInOtp.totpOf(user);
             if (builtIn.isPresent()) {
-                return checkBuiltInCode(session, user, builtIn.get(), code);
+                return checkBuiltInCode(session, user, builtIn.get(), code, attempt::allowsSuccess);
             }
             return new Check(TotpCredentialModel.TYPE, null, Outcome.REFUSED, OptionalInt.empty());
         }
@@ -189,10 +223,10 @@ public final class SecondFactor {
         Outcome outcome = Outcome.UNREADABLE;
         for (CredentialModel app : candidates) {
             TotpCredentialProvider.Verification verification =
-                    provider.verify(session.getContext().getRealm(), user, app.getId(), code);
+                    provider.verify(session.getContext().getRealm(), user, app.getId(), code, attempt::allowsSuccess);
             Outcome appOutcome = outcomeOf(verification);
-            if (appOutcome == Outcome.ACCEPTED) {
-                return new Check(TotpCredentialModel.TYPE, app.getId(), Outcome.ACCEPTED, OptionalInt.empty());
+            if (appOutcome == Outcome.ACCEPTED || appOutcome == Outcome.LIMITED) {
+                return new Check(TotpCredentialModel.TYPE, app.getId(), appOutcome, OptionalInt.empty());
             }
             outcome = worse(outcome, appOutcome);
         }
@@ -216,12 +250,16 @@ public final class SecondFactor {
 
     /** A user still on Keycloak's built-in OTP: a right code also makes the credential ours (see {@link TotpCredentialProvider#verifyAndAdopt}). */
     private static Check checkBuiltInCode(
-            KeycloakSession session, UserModel user, OTPCredentialModel builtIn, String code) {
+            KeycloakSession session,
+            UserModel user,
+            OTPCredentialModel builtIn,
+            String code,
+            BooleanSupplier allowsSuccess) {
         if (!BuiltInOtp.isWellFormed(builtIn, code)) {
             return new Check(OTPCredentialModel.TYPE, builtIn.getId(), Outcome.MALFORMED, OptionalInt.empty());
         }
         TotpCredentialProvider.Adoption adoption = TotpCredentialProvider.of(session)
-                .verifyAndAdopt(session.getContext().getRealm(), user, builtIn, code);
+                .verifyAndAdopt(session.getContext().getRealm(), user, builtIn, code, allowsSuccess);
         return adoption.verification() == TotpCredentialProvider.Verification.ACCEPTED
                 ? new Check(TotpCredentialModel.TYPE, adoption.credentialId(), Outcome.ACCEPTED, OptionalInt.empty())
                 : new Check(
@@ -238,6 +276,7 @@ public final class SecondFactor {
             case REPLAYED -> Outcome.REPLAYED;
             case BUSY -> Outcome.BUSY;
             case UNREADABLE -> Outcome.UNREADABLE;
+            case LIMITED -> Outcome.LIMITED;
         };
     }
 
@@ -268,14 +307,19 @@ public final class SecondFactor {
 
     /**
      * A backup code: one of ours, or (users of a realm that switched from Keycloak's own recovery codes, until they make
-     * a set of ours) one of Keycloak's; their forms differ, so the input says which set to check.
+     * a set of ours) one of Keycloak's; their forms differ, so the input says which set to check. A backup code costs a
+     * key derivation and its use a write of the set, so the attempt holds its slot before either.
      */
-    public static Check checkBackupCode(KeycloakSession session, UserModel user, String input) {
+    public static Check checkBackupCode(
+            KeycloakSession session, UserModel user, String input, AttemptLimiter.Attempt attempt) {
         if (KeycloakRecoveryCodeFormat.normalise(input).isPresent()) {
             Optional<CredentialModel> keycloaks = KeycloakRecoveryCodes.of(user);
             // Without Keycloak's codes such input cannot be a code of the user's: nothing to guess, nothing spent.
-            return keycloaks.isEmpty()
-                    ? new Check(KeycloakRecoveryCodes.TYPE, null, Outcome.MALFORMED, OptionalInt.empty())
+            if (keycloaks.isEmpty()) {
+                return new Check(KeycloakRecoveryCodes.TYPE, null, Outcome.MALFORMED, OptionalInt.empty());
+            }
+            return !attempt.holdSlot()
+                    ? Check.limited(KeycloakRecoveryCodes.TYPE, keycloaks.get().getId())
                     : checkOf(
                             KeycloakRecoveryCodes.TYPE,
                             keycloaks.get().getId(),
@@ -289,6 +333,9 @@ public final class SecondFactor {
         }
         if (set.isEmpty()) {
             return new Check(BackupCodesCredentialModel.TYPE, null, Outcome.REFUSED, OptionalInt.empty());
+        }
+        if (!attempt.holdSlot()) {
+            return Check.limited(BackupCodesCredentialModel.TYPE, credentialId);
         }
         return checkOf(BackupCodesCredentialModel.TYPE, credentialId, provider.consume(user, set.get(), input));
     }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -179,7 +180,7 @@ public final class TwoFactorService {
             RealmModel realm,
             UserModel user,
             TwoFactorMetrics.Factor attempted,
-            Supplier<SecondFactor.Check> checker,
+            Function<AttemptLimiter.Attempt, SecondFactor.Check> checker,
             Supplier<EventBuilder> lockoutEvent) {
         long started = System.nanoTime();
         Optional<SecondFactor.Limited> limited = SecondFactor.underLimit(limiter, realm, user, checker);

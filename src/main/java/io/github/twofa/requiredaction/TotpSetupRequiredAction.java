@@ -235,7 +235,7 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
                 context.getRealm(),
                 context.getUser(),
                 SecondFactor.attemptedFactor(input),
-                () -> SecondFactor.check(context.getSession(), context.getUser(), input),
+                attempt -> SecondFactor.check(context.getSession(), context.getUser(), input, attempt),
                 () -> context.getEvent().clone().user(context.getUser()));
         if (outcome.isEmpty() || outcome.get().lockout().isPresent()) {
             context.challenge(nextForm(context, CONFIRM_FIELD, "twofaTooManyAttemptsShort"));

@@ -6,13 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import io.github.twofa.attemptlimit.AttemptLimiter;
 import io.github.twofa.attemptlimit.AttemptPolicy;
 import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.credential.BuiltInOtp;
+import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.credential.TrustedBrowsers;
 import io.github.twofa.credential.UserSecondFactors;
@@ -99,9 +100,11 @@ public class TwoFactorResource {
             }
         }
         // One attempt for both, as for disabling: the password first, so a wrong password does not use up the code.
-        requireAccepted(auth, EventType.UPDATE_CREDENTIAL, () -> {
-            SecondFactor.Check passwordCheck = SecondFactor.checkPassword(user, password);
-            return passwordCheck.accepted() && anotherApp ? SecondFactor.check(session, user, code) : passwordCheck;
+        requireAccepted(auth, EventType.UPDATE_CREDENTIAL, attempt -> {
+            SecondFactor.Check passwordCheck = SecondFactor.checkPassword(user, password, attempt);
+            return passwordCheck.accepted() && anotherApp
+                    ? SecondFactor.check(session, user, code, attempt)
+                    : passwordCheck;
         });
         TotpSecret secret = TotpSecret.generate();
         pendingSetups.put(realm, user, auth.getSession(), secret.bytes());
@@ -158,14 +161,17 @@ public class TwoFactorResource {
             enrolled = requireAccepted(
                     auth,
                     EventType.UPDATE_CREDENTIAL,
-                    () -> service()
-                            .enrol(
-                                    realm,
-                                    user,
-                                    TotpSecret.fromBytes(pending.secret()),
-                                    code,
-                                    name,
-                                    event(auth, EventType.UPDATE_CREDENTIAL)));
+                    // Rare and not worth a guess (the key is new), so the attempt simply holds its slot first.
+                    attempt -> attempt.holdSlot()
+                            ? service()
+                                    .enrol(
+                                            realm,
+                                            user,
+                                            TotpSecret.fromBytes(pending.secret()),
+                                            code,
+                                            name,
+                                            event(auth, EventType.UPDATE_CREDENTIAL))
+                            : SecondFactor.Check.limited(TotpCredentialModel.TYPE, null));
         } catch (ApiException refused) {
             pendingSetups.putBack(realm, user, auth.getSession(), pending);
             throw refused;
@@ -217,7 +223,7 @@ public class TwoFactorResource {
         if (!SecondFactor.isWellFormed(user, code)) {
             throw malformedCode();
         }
-        requireAccepted(auth, EventType.REMOVE_CREDENTIAL, () -> SecondFactor.check(session, user, code));
+        requireAccepted(auth, EventType.REMOVE_CREDENTIAL, attempt -> SecondFactor.check(session, user, code, attempt));
         service().removeApp(user, id, event(auth, EventType.REMOVE_CREDENTIAL));
         return noStore(TwoFactorStatus.of(session, user));
     }
@@ -284,7 +290,10 @@ public class TwoFactorResource {
         requireEnabled(auth.getUser(), true);
         requireRecentLogin(auth, ProviderIds.BACKUP_CODES);
         requireNotLockedOut(auth);
-        requireAccepted(auth, EventType.UPDATE_CREDENTIAL, () -> SecondFactor.check(session, auth.getUser(), code));
+        requireAccepted(
+                auth,
+                EventType.UPDATE_CREDENTIAL,
+                attempt -> SecondFactor.check(session, auth.getUser(), code, attempt));
         return noStore(Map.of("backupCodes", newBackupCodes(auth)));
     }
 
@@ -304,9 +313,9 @@ public class TwoFactorResource {
             throw malformedCode();
         }
         // One attempt for both: the password first, so a wrong password does not use up the code.
-        requireAccepted(auth, EventType.REMOVE_CREDENTIAL, () -> {
-            SecondFactor.Check passwordCheck = SecondFactor.checkPassword(user, password);
-            return passwordCheck.accepted() ? SecondFactor.check(session, user, code) : passwordCheck;
+        requireAccepted(auth, EventType.REMOVE_CREDENTIAL, attempt -> {
+            SecondFactor.Check passwordCheck = SecondFactor.checkPassword(user, password, attempt);
+            return passwordCheck.accepted() ? SecondFactor.check(session, user, code, attempt) : passwordCheck;
         });
         service().disable(user, event(auth, EventType.REMOVE_CREDENTIAL));
         return noStore(Map.of("enabled", false));
@@ -328,7 +337,7 @@ public class TwoFactorResource {
      * the user's logins.
      */
     private SecondFactor.Check requireAccepted(
-            AuthResult auth, EventType operation, Supplier<SecondFactor.Check> checker) {
+            AuthResult auth, EventType operation, Function<AttemptLimiter.Attempt, SecondFactor.Check> checker) {
         UserModel user = auth.getUser();
         AttemptLimiter limiter = sessionLimiter(auth);
         Optional<SecondFactor.Limited> outcome = service()

@@ -1,6 +1,8 @@
 package io.github.twofa.attemptlimit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -53,10 +55,10 @@ class AttemptLimiterTest {
     }
 
     @Test
-    void givenFiveChecksStillRunning_thenASixthIsRefusedBeforeItsCodeIsLookedAt() {
+    void givenFiveExpensiveChecksStillRunning_thenASixthIsRefusedBeforeItsCodeIsLookedAt() {
         List<AttemptLimiter.Attempt> running = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            running.add(limiter().begin("r", "u").orElseThrow());
+            running.add(holdingASlot(limiter()));
         }
 
         assertTrue(limiter().begin("r", "u").isEmpty(), "a sixth concurrent guess must not be checked");
@@ -64,6 +66,54 @@ class AttemptLimiterTest {
 
         running.get(0).withdrawn();
         assertTrue(limiter().begin("r", "u").isPresent(), "input that was no code gives its attempt back");
+    }
+
+    @Test
+    void givenFourFailures_thenARightCodeCheckedWithoutASlotIsLetIn() {
+        for (int i = 0; i < 4; i++) {
+            fail();
+        }
+        AttemptLimiter.Attempt cheap = limiter().begin("r", "u").orElseThrow();
+
+        assertTrue(cheap.allowsSuccess());
+        assertTrue(cheap.admitted());
+        cheap.succeeded();
+        assertEquals(OptionalLong.empty(), fail(), "the success cleared the four failures");
+    }
+
+    @Test
+    void givenCheapChecksBegunBeforeFiveExpensiveOnesTookEverySlot_thenTheirRightCodesAreNotLetIn() {
+        AttemptLimiter.Attempt cheap = limiter().begin("r", "u").orElseThrow();
+        AttemptLimiter.Attempt wrongCheap = limiter().begin("r", "u").orElseThrow();
+        fiveChecksAtOnce();
+
+        assertFalse(cheap.allowsSuccess(), "a sixth guess must not be let in, right or not");
+        assertFalse(cheap.admitted());
+        assertFalse(wrongCheap.holdSlot(), "nor answered as wrong");
+    }
+
+    @Test
+    void givenALockoutThatFreedTheSlotsMeanwhile_thenARightCodeCheckedWithoutASlotIsNotLetIn() {
+        AttemptLimiter.Attempt cheap = limiter().begin("r", "u").orElseThrow();
+        List<InFlight> running = fiveChecksAtOnce();
+        assertEquals(OptionalLong.of(300), running.get(0).attempt().failed());
+
+        assertFalse(cheap.allowsSuccess(), "the slots are free again, but the lock is there");
+        assertFalse(cheap.holdSlot(), "and a wrong code is not answered as wrong");
+    }
+
+    @Test
+    void givenACheckWithoutASlot_whenItsCodeIsWrong_thenItTakesASlotBeforeItIsCounted() {
+        AttemptLimiter.Attempt cheap = limiter().begin("r", "u").orElseThrow();
+        assertThrows(IllegalStateException.class, cheap::failed, "a failure is counted in a slot");
+
+        assertTrue(cheap.holdSlot());
+        assertTrue(cheap.holdSlot(), "holding one already");
+        assertEquals(OptionalLong.empty(), cheap.failed());
+        for (int i = 0; i < 3; i++) {
+            fail();
+        }
+        assertEquals(OptionalLong.of(300), fail(), "it was the first of five");
     }
 
     @Test
@@ -194,10 +244,16 @@ class AttemptLimiterTest {
 
     private OptionalLong fail(AttemptPolicy policy) {
         ExpiringStore.Request request = store.newRequest();
-        OptionalLong lockout =
-                request.limiter(policy).begin("r", "u").orElseThrow().failed();
+        OptionalLong lockout = holdingASlot(request.limiter(policy)).failed();
         request.commit();
         return lockout;
+    }
+
+    /** A check that has begun and holds a slot, as an expensive check does before its work and a wrong code does. */
+    private static AttemptLimiter.Attempt holdingASlot(AttemptLimiter limiter) {
+        AttemptLimiter.Attempt attempt = limiter.begin("r", "u").orElseThrow();
+        assertTrue(attempt.holdSlot());
+        return attempt;
     }
 
     /** A check begun in a request that has not finished. */
@@ -207,7 +263,7 @@ class AttemptLimiterTest {
         List<InFlight> running = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             ExpiringStore.Request request = store.newRequest();
-            running.add(new InFlight(request, request.limiter().begin("r", "u").orElseThrow()));
+            running.add(new InFlight(request, holdingASlot(request.limiter())));
         }
         return running;
     }
