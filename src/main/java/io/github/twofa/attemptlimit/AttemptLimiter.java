@@ -11,17 +11,13 @@ import java.util.function.LongSupplier;
  * <p>
  * Failures are {@code maxFailures} numbered slots (claimed with {@code putIfAbsent}, atomic across the cluster) that
  * live for the failure window. However many requests an attacker sends at once, no more than {@code maxFailures}
- * guesses are ever answered per window:
- * <ul>
- *   <li>a wrong code is answered only once it holds a slot ({@link Attempt#holdSlot}), and a right one clears them;
- *   <li>a check that costs the server real work (a backup code's key derivation, a password hash) holds its slot
- *       before that work, so concurrent requests never make the server do it for more than {@code maxFailures}
- *       guesses;
- *   <li>a cheap check (an app code: a few HMACs) holds none: a right code is accepted only if, after it was used up
- *       in the store (that write orders it against the slots of concurrent wrong codes), fewer than
- *       {@code maxFailures} slots are held and there is no lockout ({@link Attempt#allowsSuccess}). The right code
- *       of a login then costs one store write (its use), not three (slot taken, code used, slot given back).
- * </ul>
+ * guesses are answered per window: a wrong code is answered only once it holds a slot ({@link Attempt#holdSlot}),
+ * and a right one is let in only if fewer than {@code maxFailures} slots are held and there is no lockout at that
+ * moment ({@link Attempt#allowsSuccess}); every wrong answer before it held a slot, so it is never the guess after
+ * the last one allowed. A check thus looks at the code before it holds anything, and a right code costs the limit
+ * no store write (where holding a slot first cost two, each a round trip to the other nodes of a cluster). A check
+ * may still hold its slot first ({@link Attempt#holdSlot} before looking), which the REST API's password checks do.
+ * <p>
  * The store's {@code putIfAbsent}, {@code remove} and {@code contains} act at once, but its {@code put} only when the
  * request's transaction commits. So the lock itself is a {@code putIfAbsent} entry that lives as long as the
  * lockout, seen by every node before the slots are freed; its end time, written with {@code put}, only tells how long
@@ -127,9 +123,9 @@ public final class AttemptLimiter {
         }
 
         /**
-         * Whether a right code may be accepted. Without a slot, called once the code is used up in the store: it
-         * reads the slots, then the lock (a lockout takes the lock before it frees the slots, so one of the two
-         * reads sees it). False means: refuse as {@link #begin} does, the code stays used.
+         * Whether a right code may be let in, asked before it is: true when this check holds a slot, else when fewer
+         * than {@code maxFailures} slots are held and then no lock is there (a lockout takes the lock before it frees
+         * the slots, so one of the two reads sees it). False means: refuse as {@link #begin} does.
          */
         public boolean allowsSuccess() {
             admitted = slot != 0

@@ -3,6 +3,7 @@ package io.github.twofa.credential;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.BooleanSupplier;
 
 import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.backupcodes.BackupCodeHasher;
@@ -97,12 +98,38 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
 
     /**
      * What became of a backup code: used (with how many are left), refused, or not checked because another request
-     * is using a code of the same set and did not finish within a moment ({@link #BUSY}: "try again", not "wrong").
+     * is using a code of the same set and did not finish within a moment ({@link #BUSY}: "try again", not "wrong"),
+     * or a right code the attempt limit did not let in ({@link #LIMITED}; the code stays unused).
      */
-    public record Use(boolean accepted, int remaining, boolean busy) {
+    public record Use(Result result, int remaining) {
 
-        static final Use REFUSED = new Use(false, 0, false);
-        static final Use BUSY = new Use(false, 0, true);
+        /** What became of a backup code. */
+        public enum Result {
+            ACCEPTED,
+            REFUSED,
+            BUSY,
+            LIMITED
+        }
+
+        static final Use REFUSED = new Use(Result.REFUSED, 0);
+        static final Use BUSY = new Use(Result.BUSY, 0);
+        static final Use LIMITED = new Use(Result.LIMITED, 0);
+
+        static Use accepted(int remaining) {
+            return new Use(Result.ACCEPTED, remaining);
+        }
+
+        public boolean accepted() {
+            return result == Result.ACCEPTED;
+        }
+
+        public boolean busy() {
+            return result == Result.BUSY;
+        }
+
+        public boolean limited() {
+            return result == Result.LIMITED;
+        }
     }
 
     /**
@@ -111,15 +138,16 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
      */
     public Use consume(UserModel user, String input) {
         Optional<BackupCodesCredentialModel> stored = current(user);
-        return stored.isEmpty() ? Use.REFUSED : consume(user, stored.get(), input);
+        return stored.isEmpty() ? Use.REFUSED : consume(user, stored.get(), input, () -> true);
     }
 
     /**
      * {@link #consume(UserModel, String)} for the user's current set, already read. The derivation runs before the
      * set's lock is taken; under it the set is read again from the database, since another request may have used a
-     * code of it and committed in the meantime, and the write then commits before the lock is let go.
+     * code of it and committed in the meantime, and the write then commits before the lock is let go. A right code is
+     * used only if {@code allowsSuccess} (the attempt limit's say) agrees.
      */
-    public Use consume(UserModel user, BackupCodesCredentialModel set, String input) {
+    public Use consume(UserModel user, BackupCodesCredentialModel set, String input, BooleanSupplier allowsSuccess) {
         Optional<String> code = BackupCodeFormat.normalise(input);
         if (code.isEmpty()) {
             return Use.REFUSED;
@@ -136,6 +164,9 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
         }
         BackupCodesCredentialModel current = fresh.get();
         OptionalInt index = BackupCodeHasher.indexOf(derived, current.hashes());
+        if (index.isPresent() && !allowsSuccess.getAsBoolean()) {
+            return Use.LIMITED;
+        }
         if (index.isEmpty()
                 || !session.singleUseObjects()
                         .putIfAbsent(claimKey(current, current.storedHash(index.getAsInt())), CLAIM_LIFESPAN_SECONDS)) {
@@ -148,7 +179,7 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
         LOG.debugf(
                 "Backup code %d of set %s of user %s used; %d left",
                 index.getAsInt() + 1, set.getId(), user.getId(), left.remaining());
-        return new Use(true, left.remaining(), false);
+        return Use.accepted(left.remaining());
     }
 
     private static String claimKey(BackupCodesCredentialModel set, String storedHash) {

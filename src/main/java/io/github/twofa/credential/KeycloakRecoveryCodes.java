@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.BooleanSupplier;
 
 import io.github.twofa.backupcodes.BackupCodeHasher;
 import io.github.twofa.backupcodes.KeycloakRecoveryCodeFormat;
@@ -61,7 +62,7 @@ public final class KeycloakRecoveryCodes {
      * without every claimed code (as {@link BackupCodesCredentialProvider#consume} does for ours).
      */
     public static BackupCodesCredentialProvider.Use consume(
-            KeycloakSession session, UserModel user, CredentialModel set, String input) {
+            KeycloakSession session, UserModel user, CredentialModel set, String input, BooleanSupplier allowsSuccess) {
         Optional<String> code = KeycloakRecoveryCodeFormat.normalise(input);
         if (code.isEmpty()) {
             return BackupCodesCredentialProvider.Use.REFUSED;
@@ -81,6 +82,9 @@ public final class KeycloakRecoveryCodes {
                 codes.stream()
                         .map(stored -> decode(stored.getEncodedHashedValue()))
                         .toList());
+        if (index.isPresent() && !allowsSuccess.getAsBoolean()) {
+            return BackupCodesCredentialProvider.Use.LIMITED;
+        }
         if (index.isEmpty()
                 || !session.singleUseObjects()
                         .putIfAbsent(
@@ -95,7 +99,7 @@ public final class KeycloakRecoveryCodes {
         LOG.debugf(
                 "Keycloak recovery code %d of set %s of user %s used; %d left",
                 codes.get(index.getAsInt()).getNumber(), set.getId(), user.getId(), left.size());
-        return new BackupCodesCredentialProvider.Use(true, left.size(), false);
+        return BackupCodesCredentialProvider.Use.accepted(left.size());
     }
 
     private static CredentialModel withCodes(CredentialModel set, List<RecoveryAuthnCodeRepresentation> codes) {

@@ -4,8 +4,6 @@ import java.util.HashSet;
 import java.util.Set;
 
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * A lock held from the moment it is taken until the request's transaction has committed or rolled back, so whatever
@@ -49,18 +47,15 @@ final class RequestLock {
     }
 
     /**
-     * Once per request: when its transaction ends, every lock it took is let go, in one transaction of the store
-     * (a bulk migration takes a thousand).
+     * Once per request: when its transaction has ended, every lock it took is let go, in one transaction of the store
+     * (a bulk migration takes a thousand), off the request's path: another request waiting for one of them polls.
+     * Should that fail, the locks end with their lifespan.
      */
     private static void releaseAtRequestEnd(KeycloakSession session, Set<String> held) {
-        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        RequestEnd.whateverTheOutcome(session, () -> {
+        RequestEnd.afterwards(session, "Letting go of a request's locks", other -> {
             Set<String> keys = Set.copyOf(held);
             held.clear();
-            if (!keys.isEmpty()) {
-                KeycloakModelUtils.runJobInTransaction(
-                        factory, other -> keys.forEach(other.singleUseObjects()::remove));
-            }
+            keys.forEach(other.singleUseObjects()::remove);
         });
     }
 

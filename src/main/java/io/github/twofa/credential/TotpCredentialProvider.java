@@ -271,7 +271,7 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
             @Override
             protected void commitImpl() {
                 session.getProvider(ExecutorsProvider.class)
-                        .getExecutor(USE_RECORDER)
+                        .getExecutor(RequestEnd.EXECUTOR)
                         .execute(() -> inOwnTransaction(
                                 factory,
                                 realmId,
@@ -289,8 +289,6 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
             }
         });
     }
-
-    private static final String USE_RECORDER = "twofa-app-use";
 
     private interface UseWriter {
         void write(KeycloakSession own, UserModel user, TotpCredentialModel stored);
@@ -496,29 +494,11 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
      * same few milliseconds, which is told to try again.
      */
     private void markDoneAtRequestEnd(String credentialId, long step, long lifespan) {
-        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        ExecutorsProvider executors = session.getProvider(ExecutorsProvider.class);
-        RequestEnd.whateverTheOutcome(session, () -> {
-            try {
-                executors.getExecutor(USE_RECORDER).execute(() -> markDone(factory, credentialId, step, lifespan));
-            } catch (RuntimeException e) {
-                // No thread to be had (a server shutting down): marked here and now instead.
-                markDone(factory, credentialId, step, lifespan);
+        RequestEnd.afterwards(session, "Marking a time step of TOTP credential " + credentialId + " done", own -> {
+            if (!new UsedStepRegistry(own.singleUseObjects()).markDone(credentialId, step, lifespan)) {
+                LOG.warnf("TOTP credential %s: time step marked done twice", credentialId);
             }
         });
-    }
-
-    private static void markDone(KeycloakSessionFactory factory, String credentialId, long step, long lifespan) {
-        try {
-            KeycloakModelUtils.runJobInTransaction(factory, own -> {
-                if (!new UsedStepRegistry(own.singleUseObjects()).markDone(credentialId, step, lifespan)) {
-                    LOG.warnf("TOTP credential %s: time step marked done twice", credentialId);
-                }
-            });
-        } catch (RuntimeException e) {
-            // Its later steps are "busy" until two windows past this one; never a reason to fail anything.
-            LOG.warnf("TOTP credential %s: time step not marked done: %s", credentialId, e.getMessage());
-        }
     }
 
     @Override

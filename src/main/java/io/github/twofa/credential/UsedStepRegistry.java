@@ -12,9 +12,9 @@ import org.keycloak.models.SingleUseObjectProvider;
  * under way, and the answer is "try again", with the step given back. Of two checks of steps S and S+1 that
  * overlap, at least one reads after the other's claim, so they are never both accepted. The neighbours looked at
  * are counted from the step, not from the checking node's clock: two requests either side of a step boundary, or
- * on nodes whose clocks differ, still see each other. Two store writes per accepted check (the claim, and its done
- * mark as the request ends) where a claim lock taken and let go around the claim made three, each a round trip to
- * the other nodes of a cluster.
+ * on nodes whose clocks differ, still see each other. Two store writes per accepted check, each a round trip to the
+ * other nodes of a cluster: the claim, on the check's path, and its done mark, written just after the request ends
+ * (where a claim lock taken and let go around the claim made three, all on the path).
  */
 public final class UsedStepRegistry {
 

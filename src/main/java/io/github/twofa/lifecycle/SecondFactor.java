@@ -307,8 +307,8 @@ public final class SecondFactor {
 
     /**
      * A backup code: one of ours, or (users of a realm that switched from Keycloak's own recovery codes, until they make
-     * a set of ours) one of Keycloak's; their forms differ, so the input says which set to check. A backup code costs a
-     * key derivation and its use a write of the set, so the attempt holds its slot before either.
+     * a set of ours) one of Keycloak's; their forms differ, so the input says which set to check. Looked at before it
+     * is counted, as an app code is: a right code asks the attempt whether it may be accepted before it is used up.
      */
     public static Check checkBackupCode(
             KeycloakSession session, UserModel user, String input, AttemptLimiter.Attempt attempt) {
@@ -318,12 +318,10 @@ public final class SecondFactor {
             if (keycloaks.isEmpty()) {
                 return new Check(KeycloakRecoveryCodes.TYPE, null, Outcome.MALFORMED, OptionalInt.empty());
             }
-            return !attempt.holdSlot()
-                    ? Check.limited(KeycloakRecoveryCodes.TYPE, keycloaks.get().getId())
-                    : checkOf(
-                            KeycloakRecoveryCodes.TYPE,
-                            keycloaks.get().getId(),
-                            KeycloakRecoveryCodes.consume(session, user, keycloaks.get(), input));
+            return checkOf(
+                    KeycloakRecoveryCodes.TYPE,
+                    keycloaks.get().getId(),
+                    KeycloakRecoveryCodes.consume(session, user, keycloaks.get(), input, attempt::allowsSuccess));
         }
         BackupCodesCredentialProvider provider = BackupCodesCredentialProvider.of(session);
         Optional<BackupCodesCredentialModel> set = provider.current(user);
@@ -334,15 +332,18 @@ public final class SecondFactor {
         if (set.isEmpty()) {
             return new Check(BackupCodesCredentialModel.TYPE, null, Outcome.REFUSED, OptionalInt.empty());
         }
-        if (!attempt.holdSlot()) {
-            return Check.limited(BackupCodesCredentialModel.TYPE, credentialId);
-        }
-        return checkOf(BackupCodesCredentialModel.TYPE, credentialId, provider.consume(user, set.get(), input));
+        return checkOf(
+                BackupCodesCredentialModel.TYPE,
+                credentialId,
+                provider.consume(user, set.get(), input, attempt::allowsSuccess));
     }
 
     private static Check checkOf(String type, String credentialId, BackupCodesCredentialProvider.Use use) {
         if (use.busy()) {
             return new Check(type, credentialId, Outcome.BUSY, OptionalInt.empty());
+        }
+        if (use.limited()) {
+            return Check.limited(type, credentialId);
         }
         return use.accepted()
                 ? new Check(type, credentialId, Outcome.ACCEPTED, OptionalInt.of(use.remaining()))
