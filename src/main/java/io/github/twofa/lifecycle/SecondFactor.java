@@ -141,6 +141,12 @@ public final class SecondFactor {
             attempt.withdrawn();
             return Optional.empty();
         }
+        if (check.busy() && !attempt.admitted() && !attempt.allowsSuccess()) {
+            // "Try again" is only ever said of a code that matches: past the limit it would tell a right guess from
+            // a wrong one, so it is answered as a lockout too.
+            attempt.withdrawn();
+            return Optional.empty();
+        }
         if (check.malformed() || check.busy() || check.unreadable()) {
             // Nothing was guessed: the attempt is given back.
             attempt.withdrawn();
