@@ -89,9 +89,8 @@ final class BenchRealms {
 
     /**
      * The demo's step settings without its authenticator references ({@code default.reference.value} and
-     * {@code .maxAge}, which make Keycloak report {@code amr}): {@value #BUILTIN}'s flow has none, and with them
-     * Keycloak does work of its own at every login (it looks the user session up once more), which is not the second
-     * factor's. Until 4 December the benchmark kept them on our side only.
+     * {@code .maxAge}, which make Keycloak report {@code amr}): {@value #BUILTIN}'s flow has none, so neither side
+     * pays for Keycloak's amr bookkeeping. Until 4 December the benchmark kept them on our side only.
      */
     private static ArrayNode withoutAuthenticatorReferences(ArrayNode configs) {
         configs.forEach(config -> ((ObjectNode) config.get("config"))
