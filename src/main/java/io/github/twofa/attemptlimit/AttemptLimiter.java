@@ -125,10 +125,10 @@ public final class AttemptLimiter {
         /**
          * Whether a right code may be let in, asked before it is: true when this check holds a slot, else when fewer
          * than {@code maxFailures} slots are held and then no lock is there (a lockout takes the lock before it frees
-         * the slots, so one of the two reads sees it). False means: refuse as {@link #begin} does.
+         * the slots, so one of the two reads sees it). A yes is remembered. False means: refuse as {@link #begin} does.
          */
         public boolean allowsSuccess() {
-            admitted = slot != 0
+            admitted = admitted()
                     || (heldSlots(realmId, userId) < policy.maxFailures() && !store.contains(lockKey(realmId, userId)));
             return admitted;
         }

@@ -141,7 +141,7 @@ public final class SecondFactor {
             attempt.withdrawn();
             return Optional.empty();
         }
-        if (check.busy() && !attempt.admitted() && !attempt.allowsSuccess()) {
+        if (check.busy() && !attempt.allowsSuccess()) {
             // "Try again" is only ever said of a code that matches: past the limit it would tell a right guess from
             // a wrong one, so it is answered as a lockout too.
             attempt.withdrawn();
@@ -153,8 +153,8 @@ public final class SecondFactor {
             return Optional.of(new Limited(check, OptionalLong.empty()));
         }
         if (check.accepted()) {
-            // The checkers ask before a code is used up; asked here again only if one did not.
-            if (!attempt.admitted() && !attempt.allowsSuccess()) {
+            // The checkers ask before a code is used up; a yes is remembered, so this reads again only if one did not.
+            if (!attempt.allowsSuccess()) {
                 return Optional.empty();
             }
             attempt.succeeded();
