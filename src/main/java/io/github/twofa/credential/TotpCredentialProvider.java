@@ -24,6 +24,7 @@ import org.keycloak.credential.CredentialTypeMetadata;
 import org.keycloak.credential.CredentialTypeMetadataContext;
 import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.models.AbstractKeycloakTransaction;
+import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -516,12 +517,17 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
 
     /**
      * Keycloak's {@code delete_credential} action runs in a login; there removing an app needs a code of the user's
-     * taken within that action's maximum age (as adding one does), not only a recent password.
+     * taken within that action's maximum age (as adding one does), not only a recent password. Any other step of a
+     * login removes nothing, yet Keycloak asks for this metadata on every login (to list the ways to sign in): there
+     * the answer is "not removable" without looking up the user session, a database read when there is none yet.
      */
     private boolean isDeletionWithoutRecentCode() {
         AuthenticationSessionModel authSession = session.getContext().getAuthenticationSession();
         if (authSession == null) {
             return false;
+        }
+        if (!DELETE_CREDENTIAL_ACTION.equals(authSession.getClientNote(Constants.KC_ACTION))) {
+            return true;
         }
         RealmModel realm = session.getContext().getRealm();
         return !RecentSecondFactor.within(
