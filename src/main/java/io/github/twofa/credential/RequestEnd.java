@@ -1,5 +1,7 @@
 package io.github.twofa.credential;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
@@ -9,52 +11,93 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
-/** Work for the moment the request's transaction has ended, committed or rolled back alike. */
+/** Work for the moment the request's transaction has ended, committed or rolled back. */
 final class RequestEnd {
 
     private static final Logger LOG = Logger.getLogger(RequestEnd.class);
     /** The executor of Keycloak's that runs the work done after a request, off its path. */
     static final String EXECUTOR = "twofa-after-request";
+    /** The session attribute holding the request's jobs for {@link #afterwards} and {@link #afterCommit}. */
+    private static final String JOBS = RequestEnd.class.getName() + ".jobs";
 
     private RequestEnd() {}
 
-    /** Runs {@code action} on the request's thread as its transaction ends, before the answer leaves. */
-    static void whateverTheOutcome(KeycloakSession session, Runnable action) {
+    /**
+     * Runs {@code job} in a session and transaction of its own once the request's transaction has ended, committed or
+     * not, on a thread of Keycloak's: off the login's path, for writes to the single-use store (each a round trip to
+     * the other nodes of a cluster) that only need to happen soon. A failure is logged with {@code what}, never
+     * passed on.
+     */
+    static void afterwards(KeycloakSession session, String what, Consumer<KeycloakSession> job) {
+        jobsOf(session).add(new Job(what, job, false));
+    }
+
+    /** As {@link #afterwards}, but only if the request's transaction committed: a record of what it did. */
+    static void afterCommit(KeycloakSession session, String what, Consumer<KeycloakSession> job) {
+        jobsOf(session).add(new Job(what, job, true));
+    }
+
+    private record Job(String what, Consumer<KeycloakSession> work, boolean onlyIfCommitted) {}
+
+    /**
+     * The request's jobs, all run in one session and transaction after it: a login that marks its code's time step
+     * done and records when the app was used opens one more transaction, not two.
+     */
+    private static List<Job> jobsOf(KeycloakSession session) {
+        @SuppressWarnings("unchecked")
+        List<Job> jobs = session.getAttribute(JOBS, List.class);
+        if (jobs != null) {
+            return jobs;
+        }
+        List<Job> created = new ArrayList<>();
+        session.setAttribute(JOBS, created);
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        ExecutorsProvider executors = session.getProvider(ExecutorsProvider.class);
         session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override
             protected void commitImpl() {
-                action.run();
+                run(factory, executors, created, true);
             }
 
             @Override
             protected void rollbackImpl() {
-                action.run();
+                run(factory, executors, created, false);
             }
         });
+        return created;
     }
 
-    /**
-     * Runs {@code job} in a session and transaction of its own once the request's transaction has ended, on a thread
-     * of Keycloak's: off the login's path, for writes to the single-use store (each a round trip to the other nodes
-     * of a cluster) that only need to happen soon. A failure is logged with {@code what}, never passed on.
-     */
-    static void afterwards(KeycloakSession session, String what, Consumer<KeycloakSession> job) {
-        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        ExecutorsProvider executors = session.getProvider(ExecutorsProvider.class);
-        whateverTheOutcome(session, () -> {
-            Runnable inOwnTransaction = () -> {
-                try {
-                    KeycloakModelUtils.runJobInTransaction(factory, job::accept);
-                } catch (RuntimeException e) {
-                    LOG.warnf("%s failed: %s", what, e.getMessage());
-                }
-            };
+    private static void run(
+            KeycloakSessionFactory factory, ExecutorsProvider executors, List<Job> jobs, boolean committed) {
+        List<Job> due =
+                jobs.stream().filter(job -> committed || !job.onlyIfCommitted()).toList();
+        jobs.clear();
+        if (due.isEmpty()) {
+            return;
+        }
+        Runnable inOwnTransaction = () -> {
             try {
-                executors.getExecutor(EXECUTOR).execute(inOwnTransaction);
+                KeycloakModelUtils.runJobInTransaction(
+                        factory,
+                        own -> due.forEach(job -> {
+                            try {
+                                job.work().accept(own);
+                            } catch (RuntimeException e) {
+                                LOG.warnf("%s failed: %s", job.what(), e.getMessage());
+                            }
+                        }));
             } catch (RuntimeException e) {
-                // No thread to be had (a server shutting down): done here and now instead.
-                inOwnTransaction.run();
+                // Only a database write can fail at commit: a record of use another request wrote at the same moment.
+                LOG.debugf(
+                        "Work after a request not saved (%s): %s",
+                        due.stream().map(Job::what).toList(), e.getMessage());
             }
-        });
+        };
+        try {
+            executors.getExecutor(EXECUTOR).execute(inOwnTransaction);
+        } catch (RuntimeException e) {
+            // No thread to be had (a server shutting down): done here and now instead.
+            inOwnTransaction.run();
+        }
     }
 }

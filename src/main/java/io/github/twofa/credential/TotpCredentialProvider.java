@@ -22,8 +22,6 @@ import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialTypeMetadata;
 import org.keycloak.credential.CredentialTypeMetadataContext;
-import org.keycloak.executors.ExecutorsProvider;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -268,27 +266,18 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         String realmId = realm.getId();
         String userId = user.getId();
         String credentialId = credential.getId();
-        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                session.getProvider(ExecutorsProvider.class)
-                        .getExecutor(RequestEnd.EXECUTOR)
-                        .execute(() -> inOwnTransaction(
-                                factory,
-                                realmId,
-                                userId,
-                                credentialId,
-                                (own, ownUser, stored) -> of(own).withCurrentUse(stored)
-                                        .usedAt(now, stepOffset)
-                                        .ifPresent(lastUsed -> JpaConnection.writeCredentialData(
-                                                own, credentialId, lastUsed.getCredentialData()))));
-            }
-
-            @Override
-            protected void rollbackImpl() {
-                // The login failed after all: nothing to record.
-            }
-        });
+        RequestEnd.afterCommit(
+                session,
+                "Recording when TOTP credential " + credentialId + " was used",
+                own -> withStored(
+                        own,
+                        realmId,
+                        userId,
+                        credentialId,
+                        (same, ownUser, stored) -> of(same).withCurrentUse(stored)
+                                .usedAt(now, stepOffset)
+                                .ifPresent(lastUsed -> JpaConnection.writeCredentialData(
+                                        same, credentialId, lastUsed.getCredentialData()))));
     }
 
     private interface UseWriter {
@@ -299,20 +288,23 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
     private static void inOwnTransaction(
             KeycloakSessionFactory factory, String realmId, String userId, String credentialId, UseWriter writer) {
         try {
-            KeycloakModelUtils.runJobInTransaction(factory, own -> {
-                RealmModel realm = own.realms().getRealm(realmId);
-                own.getContext().setRealm(realm);
-                UserModel user = realm == null ? null : own.users().getUserById(realm, userId);
-                CredentialModel stored =
-                        user == null ? null : user.credentialManager().getStoredCredentialById(credentialId);
-                if (stored != null && TotpCredentialModel.TYPE.equals(stored.getType())) {
-                    writer.write(own, user, TotpCredentialModel.createFromCredentialModel(stored));
-                }
-            });
+            KeycloakModelUtils.runJobInTransaction(
+                    factory, own -> withStored(own, realmId, userId, credentialId, writer));
         } catch (RuntimeException e) {
             LOG.debugf(
                     "TOTP credential %s: use not recorded (most likely another login wrote it at the same moment): %s",
                     credentialId, e.getMessage());
+        }
+    }
+
+    private static void withStored(
+            KeycloakSession own, String realmId, String userId, String credentialId, UseWriter writer) {
+        RealmModel realm = own.realms().getRealm(realmId);
+        own.getContext().setRealm(realm);
+        UserModel user = realm == null ? null : own.users().getUserById(realm, userId);
+        CredentialModel stored = user == null ? null : user.credentialManager().getStoredCredentialById(credentialId);
+        if (stored != null && TotpCredentialModel.TYPE.equals(stored.getType())) {
+            writer.write(own, user, TotpCredentialModel.createFromCredentialModel(stored));
         }
     }
 
