@@ -17,7 +17,7 @@ final class RequestEnd {
     private static final Logger LOG = Logger.getLogger(RequestEnd.class);
     /** The executor of Keycloak's that runs the work done after a request, off its path. */
     static final String EXECUTOR = "twofa-after-request";
-    /** The session attribute holding the request's jobs for {@link #afterwards}. */
+    /** The session attribute holding the request's jobs for {@link #afterwards} and {@link #afterCommit}. */
     private static final String JOBS = RequestEnd.class.getName() + ".jobs";
 
     private RequestEnd() {}
@@ -29,14 +29,19 @@ final class RequestEnd {
      * passed on.
      */
     static void afterwards(KeycloakSession session, String what, Consumer<KeycloakSession> job) {
-        jobsOf(session).add(new Job(what, job));
+        jobsOf(session).add(new Job(what, job, false));
     }
 
-    private record Job(String what, Consumer<KeycloakSession> work) {}
+    /** As {@link #afterwards}, but only if the request's transaction committed: a record of what it did. */
+    static void afterCommit(KeycloakSession session, String what, Consumer<KeycloakSession> job) {
+        jobsOf(session).add(new Job(what, job, true));
+    }
+
+    private record Job(String what, Consumer<KeycloakSession> work, boolean onlyIfCommitted) {}
 
     /**
-     * The request's jobs, all run in one session and transaction after it (a request that uses a backup code and
-     * makes a built-in OTP credential ours has a few).
+     * The request's jobs, all run in one session and transaction after it: a login that marks its code's time step
+     * done and records when the app was used opens one more transaction, not two.
      */
     private static List<Job> jobsOf(KeycloakSession session) {
         @SuppressWarnings("unchecked")
@@ -51,19 +56,21 @@ final class RequestEnd {
         session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override
             protected void commitImpl() {
-                run(factory, executors, created);
+                run(factory, executors, created, true);
             }
 
             @Override
             protected void rollbackImpl() {
-                run(factory, executors, created);
+                run(factory, executors, created, false);
             }
         });
         return created;
     }
 
-    private static void run(KeycloakSessionFactory factory, ExecutorsProvider executors, List<Job> jobs) {
-        List<Job> due = List.copyOf(jobs);
+    private static void run(
+            KeycloakSessionFactory factory, ExecutorsProvider executors, List<Job> jobs, boolean committed) {
+        List<Job> due =
+                jobs.stream().filter(job -> committed || !job.onlyIfCommitted()).toList();
         jobs.clear();
         if (due.isEmpty()) {
             return;
@@ -80,7 +87,10 @@ final class RequestEnd {
                             }
                         }));
             } catch (RuntimeException e) {
-                LOG.warnf("%s failed: %s", due.stream().map(Job::what).toList(), e.getMessage());
+                // Only a database write can fail at commit: a record of use another request wrote at the same moment.
+                LOG.debugf(
+                        "Work after a request not saved (%s): %s",
+                        due.stream().map(Job::what).toList(), e.getMessage());
             }
         };
         try {

@@ -236,12 +236,10 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
      * only while a clock drifts or recovers; then they are written at once, through Keycloak (which tells every node's
      * user cache, so the next login sees them), in a transaction of their own: two logins a moment apart both write
      * the versioned row, and the loser of that race must lose only the statistic, never the login. "Last used"
-     * changes at every login, so it is written past the user cache ({@link JpaConnection#writeCredentialData}):
-     * through Keycloak, each login would invalidate the cached user on every node, and the rest of the login would
-     * load the user, its attributes, roles, groups and credentials again. It is written in this request's
-     * transaction, which a login commits anyway, so it costs a read and a one-column update and no transaction of its
-     * own, and a login that fails after all leaves it as it was. It is read from the database where it is shown
-     * ({@link #withCurrentUse}).
+     * changes at every login, so it is written after the request, on a thread of Keycloak's, past the user cache
+     * ({@link JpaConnection#writeCredentialData}): through Keycloak, each login would invalidate the cached user on
+     * every node, and the rest of the login would load the user, its attributes, roles, groups and credentials again.
+     * It is read from the database where it is shown ({@link #withCurrentUse}).
      */
     private void recordUse(RealmModel realm, UserModel user, TotpCredentialModel credential, int stepOffset) {
         long now = Time.currentTimeMillis();
@@ -265,10 +263,21 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                             .ifPresent(ownUser.credentialManager()::updateStoredCredential));
             return;
         }
-        withCurrentUse(credential)
-                .usedAt(now, stepOffset)
-                .ifPresent(lastUsed ->
-                        JpaConnection.writeCredentialData(session, credential.getId(), lastUsed.getCredentialData()));
+        String realmId = realm.getId();
+        String userId = user.getId();
+        String credentialId = credential.getId();
+        RequestEnd.afterCommit(
+                session,
+                "Recording when TOTP credential " + credentialId + " was used",
+                own -> withStored(
+                        own,
+                        realmId,
+                        userId,
+                        credentialId,
+                        (same, ownUser, stored) -> of(same).withCurrentUse(stored)
+                                .usedAt(now, stepOffset)
+                                .ifPresent(lastUsed -> JpaConnection.writeCredentialData(
+                                        same, credentialId, lastUsed.getCredentialData()))));
     }
 
     private interface UseWriter {
