@@ -503,7 +503,7 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                 .helpText("twofa-totp-help-text")
                 .iconCssClass("kcAuthenticatorOTPClass")
                 .createAction(ProviderIds.TOTP_SETUP)
-                .removeable(!isAccountApiDeletion() && !isDeletionWithoutRecentCode())
+                .removeable(!isAccountApiDeletion() && !isRemovalRefusedInThisLogin())
                 .build(session);
     }
 
@@ -513,7 +513,7 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
      * login removes nothing, yet Keycloak asks for this metadata on every login (to list the ways to sign in): there
      * the answer is "not removable" without looking up the user session, a database read when there is none yet.
      */
-    private boolean isDeletionWithoutRecentCode() {
+    private boolean isRemovalRefusedInThisLogin() {
         AuthenticationSessionModel authSession = session.getContext().getAuthenticationSession();
         if (authSession == null) {
             return false;
