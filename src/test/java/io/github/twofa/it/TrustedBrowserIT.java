@@ -207,6 +207,34 @@ class TrustedBrowserIT extends RealServerTest {
                 "the user's own codes still work");
     }
 
+    /**
+     * Keycloak's delete_credential action, in a login that took no code (the browser was trusted): the app stays. The
+     * app type is "not removable" on every login page but that action's, and there only after a recent code.
+     */
+    @Test
+    void givenATrustedBrowser_whenTheAppIsDeletedThroughTheLoginPages_thenItStays() {
+        EnrolledKey user = enrolled("keep");
+        Map.Entry<String, String> cookie = trustABrowser(user, 1);
+        String userId = admin.userId(realm, user.username());
+        String appId = StreamSupport.stream(admin.credentials(realm, userId).spliterator(), false)
+                .filter(credential -> credential.get("type").asText().equals("twofa-totp"))
+                .findFirst()
+                .orElseThrow()
+                .get("id")
+                .asText();
+
+        BrowserSession browser = loginWith(cookie, user.username(), Map.of("kc_action", "delete_credential:" + appId));
+        if (browser.page() != null && browser.page().selectFirst("form:has(#kc-accept)") != null) {
+            browser.trySubmit("form:has(#kc-accept)", Map.of("accept", "Delete"));
+        }
+
+        assertTrue(
+                StreamSupport.stream(admin.credentials(realm, userId).spliterator(), false)
+                        .anyMatch(credential -> credential.get("id").asText().equals(appId)),
+                "the app is still there: "
+                        + (browser.page() == null ? "" : browser.page().text()));
+    }
+
     /** Admin user update with a new password: the trust goes, though Keycloak sends no password event for it. */
     @Test
     void givenAnAdminUserUpdateWithANewPassword_thenTheBrowserIsTrustedNoMore() {
