@@ -372,11 +372,7 @@ class MultipleAppsIT extends RealServerTest {
         } finally {
             setBrowserFlowOverride(null);
         }
-        List<String> labels = StreamSupport.stream(
-                        admin.credentials(realm, admin.userId(realm, user.name()))
-                                .spliterator(),
-                        false)
-                .filter(credential -> credential.get("type").asText().equals("twofa-totp"))
+        List<String> labels = admin.credentials(realm, admin.userId(realm, user.name()), "twofa-totp").stream()
                 .map(credential -> credential.get("userLabel").asText())
                 .toList();
         assertEquals(

@@ -126,23 +126,14 @@ class OtpAuthImportIT extends RealServerTest {
                     IndependentTotp.code(keys.get(username), IndependentTotp.currentStep()));
             assertEquals(200, login.statusCode(), username + ": " + login.body());
         }
-        List<String> labels = StreamSupport.stream(
-                        admin.credentials(realm, admin.userId(realm, prefix + "-0"))
-                                .spliterator(),
-                        false)
-                .filter(credential -> credential.get("type").asText().equals("twofa-totp"))
+        List<String> labels = admin.credentials(realm, admin.userId(realm, prefix + "-0"), "twofa-totp").stream()
                 .map(credential -> credential.get("userLabel").asText())
                 .toList();
         assertEquals(List.of("Phone, \"old\""), labels);
         assertEquals(
                 "ACME",
-                StreamSupport.stream(
-                                admin.credentials(realm, admin.userId(realm, prefix + "-1"))
-                                        .spliterator(),
-                                false)
-                        .filter(credential -> credential.get("type").asText().equals("twofa-totp"))
-                        .findFirst()
-                        .orElseThrow()
+                admin.credentials(realm, admin.userId(realm, prefix + "-1"), "twofa-totp")
+                        .get(0)
                         .get("userLabel")
                         .asText());
         for (JsonNode credential : admin.credentials(realm, admin.userId(realm, prefix + "-42"))) {

@@ -228,6 +228,13 @@ public final class AdminApi {
         return get("/" + realm + "/users/" + userId + "/credentials");
     }
 
+    /** The user's credentials of one type, as the admin API lists them. */
+    public List<JsonNode> credentials(String realm, String userId, String type) {
+        return StreamSupport.stream(credentials(realm, userId).spliterator(), false)
+                .filter(credential -> type.equals(credential.get("type").asText()))
+                .toList();
+    }
+
     /** The user's stored login events of one type (at most 1000), newest first. */
     public List<JsonNode> userEvents(String realm, String userId, String type) {
         return StreamSupport.stream(
