@@ -1,5 +1,6 @@
 package io.github.twofa.backupcodes;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -29,6 +30,18 @@ public final class BackupCodeHasher {
     }
 
     public static byte[] hash(String canonicalCode, byte[] salt, int iterations) {
+        byte[] password = canonicalCode.getBytes(StandardCharsets.UTF_8);
+        try {
+            return Pbkdf2HmacSha256.derive(password, salt, iterations, HASH_BITS / 8);
+        } catch (UnsupportedOperationException e) {
+            return jdkPbkdf2(canonicalCode, salt, iterations);
+        } finally {
+            Arrays.fill(password, (byte) 0);
+        }
+    }
+
+    /** The JDK's own PBKDF2 (the same function, with more CPU per iteration), where SHA-256 cannot be copied. */
+    static byte[] jdkPbkdf2(String canonicalCode, byte[] salt, int iterations) {
         char[] password = canonicalCode.toCharArray();
         PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, HASH_BITS);
         try {
