@@ -27,15 +27,6 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
 
     private static final Logger LOG = Logger.getLogger(BackupCodesCredentialProvider.class);
 
-    /** How long a consumed code stays claimed in the single-use store; far longer than any request. */
-    private static final long CLAIM_LIFESPAN_SECONDS = 3600;
-    /**
-     * While one request uses a code of a set, others using the same set wait for it (a derivation and a write), so
-     * two different codes used at once cannot each write back a list that still holds the other's hash; after this
-     * long they are answered "try again".
-     */
-    private static final long SET_LOCK_WAIT_MILLIS = 1500;
-
     private final KeycloakSession session;
 
     /** The session's instance of this provider. */
@@ -97,9 +88,8 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
     }
 
     /**
-     * What became of a backup code: used (with how many are left), refused, or not checked because another request
-     * is using a code of the same set and did not finish within a moment ({@link #BUSY}: "try again", not "wrong"),
-     * or a right code the attempt limit did not let in ({@link #LIMITED}; the code stays unused).
+     * What became of a backup code: used (with how many are left), refused, or a right code the attempt limit did not
+     * let in ({@link #LIMITED}; the code stays unused).
      */
     public record Use(Result result, int remaining) {
 
@@ -107,12 +97,10 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
         public enum Result {
             ACCEPTED,
             REFUSED,
-            BUSY,
             LIMITED
         }
 
         static final Use REFUSED = new Use(Result.REFUSED, 0);
-        static final Use BUSY = new Use(Result.BUSY, 0);
         static final Use LIMITED = new Use(Result.LIMITED, 0);
 
         static Use accepted(int remaining) {
@@ -121,10 +109,6 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
 
         public boolean accepted() {
             return result == Result.ACCEPTED;
-        }
-
-        public boolean busy() {
-            return result == Result.BUSY;
         }
 
         public boolean limited() {
@@ -142,10 +126,11 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
     }
 
     /**
-     * {@link #consume(UserModel, String)} for the user's current set, already read. The derivation runs before the
-     * set's lock is taken; under it the set is read again from the database, since another request may have used a
-     * code of it and committed in the meantime, and the write then commits before the lock is let go. A right code is
-     * used only if {@code allowsSuccess} (the attempt limit's say) agrees.
+     * {@link #consume(UserModel, String)} for the user's current set, already read (from the user cache). A code not
+     * in it is refused at once: a set only loses codes, so the database holds no code the cached set lacks. Otherwise
+     * the set's row is read again and locked until the request's transaction ends, so a code is used by one request
+     * only, on any node, and two codes used at once both go; the set is written back without the code in that
+     * transaction. A right code is used only if {@code allowsSuccess} (the attempt limit's say) agrees.
      */
     public Use consume(UserModel user, BackupCodesCredentialModel set, String input, BooleanSupplier allowsSuccess) {
         Optional<String> code = BackupCodeFormat.normalise(input);
@@ -154,36 +139,29 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
         }
         byte[] derived = BackupCodeHasher.hash(
                 code.get(), set.salt(), set.getBackupCodesData().iterations());
-        if (!RequestLock.holdUntilRequestEnds(session, "twofa-backup-code-set:" + set.getId(), SET_LOCK_WAIT_MILLIS)) {
-            return Use.BUSY;
+        if (BackupCodeHasher.indexOf(derived, set.hashes()).isEmpty()) {
+            return Use.REFUSED;
         }
         Optional<BackupCodesCredentialModel> fresh =
-                JpaConnection.reread(session, set).map(BackupCodesCredentialModel::createFromCredentialModel);
+                JpaConnection.rereadForUpdate(session, set).map(BackupCodesCredentialModel::createFromCredentialModel);
         if (fresh.isEmpty()) {
             return Use.REFUSED;
         }
         BackupCodesCredentialModel current = fresh.get();
         OptionalInt index = BackupCodeHasher.indexOf(derived, current.hashes());
-        if (index.isPresent() && !allowsSuccess.getAsBoolean()) {
-            return Use.LIMITED;
-        }
-        if (index.isEmpty()
-                || !session.singleUseObjects()
-                        .putIfAbsent(claimKey(current, current.storedHash(index.getAsInt())), CLAIM_LIFESPAN_SECONDS)) {
+        if (index.isEmpty()) {
             return Use.REFUSED;
         }
-        // Every claimed code goes, not only this one: one whose request claimed it and then failed must not come back.
-        BackupCodesCredentialModel left =
-                current.withoutCodes(hash -> session.singleUseObjects().contains(claimKey(current, hash)));
+        if (!allowsSuccess.getAsBoolean()) {
+            return Use.LIMITED;
+        }
+        String used = current.storedHash(index.getAsInt());
+        BackupCodesCredentialModel left = current.withoutCodes(used::equals);
         user.credentialManager().updateStoredCredential(left);
         LOG.debugf(
                 "Backup code %d of set %s of user %s used; %d left",
                 index.getAsInt() + 1, set.getId(), user.getId(), left.remaining());
         return Use.accepted(left.remaining());
-    }
-
-    private static String claimKey(BackupCodesCredentialModel set, String storedHash) {
-        return "twofa-backup-code:" + set.getId() + ":" + storedHash;
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityNotFoundException;
+import jakarta.persistence.LockModeType;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.provider.Provider;
@@ -37,6 +38,20 @@ public final class JpaConnection {
      * copy is refreshed too, so writing it back does not fail on a stale version.
      */
     static Optional<CredentialModel> reread(KeycloakSession session, CredentialModel stored) {
+        return reread(session, stored, LockModeType.NONE);
+    }
+
+    /**
+     * {@link #reread}, and the row stays locked until this request's transaction ends: another request doing the same
+     * waits, then reads what this one committed. For read-modify-write of a credential whose every change matters
+     * (a used backup code), across all nodes, with nothing to let go should a node die (the database does it).
+     */
+    static Optional<CredentialModel> rereadForUpdate(KeycloakSession session, CredentialModel stored) {
+        return reread(session, stored, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    private static Optional<CredentialModel> reread(
+            KeycloakSession session, CredentialModel stored, LockModeType lock) {
         EntityManager em = entityManager(session);
         try {
             for (String entityName : CREDENTIAL_ENTITIES) {
@@ -51,7 +66,7 @@ public final class JpaConnection {
                         > 0;
                 Object entity = exists ? em.find(entityType, stored.getId()) : null;
                 if (entity != null) {
-                    em.refresh(entity);
+                    em.refresh(entity, lock);
                     CredentialModel fresh = new CredentialModel();
                     fresh.setId(stored.getId());
                     fresh.setType(stored.getType());

@@ -30,10 +30,6 @@ public final class KeycloakRecoveryCodes {
     public static final String TYPE = RecoveryAuthnCodesCredentialModel.TYPE;
 
     private static final Logger LOG = Logger.getLogger(KeycloakRecoveryCodes.class);
-    /** As for our sets (see {@link BackupCodesCredentialProvider}). */
-    private static final long CLAIM_LIFESPAN_SECONDS = 3600;
-
-    private static final long SET_LOCK_WAIT_MILLIS = 1500;
 
     private KeycloakRecoveryCodes() {}
 
@@ -57,9 +53,9 @@ public final class KeycloakRecoveryCodes {
     }
 
     /**
-     * Uses up {@code input} if it is one of the set's unused codes: one hash, compared with every stored one; under
-     * the set's lock the set is read again past the caches, the code claimed cluster-wide, and the set written back
-     * without every claimed code (as {@link BackupCodesCredentialProvider#consume} does for ours).
+     * Uses up {@code input} if it is one of the set's unused codes: one hash, compared with every stored one, then
+     * (as {@link BackupCodesCredentialProvider#consume} does for ours) the set read again with its row locked until
+     * the request's transaction ends, and written back without the code.
      */
     public static BackupCodesCredentialProvider.Use consume(
             KeycloakSession session, UserModel user, CredentialModel set, String input, BooleanSupplier allowsSuccess) {
@@ -68,11 +64,7 @@ public final class KeycloakRecoveryCodes {
             return BackupCodesCredentialProvider.Use.REFUSED;
         }
         byte[] hash = KeycloakRecoveryCodeFormat.hash(code.get());
-        if (!RequestLock.holdUntilRequestEnds(
-                session, "twofa-kc-recovery-codes:" + set.getId(), SET_LOCK_WAIT_MILLIS)) {
-            return BackupCodesCredentialProvider.Use.BUSY;
-        }
-        Optional<CredentialModel> fresh = JpaConnection.reread(session, set);
+        Optional<CredentialModel> fresh = JpaConnection.rereadForUpdate(session, set);
         if (fresh.isEmpty()) {
             return BackupCodesCredentialProvider.Use.REFUSED;
         }
@@ -82,23 +74,19 @@ public final class KeycloakRecoveryCodes {
                 codes.stream()
                         .map(stored -> decode(stored.getEncodedHashedValue()))
                         .toList());
-        if (index.isPresent() && !allowsSuccess.getAsBoolean()) {
-            return BackupCodesCredentialProvider.Use.LIMITED;
-        }
-        if (index.isEmpty()
-                || !session.singleUseObjects()
-                        .putIfAbsent(
-                                claimKey(set, codes.get(index.getAsInt()).getEncodedHashedValue()),
-                                CLAIM_LIFESPAN_SECONDS)) {
+        if (index.isEmpty()) {
             return BackupCodesCredentialProvider.Use.REFUSED;
         }
-        List<RecoveryAuthnCodeRepresentation> left = codes.stream()
-                .filter(stored -> !session.singleUseObjects().contains(claimKey(set, stored.getEncodedHashedValue())))
-                .toList();
+        if (!allowsSuccess.getAsBoolean()) {
+            return BackupCodesCredentialProvider.Use.LIMITED;
+        }
+        RecoveryAuthnCodeRepresentation used = codes.get(index.getAsInt());
+        List<RecoveryAuthnCodeRepresentation> left =
+                codes.stream().filter(stored -> stored != used).toList();
         user.credentialManager().updateStoredCredential(withCodes(fresh.get(), left));
         LOG.debugf(
                 "Keycloak recovery code %d of set %s of user %s used; %d left",
-                codes.get(index.getAsInt()).getNumber(), set.getId(), user.getId(), left.size());
+                used.getNumber(), set.getId(), user.getId(), left.size());
         return BackupCodesCredentialProvider.Use.accepted(left.size());
     }
 
@@ -135,9 +123,5 @@ public final class KeycloakRecoveryCodes {
         } catch (IllegalArgumentException notBase64) {
             return new byte[0];
         }
-    }
-
-    private static String claimKey(CredentialModel set, String storedHash) {
-        return "twofa-kc-recovery-code:" + set.getId() + ":" + storedHash;
     }
 }

@@ -345,9 +345,6 @@ public final class SecondFactor {
     }
 
     private static Check checkOf(String type, String credentialId, BackupCodesCredentialProvider.Use use) {
-        if (use.busy()) {
-            return new Check(type, credentialId, Outcome.BUSY, OptionalInt.empty());
-        }
         if (use.limited()) {
             return Check.limited(type, credentialId);
         }
