@@ -66,7 +66,9 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
             context.challenge(codesForm(context, pending.get(), null));
         } else if (remainingAfterLogin(context.getAuthenticationSession()) > 0) {
             context.challenge(noticeForm(context, remainingAfterLogin(context.getAuthenticationSession()), false));
-        } else if (storedRemaining(context) > 0) {
+        } else if (remainingAfterLogin(context.getAuthenticationSession()) < 0 && storedRemaining(context) > 0) {
+            // Asked only when no login code told the count: in the request that used a code, the cached user still
+            // holds the set as it was (the cache drops it as the request commits).
             context.challenge(noticeForm(context, storedRemaining(context), true));
         } else {
             // No usable codes to lose: the new set is shown at once, and still stored only when confirmed.

@@ -6,14 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.twofa.it.support.BrowserSession;
 import io.github.twofa.it.support.Enrolment;
 import io.github.twofa.it.support.Enrolment.EnrolledKey;
+import io.github.twofa.it.support.Http;
 import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.RealServerTest;
 import org.jsoup.nodes.Document;
@@ -192,5 +198,46 @@ class BackupCodesLoginIT extends RealServerTest {
         loginWithBackupCode(withOld, user, user.backupCodes().get(0));
         assertFalse(withOld.isRedirectedToClient(), "old codes must stop working");
         assertEquals(9, remainingShown(loginWithBackupCode(new BrowserSession(server, "demo"), user, fresh.get(0))));
+    }
+
+    /**
+     * The used code is written past Keycloak's credential manager (into the row locked for it) and the user cache is
+     * told as the login commits: the admin API, which reads the cached user, must show the set without it at once,
+     * and an admin renaming the set (Keycloak writes back the credential as its cache holds it) must not revive it.
+     */
+    @Test
+    void givenACodeUsed_thenTheAdminApiShowsOneLessAtOnce_andRenamingTheSetDoesNotReviveIt() {
+        EnrolledKey user = enrolNewUser();
+        String userId = admin.userId("demo", user.username());
+        assertEquals(10, backupCodeSet(userId).get("remaining").asInt(), "read once, so the user is cached");
+        String code = user.backupCodes().get(3);
+
+        assertEquals(9, remainingShown(loginWithBackupCode(new BrowserSession(server, "demo"), user, code)));
+
+        assertEquals(9, backupCodeSet(userId).get("remaining").asInt());
+        String setId = admin.credentials("demo", userId, "twofa-backup-codes")
+                .get(0)
+                .get("id")
+                .asText();
+        HttpResponse<String> renamed = Http.send(
+                HttpClient.newHttpClient(),
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/admin/realms/demo/users/" + userId
+                                + "/credentials/" + setId + "/userLabel"))
+                        .header("Authorization", "Bearer " + admin.token())
+                        .header("Content-Type", "text/plain")
+                        .PUT(HttpRequest.BodyPublishers.ofString("Printed codes"))
+                        .build());
+        assertEquals(204, renamed.statusCode(), renamed.body());
+        BrowserSession again = new BrowserSession(server, "demo");
+        loginWithBackupCode(again, user, code);
+        assertFalse(again.isRedirectedToClient(), "a used code must stay used after the set is renamed");
+        assertEquals(9, backupCodeSet(userId).get("remaining").asInt());
+    }
+
+    /** The credential data of the user's backup-code set, as Keycloak's admin API shows it. */
+    private static JsonNode backupCodeSet(String userId) {
+        List<JsonNode> sets = admin.credentials("demo", userId, "twofa-backup-codes");
+        assertEquals(1, sets.size());
+        return Http.json(sets.get(0).get("credentialData").asText());
     }
 }
