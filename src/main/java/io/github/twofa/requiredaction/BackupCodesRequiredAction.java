@@ -67,8 +67,8 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
         } else if (remainingAfterLogin(context.getAuthenticationSession()) > 0) {
             context.challenge(noticeForm(context, remainingAfterLogin(context.getAuthenticationSession()), false));
         } else if (remainingAfterLogin(context.getAuthenticationSession()) < 0 && storedRemaining(context) > 0) {
-            // Asked only when no login code told the count: in the request that used a code, the cached user still
-            // holds the set as it was (the cache drops it as the request commits).
+            // Asked only when no login code told the count: right after a login with a code, the count that login
+            // wrote is the one to trust (a node's user cache may hold the set as it was for a moment longer).
             context.challenge(noticeForm(context, storedRemaining(context), true));
         } else {
             // No usable codes to lose: the new set is shown at once, and still stored only when confirmed.
