@@ -130,7 +130,7 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
      * in it is refused at once: a set only loses codes, so the database holds no code the cached set lacks. Otherwise
      * the set's row is read again and locked until the request's transaction ends, so a code is used by one request
      * only, on any node, and two codes used at once both go; the set is written back without the code in that
-     * transaction, into the locked row, and the user cache drops the user as it commits. A right code is used only if {@code allowsSuccess} (the attempt limit's say) agrees.
+     * transaction. A right code is used only if {@code allowsSuccess} (the attempt limit's say) agrees.
      */
     public Use consume(UserModel user, BackupCodesCredentialModel set, String input, BooleanSupplier allowsSuccess) {
         Optional<String> code = BackupCodeFormat.normalise(input);
@@ -157,7 +157,7 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
         }
         String used = current.storedHash(index.getAsInt());
         BackupCodesCredentialModel left = current.withoutCodes(used::equals);
-        JpaConnection.writeLocked(session, session.getContext().getRealm(), user, left);
+        user.credentialManager().updateStoredCredential(left);
         LOG.debugf(
                 "Backup code %d of set %s of user %s used; %d left",
                 index.getAsInt() + 1, set.getId(), user.getId(), left.remaining());

@@ -8,8 +8,6 @@ import jakarta.persistence.EntityNotFoundException;
 import jakarta.persistence.LockModeType;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
 import org.keycloak.provider.Provider;
 
 /**
@@ -84,32 +82,6 @@ public final class JpaConnection {
             return Optional.empty();
         } catch (EntityNotFoundException e) {
             return Optional.empty();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("This needs Keycloak's JPA storage", e);
-        }
-    }
-
-    /**
-     * Writes {@code updated}'s secret and data into the credential's row that {@link #rereadForUpdate} read and locked
-     * in this request; they go to the database with the request's transaction (the row's version raised, as
-     * Keycloak's own write does). Keycloak's user cache drops the user on every node as the transaction commits
-     * ({@link UserCacheEviction}), so nothing goes on showing, or writing back, the credential as it was.
-     */
-    static void writeLocked(KeycloakSession session, RealmModel realm, UserModel user, CredentialModel updated) {
-        EntityManager em = entityManager(session);
-        try {
-            for (String entityName : CREDENTIAL_ENTITIES) {
-                Class<?> entityType = Class.forName(entityName);
-                // Already in this request's persistence context (read with its lock): found without a query.
-                Object entity = em.find(entityType, updated.getId());
-                if (entity != null) {
-                    entityType.getMethod("setSecretData", String.class).invoke(entity, updated.getSecretData());
-                    entityType.getMethod("setCredentialData", String.class).invoke(entity, updated.getCredentialData());
-                    UserCacheEviction.atCommit(session, realm, user);
-                    return;
-                }
-            }
-            throw new IllegalStateException("Credential " + updated.getId() + " is not in this request's reads");
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("This needs Keycloak's JPA storage", e);
         }

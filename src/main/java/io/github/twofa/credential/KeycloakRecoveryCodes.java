@@ -83,7 +83,7 @@ public final class KeycloakRecoveryCodes {
         RecoveryAuthnCodeRepresentation used = codes.get(index.getAsInt());
         List<RecoveryAuthnCodeRepresentation> left =
                 codes.stream().filter(stored -> stored != used).toList();
-        JpaConnection.writeLocked(session, session.getContext().getRealm(), user, withCodes(fresh.get(), left));
+        user.credentialManager().updateStoredCredential(withCodes(fresh.get(), left));
         LOG.debugf(
                 "Keycloak recovery code %d of set %s of user %s used; %d left",
                 used.getNumber(), set.getId(), user.getId(), left.size());
