@@ -62,11 +62,12 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
             return;
         }
         Optional<List<String>> pending = pendingCodes(context);
+        int afterLogin = remainingAfterLogin(context.getAuthenticationSession());
         if (pending.isPresent()) {
             context.challenge(codesForm(context, pending.get(), null));
-        } else if (remainingAfterLogin(context.getAuthenticationSession()) > 0) {
-            context.challenge(noticeForm(context, remainingAfterLogin(context.getAuthenticationSession()), false));
-        } else if (remainingAfterLogin(context.getAuthenticationSession()) < 0 && storedRemaining(context) > 0) {
+        } else if (afterLogin > 0) {
+            context.challenge(noticeForm(context, afterLogin, false));
+        } else if (afterLogin < 0 && storedRemaining(context) > 0) {
             // Asked only when no login code told the count: right after a login with a code, the count that login
             // wrote is the one to trust (a node's user cache may hold the set as it was for a moment longer).
             context.challenge(noticeForm(context, storedRemaining(context), true));

@@ -201,28 +201,25 @@ class BackupCodesLoginIT extends RealServerTest {
     }
 
     /**
-     * The used code is written past Keycloak's credential manager (into the row locked for it) and the user cache is
-     * told as the login commits: the admin API, which reads the cached user, must show the set without it at once,
-     * and an admin renaming the set (Keycloak writes back the credential as its cache holds it) must not revive it.
+     * The used code is written through Keycloak's credential manager, so the user cache drops the user: the admin API,
+     * which reads the cached user, must show the set without it at once, and an admin renaming the set (Keycloak
+     * writes back the credential as its cache holds it) must not revive it.
      */
     @Test
     void givenACodeUsed_thenTheAdminApiShowsOneLessAtOnce_andRenamingTheSetDoesNotReviveIt() {
         EnrolledKey user = enrolNewUser();
         String userId = admin.userId("demo", user.username());
-        assertEquals(10, backupCodeSet(userId).get("remaining").asInt(), "read once, so the user is cached");
+        assertEquals(10, remainingInAdminApi(backupCodeSet(userId)), "read once, so the user is cached");
         String code = user.backupCodes().get(3);
 
         assertEquals(9, remainingShown(loginWithBackupCode(new BrowserSession(server, "demo"), user, code)));
 
-        assertEquals(9, backupCodeSet(userId).get("remaining").asInt());
-        String setId = admin.credentials("demo", userId, "twofa-backup-codes")
-                .get(0)
-                .get("id")
-                .asText();
+        JsonNode set = backupCodeSet(userId);
+        assertEquals(9, remainingInAdminApi(set));
         HttpResponse<String> renamed = Http.send(
                 HttpClient.newHttpClient(),
                 HttpRequest.newBuilder(URI.create(server.baseUrl() + "/admin/realms/demo/users/" + userId
-                                + "/credentials/" + setId + "/userLabel"))
+                                + "/credentials/" + set.get("id").asText() + "/userLabel"))
                         .header("Authorization", "Bearer " + admin.token())
                         .header("Content-Type", "text/plain")
                         .PUT(HttpRequest.BodyPublishers.ofString("Printed codes"))
@@ -231,13 +228,17 @@ class BackupCodesLoginIT extends RealServerTest {
         BrowserSession again = new BrowserSession(server, "demo");
         loginWithBackupCode(again, user, code);
         assertFalse(again.isRedirectedToClient(), "a used code must stay used after the set is renamed");
-        assertEquals(9, backupCodeSet(userId).get("remaining").asInt());
+        assertEquals(9, remainingInAdminApi(backupCodeSet(userId)));
     }
 
-    /** The credential data of the user's backup-code set, as Keycloak's admin API shows it. */
+    /** The user's one backup-code set, as Keycloak's admin API lists it. */
     private static JsonNode backupCodeSet(String userId) {
         List<JsonNode> sets = admin.credentials("demo", userId, "twofa-backup-codes");
         assertEquals(1, sets.size());
-        return Http.json(sets.get(0).get("credentialData").asText());
+        return sets.get(0);
+    }
+
+    private static int remainingInAdminApi(JsonNode set) {
+        return Http.json(set.get("credentialData").asText()).get("remaining").asInt();
     }
 }
