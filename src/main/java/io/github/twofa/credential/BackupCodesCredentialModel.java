@@ -1,9 +1,7 @@
 package io.github.twofa.credential;
 
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.function.Predicate;
 
 import io.github.twofa.backupcodes.BackupCodeHasher;
 import io.github.twofa.credential.dto.BackupCodesCredentialData;
@@ -53,7 +51,8 @@ public class BackupCodesCredentialModel extends CredentialModel {
         return credentialData;
     }
 
-    public int remaining() {
+    /** How many codes the set stores; minus those used ({@link BackupCodesCredentialProvider#remaining}), those left. */
+    public int storedCodes() {
         return secretData.hashes().size();
     }
 
@@ -63,29 +62,6 @@ public class BackupCodesCredentialModel extends CredentialModel {
 
     public List<byte[]> hashes() {
         return secretData.hashes().stream().map(Base64.getDecoder()::decode).toList();
-    }
-
-    /** The stored hash at {@code index}, as it is stored: the key under which its single use is claimed. */
-    public String storedHash(int index) {
-        return secretData.hashes().get(index);
-    }
-
-    /** The set without the codes whose stored hashes {@code used} accepts. */
-    public BackupCodesCredentialModel withoutCodes(Predicate<String> used) {
-        List<String> left = new ArrayList<>(secretData.hashes());
-        left.removeIf(used);
-        BackupCodesCredentialModel model = StoredCredentialProvider.withStoredFields(
-                this,
-                new BackupCodesCredentialModel(
-                        new BackupCodesCredentialData(
-                                credentialData.total(),
-                                left.size(),
-                                credentialData.generatedAt(),
-                                credentialData.algorithm(),
-                                credentialData.iterations()),
-                        new BackupCodesSecretData(secretData.salt(), left)));
-        model.writeJson();
-        return model;
     }
 
     private void writeJson() {

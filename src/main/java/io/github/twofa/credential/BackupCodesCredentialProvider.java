@@ -3,6 +3,7 @@ package io.github.twofa.credential;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 import io.github.twofa.backupcodes.BackupCodeFormat;
@@ -51,6 +52,8 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
                 .toList();
         CredentialModel created = createCredential(realm, user, BackupCodesCredentialModel.create(codes, iterations));
         old.forEach(credential -> user.credentialManager().removeStoredCredentialById(credential.getId()));
+        UsedBackupCodes.forgetSets(
+                session, old.stream().map(CredentialModel::getId).toList());
         // Keycloak's own recovery codes, kept working until now, are replaced as well.
         boolean replacedKeycloaks = KeycloakRecoveryCodes.of(user).isPresent();
         KeycloakRecoveryCodes.removeAll(user);
@@ -76,8 +79,27 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
     /** Removes the user's backup codes, Keycloak's own recovery codes included. */
     @Override
     public void removeAll(UserModel user) {
+        List<String> sets = user.credentialManager()
+                .getStoredCredentialsByTypeStream(BackupCodesCredentialModel.TYPE)
+                .map(CredentialModel::getId)
+                .toList();
         super.removeAll(user);
+        UsedBackupCodes.forgetSets(session, sets);
         KeycloakRecoveryCodes.removeAll(user);
+    }
+
+    /** How many codes of the set are left: those it stores, less those used. */
+    public int remaining(BackupCodesCredentialModel set) {
+        return set.storedCodes() - UsedBackupCodes.count(session, set.getId());
+    }
+
+    /** How many backup codes the user has left: in their set, or in Keycloak's recovery codes they still use. */
+    public int remaining(UserModel user) {
+        return current(user)
+                .map(this::remaining)
+                .orElseGet(() -> KeycloakRecoveryCodes.of(user)
+                        .map(KeycloakRecoveryCodes::remaining)
+                        .orElse(0));
     }
 
     public Optional<BackupCodesCredentialModel> current(UserModel user) {
@@ -117,8 +139,8 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
     }
 
     /**
-     * Uses up the code if it is one of the user's unused codes. One PBKDF2 derivation, then a cluster-wide claim
-     * of that code, so concurrent requests with the same code cannot both succeed.
+     * Uses up the code if it is one of the user's unused codes. One PBKDF2 derivation, then the set locked in the
+     * database, so concurrent requests with the same code cannot both succeed.
      */
     public Use consume(UserModel user, String input) {
         Optional<BackupCodesCredentialModel> stored = current(user);
@@ -126,11 +148,11 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
     }
 
     /**
-     * {@link #consume(UserModel, String)} for the user's current set, already read (from the user cache). A code not
-     * in it is refused at once: a set only loses codes, so the database holds no code the cached set lacks. Otherwise
-     * the set's row is read again and locked until the request's transaction ends, so a code is used by one request
-     * only, on any node, and two codes used at once both go; the set is written back without the code in that
-     * transaction. A right code is used only if {@code allowsSuccess} (the attempt limit's say) agrees.
+     * {@link #consume(UserModel, String)} for the user's current set, already read (from the user cache, which is
+     * right about its codes: they never change once stored). A code not in it is refused at once. Otherwise the set's
+     * row is locked until the request's transaction ends and its used codes read, so a code is used by one request
+     * only, on any node, and two codes used at once both go; the code is recorded as used in that transaction. A right
+     * code is used only if {@code allowsSuccess} (the attempt limit's say) agrees.
      */
     public Use consume(UserModel user, BackupCodesCredentialModel set, String input, BooleanSupplier allowsSuccess) {
         Optional<String> code = BackupCodeFormat.normalise(input);
@@ -139,29 +161,29 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
         }
         byte[] derived = BackupCodeHasher.hash(
                 code.get(), set.salt(), set.getBackupCodesData().iterations());
-        if (BackupCodeHasher.indexOf(derived, set.hashes()).isEmpty()) {
-            return Use.REFUSED;
-        }
-        Optional<BackupCodesCredentialModel> fresh =
-                JpaConnection.rereadForUpdate(session, set).map(BackupCodesCredentialModel::createFromCredentialModel);
-        if (fresh.isEmpty()) {
-            return Use.REFUSED;
-        }
-        BackupCodesCredentialModel current = fresh.get();
-        OptionalInt index = BackupCodeHasher.indexOf(derived, current.hashes());
+        OptionalInt index = BackupCodeHasher.indexOf(derived, set.hashes());
         if (index.isEmpty()) {
+            return Use.REFUSED;
+        }
+        // Gone if the set was replaced or removed since the user was cached.
+        Optional<Set<Integer>> used = UsedBackupCodes.lockSet(session, set.getId());
+        if (used.isEmpty() || used.get().contains(index.getAsInt())) {
             return Use.REFUSED;
         }
         if (!allowsSuccess.getAsBoolean()) {
             return Use.LIMITED;
         }
-        String used = current.storedHash(index.getAsInt());
-        BackupCodesCredentialModel left = current.withoutCodes(used::equals);
-        user.credentialManager().updateStoredCredential(left);
+        UsedBackupCodes.markUsed(
+                session,
+                set.getId(),
+                index.getAsInt(),
+                user.getId(),
+                session.getContext().getRealm().getId());
+        int left = set.storedCodes() - used.get().size() - 1;
         LOG.debugf(
                 "Backup code %d of set %s of user %s used; %d left",
-                index.getAsInt() + 1, set.getId(), user.getId(), left.remaining());
-        return Use.accepted(left.remaining());
+                index.getAsInt() + 1, set.getId(), user.getId(), left);
+        return Use.accepted(left);
     }
 
     @Override
@@ -195,7 +217,7 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
     public CredentialMetadata getCredentialMetadata(
             BackupCodesCredentialModel credential, CredentialTypeMetadata typeMetadata) {
         CredentialMetadata metadata = new CredentialMetadata();
-        int remaining = credential.remaining();
+        int remaining = remaining(credential);
         metadata.setInfoMessage(
                 "twofa-backup-codes-remaining",
                 String.valueOf(remaining),

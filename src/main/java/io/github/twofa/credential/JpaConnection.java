@@ -6,30 +6,22 @@ import java.util.Optional;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityNotFoundException;
 import jakarta.persistence.LockModeType;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.provider.Provider;
+import org.keycloak.models.jpa.entities.CredentialEntity;
+import org.keycloak.storage.jpa.entity.FederatedUserCredentialEntity;
 
 /**
- * Keycloak's JPA connection, for rereading a credential past the caches and for the few queries over all credentials
- * of a type (a report, a migration) that the user API would answer only by loading every user. Its interface lives in
- * keycloak-model-jpa, whose Maven pom cannot be resolved for 26.7.3 (a missing parent), so it is looked up by name;
- * the server always has it.
+ * Keycloak's JPA connection, for rereading a credential past the caches, for our own table, and for the few queries
+ * over all credentials of a type (a report, a migration) that the user API would answer only by loading every user.
  */
 public final class JpaConnection {
 
     private JpaConnection() {}
 
-    @SuppressWarnings("unchecked")
     public static EntityManager entityManager(KeycloakSession session) {
-        try {
-            Class<? extends Provider> type =
-                    (Class<? extends Provider>) Class.forName("org.keycloak.connections.jpa.JpaConnectionProvider");
-            Object provider = session.getProvider(type);
-            return (EntityManager) type.getMethod("getEntityManager").invoke(provider);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("This needs Keycloak's JPA storage", e);
-        }
+        return session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }
 
     /**
@@ -44,7 +36,8 @@ public final class JpaConnection {
     /**
      * {@link #reread}, and the row stays locked until this request's transaction ends: another request doing the same
      * waits, then reads what this one committed. For read-modify-write of a credential whose every change matters
-     * (a used backup code), across all nodes, with nothing to let go should a node die (the database does it).
+     * (a used recovery code of Keycloak's), across all nodes, with nothing to let go should a node die (the database
+     * does it).
      */
     static Optional<CredentialModel> rereadForUpdate(KeycloakSession session, CredentialModel stored) {
         return reread(session, stored, LockModeType.PESSIMISTIC_WRITE);
@@ -54,8 +47,7 @@ public final class JpaConnection {
             KeycloakSession session, CredentialModel stored, LockModeType lock) {
         EntityManager em = entityManager(session);
         try {
-            for (String entityName : CREDENTIAL_ENTITIES) {
-                Class<?> entityType = Class.forName(entityName);
+            for (Class<?> entityType : CREDENTIAL_ENTITIES) {
                 // Asked first, so a row another request deleted is "gone", not a failed refresh that would mark
                 // this request's transaction for rollback.
                 boolean exists = em.createQuery(
@@ -72,27 +64,45 @@ public final class JpaConnection {
                     fresh.setType(stored.getType());
                     fresh.setUserLabel(stored.getUserLabel());
                     fresh.setCreatedDate(stored.getCreatedDate());
-                    fresh.setSecretData(
-                            (String) entityType.getMethod("getSecretData").invoke(entity));
-                    fresh.setCredentialData(
-                            (String) entityType.getMethod("getCredentialData").invoke(entity));
+                    if (entity instanceof CredentialEntity own) {
+                        fresh.setSecretData(own.getSecretData());
+                        fresh.setCredentialData(own.getCredentialData());
+                    } else if (entity instanceof FederatedUserCredentialEntity federated) {
+                        fresh.setSecretData(federated.getSecretData());
+                        fresh.setCredentialData(federated.getCredentialData());
+                    }
                     return Optional.of(fresh);
                 }
             }
             return Optional.empty();
         } catch (EntityNotFoundException e) {
             return Optional.empty();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("This needs Keycloak's JPA storage", e);
         }
+    }
+
+    /**
+     * Locks the credential's row until this request's transaction ends, in one statement ({@code select … for
+     * update}); false if there is no such credential.
+     */
+    static boolean lockCredential(EntityManager em, String credentialId) {
+        for (Class<?> entityType : CREDENTIAL_ENTITIES) {
+            List<?> locked = em.createQuery("select e from " + entityType.getSimpleName() + " e where e.id = :id")
+                    .setParameter("id", credentialId)
+                    .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                    .getResultList();
+            if (!locked.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The credential's data column as the database holds it now, in one query and past the caches; empty if gone. */
     static Optional<String> credentialData(KeycloakSession session, String credentialId) {
         EntityManager em = entityManager(session);
-        for (String entityName : CREDENTIAL_ENTITIES) {
+        for (Class<?> entityType : CREDENTIAL_ENTITIES) {
             List<String> data = em.createQuery(
-                            "select e.credentialData from " + simpleName(entityName) + " e where e.id = :id",
+                            "select e.credentialData from " + entityType.getSimpleName() + " e where e.id = :id",
                             String.class)
                     .setParameter("id", credentialId)
                     .getResultList();
@@ -111,9 +121,9 @@ public final class JpaConnection {
      */
     static void writeCredentialData(KeycloakSession session, String credentialId, String credentialData) {
         EntityManager em = entityManager(session);
-        for (String entityName : CREDENTIAL_ENTITIES) {
+        for (Class<?> entityType : CREDENTIAL_ENTITIES) {
             int updated = em.createQuery(
-                            "update " + simpleName(entityName) + " e set e.credentialData = :data where e.id = :id")
+                            "update " + entityType.getSimpleName() + " e set e.credentialData = :data where e.id = :id")
                     .setParameter("data", credentialData)
                     .setParameter("id", credentialId)
                     .executeUpdate();
@@ -123,34 +133,24 @@ public final class JpaConnection {
         }
     }
 
-    private static String simpleName(String entityName) {
-        return entityName.substring(entityName.lastIndexOf('.') + 1);
-    }
-
     /** How many credentials of {@code type} the user has in the database now, past the caches. */
     static long countCredentials(KeycloakSession session, String userId, String type) {
         EntityManager em = entityManager(session);
         long count = 0;
-        try {
-            for (String entityName : CREDENTIAL_ENTITIES) {
-                Class<?> entityType = Class.forName(entityName);
-                String userField = entityType.getSimpleName().startsWith("Federated") ? "e.userId" : "e.user.id";
-                count += em.createQuery(
-                                "select count(e) from " + entityType.getSimpleName() + " e where " + userField
-                                        + " = :user and e.type = :type",
-                                Long.class)
-                        .setParameter("user", userId)
-                        .setParameter("type", type)
-                        .getSingleResult();
-            }
-            return count;
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("This needs Keycloak's JPA storage", e);
+        for (Class<?> entityType : CREDENTIAL_ENTITIES) {
+            String userField = entityType == FederatedUserCredentialEntity.class ? "e.userId" : "e.user.id";
+            count += em.createQuery(
+                            "select count(e) from " + entityType.getSimpleName() + " e where " + userField
+                                    + " = :user and e.type = :type",
+                            Long.class)
+                    .setParameter("user", userId)
+                    .setParameter("type", type)
+                    .getSingleResult();
         }
+        return count;
     }
 
     /** Where Keycloak keeps credentials: of its own users, and of users of a federation that does not import them. */
-    private static final List<String> CREDENTIAL_ENTITIES = List.of(
-            "org.keycloak.models.jpa.entities.CredentialEntity",
-            "org.keycloak.storage.jpa.entity.FederatedUserCredentialEntity");
+    private static final List<Class<?>> CREDENTIAL_ENTITIES =
+            List.of(CredentialEntity.class, FederatedUserCredentialEntity.class);
 }

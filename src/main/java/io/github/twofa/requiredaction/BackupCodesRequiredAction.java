@@ -136,12 +136,7 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
 
     /** Codes left in the user's set, or in Keycloak's recovery codes they still use instead. */
     private static int storedRemaining(RequiredActionContext context) {
-        return BackupCodesCredentialProvider.of(context.getSession())
-                .current(context.getUser())
-                .map(BackupCodesCredentialModel::remaining)
-                .orElseGet(() -> KeycloakRecoveryCodes.of(context.getUser())
-                        .map(KeycloakRecoveryCodes::remaining)
-                        .orElse(0));
+        return BackupCodesCredentialProvider.of(context.getSession()).remaining(context.getUser());
     }
 
     /** Whether the codes the user has are Keycloak's recovery codes, not a set of ours. */

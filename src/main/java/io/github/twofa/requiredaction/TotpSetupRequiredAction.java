@@ -10,7 +10,6 @@ import io.github.twofa.authenticator.BrowserTrust;
 import io.github.twofa.authenticator.ExecutionConfigLookup;
 import io.github.twofa.authenticator.PasskeyLogin;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
-import io.github.twofa.credential.KeycloakRecoveryCodes;
 import io.github.twofa.credential.RecentSecondFactor;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
@@ -277,13 +276,7 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
     }
 
     private static boolean hasBackupCodes(RequiredActionContext context) {
-        return BackupCodesCredentialProvider.of(context.getSession())
-                        .current(context.getUser())
-                        .map(set -> set.remaining() > 0)
-                        .orElse(false)
-                || KeycloakRecoveryCodes.of(context.getUser())
-                        .map(set -> KeycloakRecoveryCodes.remaining(set) > 0)
-                        .orElse(false);
+        return BackupCodesCredentialProvider.of(context.getSession()).remaining(context.getUser()) > 0;
     }
 
     /**

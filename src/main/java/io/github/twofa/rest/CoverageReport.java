@@ -159,17 +159,21 @@ public record CoverageReport(
         return page.getResultList();
     }
 
-    /** The remaining count lives in the credential's JSON, so this page is cut in memory: one row per code set. */
+    /**
+     * The count of codes a set stores lives in the credential's JSON, so this page is cut in memory: one row per code
+     * set.
+     */
     private static List<Object[]> fewBackupCodesPage(
             EntityManager em, RealmModel realm, int threshold, int first, int max) {
         return em.createQuery(
-                        "select c.user.id, c.user.username, c.credentialData from CredentialEntity c "
+                        "select c.user.id, c.user.username, c.credentialData, " + USED_CODES
+                                + " from CredentialEntity c "
                                 + "where c.user.realmId = :realm and c.type = :codes order by c.user.username",
                         Object[].class)
                 .setParameter("realm", realm.getId())
                 .setParameter("codes", BackupCodesCredentialModel.TYPE)
                 .getResultStream()
-                .filter(row -> remainingIn((String) row[2]) <= threshold)
+                .filter(row -> remainingIn((String) row[2], (Long) row[3]) <= threshold)
                 .skip(first)
                 .limit(max)
                 .map(row -> new Object[] {row[0], row[1]})
@@ -179,19 +183,25 @@ public record CoverageReport(
     private static Map<String, Integer> remainingBackupCodes(EntityManager em, RealmModel realm) {
         Map<String, Integer> remaining = new HashMap<>();
         em.createQuery(
-                        "select c.user.id, c.credentialData from CredentialEntity c where c.user.realmId = :realm and c.type = :codes",
+                        "select c.user.id, c.credentialData, " + USED_CODES
+                                + " from CredentialEntity c where c.user.realmId = :realm and c.type = :codes",
                         Object[].class)
                 .setParameter("realm", realm.getId())
                 .setParameter("codes", BackupCodesCredentialModel.TYPE)
                 .getResultList()
-                .forEach(row -> remaining.put((String) row[0], remainingIn((String) row[1])));
+                .forEach(row -> remaining.put((String) row[0], remainingIn((String) row[1], (Long) row[2])));
         return remaining;
     }
 
-    private static int remainingIn(String credentialData) {
+    /** The used codes of code set {@code c}, kept in the extension's own table. */
+    private static final String USED_CODES =
+            "(select count(u) from UsedBackupCodeEntity u where u.credentialId = c.id)";
+
+    private static int remainingIn(String credentialData, long used) {
         try {
             return JsonSerialization.readValue(credentialData, BackupCodesCredentialData.class)
-                    .remaining();
+                            .stored()
+                    - (int) used;
         } catch (IOException e) {
             return 0;
         }

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import io.github.twofa.credential.BackupCodesCredentialModel;
-import io.github.twofa.credential.KeycloakRecoveryCodes;
+import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
 import io.github.twofa.credential.UserSecondFactors;
@@ -62,14 +62,9 @@ public record TwoFactorStatus(
         TotpCredentialProvider provider = TotpCredentialProvider.of(session);
         List<TotpCredentialModel> apps =
                 provider.apps(user).stream().map(provider::withCurrentUse).toList();
-        Optional<BackupCodesCredentialModel> codes = user.credentialManager()
-                .getStoredCredentialsByTypeStream(BackupCodesCredentialModel.TYPE)
-                .findFirst()
-                .map(BackupCodesCredentialModel::createFromCredentialModel);
-        Integer remaining = codes.map(BackupCodesCredentialModel::remaining)
-                .orElseGet(() -> KeycloakRecoveryCodes.of(user)
-                        .map(KeycloakRecoveryCodes::remaining)
-                        .orElse(0));
+        BackupCodesCredentialProvider backupCodes = BackupCodesCredentialProvider.of(session);
+        Optional<BackupCodesCredentialModel> codes = backupCodes.current(user);
+        int remaining = backupCodes.remaining(user);
         if (apps.isEmpty()) {
             // On Keycloak's built-in OTP (taken over at the next login through our step): on, details unknown here.
             boolean builtIn = UserSecondFactors.hasAny(user);

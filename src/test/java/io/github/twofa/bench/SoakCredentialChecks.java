@@ -74,7 +74,7 @@ final class SoakCredentialChecks {
 
     /**
      * Each backup-code set against the clients' log: accepted codes gone (none revived), codes never accepted still
-     * there (none lost), the stored count matching the stored hashes. A code whose answer was lost may be either.
+     * there (none lost), the stated count matching the stored hashes and the used ones recorded matching the codes gone. A code whose answer was lost may be either.
      */
     private Check backupCodesAsSeen() {
         List<String> problems = new ArrayList<>();
@@ -101,9 +101,12 @@ final class SoakCredentialChecks {
                     unansweredUsed++;
                 }
             }
-            if (set.get().remaining() != set.get().hashesStored() || set.get().hashesStored() != left.size()) {
-                problems.add(user.getKey() + ": stored count " + set.get().remaining() + ", hashes "
-                        + set.get().hashesStored() + ", known codes " + left.size());
+            Credential stored = set.get();
+            if (stored.statedStored() != stored.hashesStored()
+                    || stored.hashesStored() - stored.usedRecorded() != left.size()) {
+                problems.add(user.getKey() + ": stated count " + stored.statedStored() + ", hashes "
+                        + stored.hashesStored() + ", used " + stored.usedRecorded() + ", known codes left "
+                        + left.size());
             }
         }
         return new Check(

@@ -32,9 +32,10 @@ final class SoakDatabase {
      * One stored credential.
      *
      * @param secretDigest a digest of the stored secret data, to see whether it changed
-     * @param backupCodesLeft for a backup-code set, which codes of the printed list it still holds (by place)
+     * @param backupCodesLeft for a backup-code set, which codes of the printed list it holds unused (by place)
      * @param hashesStored for a backup-code set, how many hashes it stores
-     * @param remaining    for a backup-code set, the count it states in its credential data
+     * @param statedStored for a backup-code set, how many it says it stores (its credential data)
+     * @param usedRecorded for a backup-code set, how many codes the extension's table records as used
      */
     record Credential(
             String user,
@@ -43,7 +44,8 @@ final class SoakDatabase {
             String secretDigest,
             Set<Integer> backupCodesLeft,
             int hashesStored,
-            int remaining) {}
+            int statedStored,
+            int usedRecorded) {}
 
     /** One stored user event. */
     record Event(String user, String type, long time, String error, Map<String, String> details) {
@@ -69,7 +71,10 @@ final class SoakDatabase {
     /** The credentials of the realm's users, by user id. */
     Map<String, List<Credential>> credentials() {
         List<Credential> credentials = new ArrayList<>();
-        rows("select coalesce(json_agg(to_jsonb(c)), '[]') from credential c join user_entity u on u.id = c.user_id"
+        rows("select coalesce(json_agg(to_jsonb(c) || jsonb_build_object('used_codes', (select"
+                        + " coalesce(jsonb_agg(used.code_index), '[]') from twofa_used_backup_code used"
+                        + " where used.credential_id = c.id))), '[]')"
+                        + " from credential c join user_entity u on u.id = c.user_id"
                         + " where u.realm_id = '" + realmId + "'")
                 .forEach(row -> credentials.add(credential(row)));
         return credentials.stream().collect(Collectors.groupingBy(Credential::user));
@@ -106,22 +111,27 @@ final class SoakDatabase {
         String secret = row.path("secret_data").asText("");
         Set<Integer> left = Set.of();
         int hashesStored = -1;
-        int remaining = -1;
+        int statedStored = -1;
+        int usedRecorded = -1;
         if (type.equals(BackupCodesCredentialModel.TYPE)) {
             BackupCodesSecretData codes = read(secret, BackupCodesSecretData.class);
             BackupCodesCredentialData data =
                     read(row.path("credential_data").asText(), BackupCodesCredentialData.class);
             List<String> hashes = hashedCodes.computeIfAbsent(
                     codes.salt() + "/" + data.iterations(), key -> hash(codes.salt(), data.iterations()));
-            Set<String> stored = new HashSet<>(codes.hashes());
+            // A used code keeps its hash; the extension's table holds its place in the stored list.
+            Set<Integer> used = new HashSet<>();
+            row.path("used_codes").forEach(place -> used.add(place.asInt()));
             left = new HashSet<>();
             for (int i = 0; i < hashes.size(); i++) {
-                if (stored.contains(hashes.get(i))) {
+                int place = codes.hashes().indexOf(hashes.get(i));
+                if (place >= 0 && !used.contains(place)) {
                     left.add(i);
                 }
             }
             hashesStored = codes.hashes().size();
-            remaining = data.remaining();
+            statedStored = data.stored();
+            usedRecorded = used.size();
         }
         return new Credential(
                 row.path("user_id").asText(),
@@ -130,7 +140,8 @@ final class SoakDatabase {
                 digest(secret),
                 left,
                 hashesStored,
-                remaining);
+                statedStored,
+                usedRecorded);
     }
 
     private List<String> hash(String salt, int iterations) {

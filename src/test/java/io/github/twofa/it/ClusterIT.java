@@ -21,7 +21,6 @@ import io.github.twofa.it.support.ClusterNode;
 import io.github.twofa.it.support.ConcurrentLogins;
 import io.github.twofa.it.support.Enrolment;
 import io.github.twofa.it.support.Enrolment.EnrolledKey;
-import io.github.twofa.it.support.Http;
 import io.github.twofa.it.support.IndependentTotp;
 import io.github.twofa.it.support.PostgresServer;
 import io.github.twofa.it.support.Processes;
@@ -279,11 +278,7 @@ class ClusterIT {
     }
 
     private static int backupCodesRemaining(EnrolledKey user) {
-        JsonNode codes = StreamSupport.stream(credentials(user).spliterator(), false)
-                .filter(c -> c.get("type").asText().equals("twofa-backup-codes"))
-                .findFirst()
-                .orElseThrow();
-        return Http.json(codes.get("credentialData").asText()).get("remaining").asInt();
+        return adminOnB.backupCodesRemaining(realm, adminOnB.userId(realm, user.username()));
     }
 
     /**

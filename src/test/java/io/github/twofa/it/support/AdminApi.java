@@ -235,6 +235,13 @@ public final class AdminApi {
                 .toList();
     }
 
+    /** How many backup codes the user has left, as our admin endpoint says (used codes are not in the stored set). */
+    public int backupCodesRemaining(String realm, String userId) {
+        return get("/" + realm + "/two-factor/users/" + userId)
+                .get("backupCodesRemaining")
+                .asInt();
+    }
+
     /** The user's stored login events of one type (at most 1000), newest first. */
     public List<JsonNode> userEvents(String realm, String userId, String type) {
         return StreamSupport.stream(
