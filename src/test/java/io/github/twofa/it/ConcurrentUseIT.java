@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.IntFunction;
@@ -91,10 +92,17 @@ class ConcurrentUseIT extends RealServerTest {
         assertEquals(9, remainingBackupCodes(user));
     }
 
-    /** Keycloak's own brute-force detection is off in this realm: with it on, it holds a user's concurrent logins back itself. */
+    /**
+     * Two checks of S and S+1 that overlap are never both accepted; two that do not may be, rightly (S+1 after S is a
+     * later code). Sent together they nearly always overlap, but now and then one request is through before the other
+     * is checked (its password hash done sooner), so a few rounds with both accepted are allowed. Without the guard
+     * about half the rounds would accept both (whenever S is checked first): 4 of 16 or more fails. Keycloak's own
+     * brute-force detection is off in this realm: with it on, it holds a user's concurrent logins back itself.
+     */
     @Test
     void givenCodesOfStepsSAndTheNextSentTogether_thenNeverBothAreAccepted() throws Exception {
-        for (int round = 0; round < 8; round++) {
+        List<List<Integer>> bothAccepted = new ArrayList<>();
+        for (int round = 0; round < 16; round++) {
             EnrolledKey user = Enrolment.enrolNewUser(
                     server,
                     admin,
@@ -104,13 +112,14 @@ class ConcurrentUseIT extends RealServerTest {
 
             List<Integer> statuses = concurrentLogins(user, 2, i -> IndependentTotp.code(user.key(), step + i));
 
-            assertTrue(
-                    statuses.stream().filter(status -> status == 200).count() <= 1,
-                    "S and S+1 both accepted: " + statuses);
+            if (statuses.stream().filter(status -> status == 200).count() > 1) {
+                bothAccepted.add(statuses);
+            }
         }
+        assertTrue(bothAccepted.size() <= 3, "S and S+1 both accepted in " + bothAccepted.size() + " of 16 rounds");
     }
 
-    /** Each request waits for the set's row while another uses a code of it, then reads what that one wrote. */
+    /** Each request waits for the set's row while another uses a code of it, then sees the code that one used. */
     @Test
     void givenFourDifferentBackupCodesAtOnce_thenEachIsAcceptedAndUsedUp() throws Exception {
         EnrolledKey user = Enrolment.enrolNewUser(server, admin, realm, "race-codes");
