@@ -54,8 +54,9 @@ public final class KeycloakRecoveryCodes {
 
     /**
      * Uses up {@code input} if it is one of the set's unused codes: one hash, compared with every stored one, then
-     * (as {@link BackupCodesCredentialProvider#consume} does for ours) the set read again with its row locked until
-     * the request's transaction ends, and written back without the code.
+     * the set read again with its row locked until the request's transaction ends, and written back without the
+     * code. Unlike ours (whose used codes are a record of our own), the set itself loses the code, as Keycloak's own
+     * form does: that form, if a flow still has it, then refuses a code our step took.
      */
     public static BackupCodesCredentialProvider.Use consume(
             KeycloakSession session, UserModel user, CredentialModel set, String input, BooleanSupplier allowsSuccess) {
