@@ -64,6 +64,11 @@ public class BackupCodesCredentialModel extends CredentialModel {
         return secretData.hashes().stream().map(Base64.getDecoder()::decode).toList();
     }
 
+    /** The stored hash at {@code index}, as the set stores it (Base64): what its use is recorded by. */
+    public String storedHash(int index) {
+        return secretData.hashes().get(index);
+    }
+
     private void writeJson() {
         setCredentialData(CredentialJson.write(credentialData));
         setSecretData(CredentialJson.write(secretData));

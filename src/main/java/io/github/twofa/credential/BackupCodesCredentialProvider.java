@@ -52,8 +52,6 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
                 .toList();
         CredentialModel created = createCredential(realm, user, BackupCodesCredentialModel.create(codes, iterations));
         old.forEach(credential -> user.credentialManager().removeStoredCredentialById(credential.getId()));
-        UsedBackupCodes.forgetSets(
-                session, old.stream().map(CredentialModel::getId).toList());
         // Keycloak's own recovery codes, kept working until now, are replaced as well.
         boolean replacedKeycloaks = KeycloakRecoveryCodes.of(user).isPresent();
         KeycloakRecoveryCodes.removeAll(user);
@@ -79,12 +77,7 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
     /** Removes the user's backup codes, Keycloak's own recovery codes included. */
     @Override
     public void removeAll(UserModel user) {
-        List<String> sets = user.credentialManager()
-                .getStoredCredentialsByTypeStream(BackupCodesCredentialModel.TYPE)
-                .map(CredentialModel::getId)
-                .toList();
         super.removeAll(user);
-        UsedBackupCodes.forgetSets(session, sets);
         KeycloakRecoveryCodes.removeAll(user);
     }
 
@@ -166,19 +159,15 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
             return Use.REFUSED;
         }
         // Gone if the set was replaced or removed since the user was cached.
-        Optional<Set<Integer>> used = UsedBackupCodes.lockSet(session, set.getId());
-        if (used.isEmpty() || used.get().contains(index.getAsInt())) {
+        Optional<Set<String>> used = UsedBackupCodes.lockSet(session, set.getId());
+        String usedCode = UsedBackupCodes.digestOf(set.storedHash(index.getAsInt()));
+        if (used.isEmpty() || used.get().contains(usedCode)) {
             return Use.REFUSED;
         }
         if (!allowsSuccess.getAsBoolean()) {
             return Use.LIMITED;
         }
-        UsedBackupCodes.markUsed(
-                session,
-                set.getId(),
-                index.getAsInt(),
-                user.getId(),
-                session.getContext().getRealm().getId());
+        UsedBackupCodes.markUsed(session, set.getId(), usedCode);
         int left = set.storedCodes() - used.get().size() - 1;
         LOG.debugf(
                 "Backup code %d of set %s of user %s used; %d left",

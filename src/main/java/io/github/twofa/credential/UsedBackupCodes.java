@@ -1,13 +1,16 @@
 package io.github.twofa.credential;
 
-import java.util.Collection;
-import java.util.HashSet;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.github.twofa.credential.jpa.UsedBackupCodeEntity;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 
@@ -22,24 +25,28 @@ final class UsedBackupCodes {
 
     /**
      * Locks the set's credential row until the request's transaction ends (another request using a code of the same
-     * set, on any node, waits here, then sees this one's code as used) and returns the places of the codes used so
-     * far; empty if the set is gone (replaced or removed meanwhile). Two statements, and nothing any cache holds
-     * changes.
+     * set, on any node, waits here, then sees this one's code as used) and returns the digests of the codes used so
+     * far; empty if the set is gone (replaced or removed meanwhile). The used codes are read with a lock too, so that
+     * the read sees the latest commit under any isolation level (MySQL's default, repeatable read, would otherwise
+     * answer from the request's first snapshot). Nothing that any cache holds changes.
      */
-    static Optional<Set<Integer>> lockSet(KeycloakSession session, String setId) {
+    static Optional<Set<String>> lockSet(KeycloakSession session, String setId) {
         EntityManager em = JpaConnection.entityManager(session);
         if (!JpaConnection.lockCredential(em, setId)) {
             return Optional.empty();
         }
-        return Optional.of(new HashSet<>(em.createNamedQuery("twofaUsedBackupCodeIndexes", Integer.class)
+        return Optional.of(em.createNamedQuery("twofaUsedBackupCodes", UsedBackupCodeEntity.class)
                 .setParameter("credentialId", setId)
-                .getResultList()));
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultStream()
+                .map(UsedBackupCodeEntity::getCodeDigest)
+                .collect(Collectors.toSet()));
     }
 
-    /** Records the code at {@code index} of the set as used, in the request's transaction (call after {@link #lockSet}). */
-    static void markUsed(KeycloakSession session, String setId, int index, String userId, String realmId) {
+    /** Records the code as used, in the request's transaction (call after {@link #lockSet}). */
+    static void markUsed(KeycloakSession session, String setId, String codeDigest) {
         JpaConnection.entityManager(session)
-                .persist(new UsedBackupCodeEntity(setId, index, userId, realmId, Time.currentTimeMillis()));
+                .persist(new UsedBackupCodeEntity(setId, codeDigest, Time.currentTimeMillis()));
     }
 
     /** How many codes of the set are used. */
@@ -51,29 +58,17 @@ final class UsedBackupCodes {
                 .intValue();
     }
 
-    /** Forgets the used codes of sets that are removed. */
-    static void forgetSets(KeycloakSession session, Collection<String> setIds) {
-        if (!setIds.isEmpty()) {
-            JpaConnection.entityManager(session)
-                    .createNamedQuery("twofaDeleteUsedBackupCodesOfSets")
-                    .setParameter("credentialIds", List.copyOf(setIds))
-                    .executeUpdate();
+    /**
+     * What a code is recorded as: a digest of its stored hash, not its place in the set, since sets stored before
+     * used codes were recorded apart dropped a used code's hash, and a node still running such a version would.
+     */
+    static String digestOf(String storedHash) {
+        try {
+            return Base64.getEncoder()
+                    .encodeToString(MessageDigest.getInstance("SHA-256")
+                            .digest(storedHash.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java platform has SHA-256", e);
         }
-    }
-
-    /** Forgets a removed user's used codes: Keycloak deletes their credentials without asking us. */
-    static void forgetUser(KeycloakSession session, String userId) {
-        JpaConnection.entityManager(session)
-                .createNamedQuery("twofaDeleteUsedBackupCodesOfUser")
-                .setParameter("userId", userId)
-                .executeUpdate();
-    }
-
-    /** Forgets the used codes of a removed realm, whose users Keycloak deletes in bulk, without an event each. */
-    static void forgetRealm(KeycloakSession session, String realmId) {
-        JpaConnection.entityManager(session)
-                .createNamedQuery("twofaDeleteUsedBackupCodesOfRealm")
-                .setParameter("realmId", realmId)
-                .executeUpdate();
     }
 }

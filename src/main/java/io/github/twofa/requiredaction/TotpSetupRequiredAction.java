@@ -10,6 +10,7 @@ import io.github.twofa.authenticator.BrowserTrust;
 import io.github.twofa.authenticator.ExecutionConfigLookup;
 import io.github.twofa.authenticator.PasskeyLogin;
 import io.github.twofa.credential.BackupCodesCredentialProvider;
+import io.github.twofa.credential.KeycloakRecoveryCodes;
 import io.github.twofa.credential.RecentSecondFactor;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
@@ -276,7 +277,12 @@ public class TotpSetupRequiredAction implements RequiredActionProvider, Required
     }
 
     private static boolean hasBackupCodes(RequiredActionContext context) {
-        return BackupCodesCredentialProvider.of(context.getSession()).remaining(context.getUser()) > 0;
+        BackupCodesCredentialProvider provider = BackupCodesCredentialProvider.of(context.getSession());
+        return provider.current(context.getUser()).map(provider::remaining).orElse(0) > 0
+                || KeycloakRecoveryCodes.of(context.getUser())
+                                .map(KeycloakRecoveryCodes::remaining)
+                                .orElse(0)
+                        > 0;
     }
 
     /**

@@ -173,9 +173,9 @@ public final class LoginBenchmark {
         List<BenchUser> builtinAgain = userImport.builtinOtpUsers(options.users(), "otp-again-user");
         SecondFactorCredentials credentials =
                 new SecondFactorCredentials(encryptionKeys, options.backupCodeIterations());
-        // App codes and backup codes each have users of their own: a backup-code login rewrites the user's set of
-        // codes, which makes Keycloak load that user afresh at their next login; measured on the same users, the
-        // app-code rounds would pay for the backup-code rounds before them.
+        // App codes and backup codes each have users of their own, so that neither kind's rounds pay for what the
+        // other's leave behind (until 5 December a backup-code login rewrote the user's set, which made Keycloak load
+        // that user afresh at their next login).
         List<BenchUser> ours = userImport.twofaUsers(options.users(), twofaRealmId, credentials, "twofa-user");
         List<BenchUser> oursForBackupCodes =
                 userImport.twofaUsers(options.users(), twofaRealmId, credentials, "twofa-backup-user");

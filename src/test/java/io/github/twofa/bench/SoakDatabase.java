@@ -72,7 +72,7 @@ final class SoakDatabase {
     Map<String, List<Credential>> credentials() {
         List<Credential> credentials = new ArrayList<>();
         rows("select coalesce(json_agg(to_jsonb(c) || jsonb_build_object('used_codes', (select"
-                        + " coalesce(jsonb_agg(used.code_index), '[]') from twofa_used_backup_code used"
+                        + " coalesce(jsonb_agg(used.code_digest), '[]') from twofa_used_backup_code used"
                         + " where used.credential_id = c.id))), '[]')"
                         + " from credential c join user_entity u on u.id = c.user_id"
                         + " where u.realm_id = '" + realmId + "'")
@@ -119,13 +119,13 @@ final class SoakDatabase {
                     read(row.path("credential_data").asText(), BackupCodesCredentialData.class);
             List<String> hashes = hashedCodes.computeIfAbsent(
                     codes.salt() + "/" + data.iterations(), key -> hash(codes.salt(), data.iterations()));
-            // A used code keeps its hash; the extension's table holds its place in the stored list.
-            Set<Integer> used = new HashSet<>();
-            row.path("used_codes").forEach(place -> used.add(place.asInt()));
+            // A used code keeps its hash; the extension's table holds the SHA-256 of that hash (Base64).
+            Set<String> used = new HashSet<>();
+            row.path("used_codes").forEach(digest -> used.add(digest.asText()));
+            Set<String> stored = new HashSet<>(codes.hashes());
             left = new HashSet<>();
             for (int i = 0; i < hashes.size(); i++) {
-                int place = codes.hashes().indexOf(hashes.get(i));
-                if (place >= 0 && !used.contains(place)) {
+                if (stored.contains(hashes.get(i)) && !used.contains(sha256(hashes.get(i)))) {
                     left.add(i);
                 }
             }
@@ -160,6 +160,16 @@ final class SoakDatabase {
             return Http.JSON.readValue(json, type);
         } catch (IOException e) {
             throw new IllegalStateException("unreadable " + type.getSimpleName(), e);
+        }
+    }
+
+    private static String sha256(String storedHash) {
+        try {
+            return Base64.getEncoder()
+                    .encodeToString(MessageDigest.getInstance("SHA-256")
+                            .digest(storedHash.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

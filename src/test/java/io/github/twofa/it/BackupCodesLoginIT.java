@@ -201,11 +201,6 @@ class BackupCodesLoginIT extends RealServerTest {
     }
 
     /**
-     * The used code is written through Keycloak's credential manager, so the user cache drops the user: the admin API,
-     * which reads the cached user, must show the set without it at once, and an admin renaming the set (Keycloak
-     * writes back the credential as its cache holds it) must not revive it.
-     */
-    /**
      * A used code is recorded apart from the set, whose credential row stays as stored: an admin renaming the set
      * through Keycloak's admin API (which writes back the copy Keycloak cached before the code was used) cannot bring
      * the code back, and the count of codes left comes from the record.

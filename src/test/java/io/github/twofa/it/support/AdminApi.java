@@ -235,7 +235,7 @@ public final class AdminApi {
                 .toList();
     }
 
-    /** How many backup codes the user has left, as our admin endpoint says (used codes are not in the stored set). */
+    /** How many backup codes the user has left, as our admin endpoint says (the stored set keeps its used codes). */
     public int backupCodesRemaining(String realm, String userId) {
         return get("/" + realm + "/two-factor/users/" + userId)
                 .get("backupCodesRemaining")
