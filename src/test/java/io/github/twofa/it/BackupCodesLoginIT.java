@@ -10,12 +10,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.twofa.it.support.AdminApi;
+import io.github.twofa.it.support.ApiClient;
 import io.github.twofa.it.support.BrowserSession;
 import io.github.twofa.it.support.Enrolment;
 import io.github.twofa.it.support.Enrolment.EnrolledKey;
@@ -240,6 +248,84 @@ class BackupCodesLoginIT extends RealServerTest {
                         new BrowserSession(server, "demo"),
                         user,
                         user.backupCodes().get(4))));
+    }
+
+    /**
+     * A used code is recorded by the set's id, and the record outlives the set: a user imported again over themselves
+     * (the admin API's partial import, "overwrite": the user and their credentials deleted, then created again with
+     * the same ids) gets their set back with the used code still used. The set is made here, independently of the
+     * extension's code: JDK PBKDF2 over codes of the documented alphabet.
+     */
+    @Test
+    void givenAUserImportedAgainOverThemselves_thenTheirUsedBackupCodeStaysUsed() throws Exception {
+        String username = "bc-import-" + UUID.randomUUID().toString().substring(0, 8);
+        String setId = UUID.randomUUID().toString();
+        List<String> codes = new ArrayList<>();
+        SecureRandom random = new SecureRandom();
+        for (int i = 0; i < 10; i++) {
+            StringBuilder code = new StringBuilder();
+            for (int c = 0; c < 10; c++) {
+                code.append("0123456789abcdefghjkmnpqrstvwxyz".charAt(random.nextInt(32)));
+            }
+            codes.add(code.toString());
+        }
+        byte[] salt = new byte[16];
+        random.nextBytes(salt);
+        List<String> hashes = new ArrayList<>();
+        for (String code : codes) {
+            hashes.add(Base64.getEncoder()
+                    .encodeToString(SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                            .generateSecret(new PBEKeySpec(code.toCharArray(), salt, 20_000, 256))
+                            .getEncoded()));
+        }
+        long now = System.currentTimeMillis();
+        Map<String, Object> backupCodes = Map.of(
+                "id",
+                setId,
+                "type",
+                "twofa-backup-codes",
+                "createdDate",
+                now,
+                "credentialData",
+                Http.JSON.writeValueAsString(Map.of(
+                        "total", 10,
+                        "stored", 10,
+                        "generatedAt", now,
+                        "algorithm", "PBKDF2WithHmacSHA256",
+                        "iterations", 20_000)),
+                "secretData",
+                Http.JSON.writeValueAsString(
+                        Map.of("salt", Base64.getEncoder().encodeToString(salt), "hashes", hashes)));
+        Map<String, Object> user = new HashMap<>(AdminApi.user(
+                username,
+                List.of(
+                        AdminApi.password("pw-" + username),
+                        AdminApi.builtInTotp("aaaaaaaaaaaaaaaaaaaa", "Phone"),
+                        backupCodes)));
+        user.put("id", UUID.randomUUID().toString());
+        ApiClient api = new ApiClient(server, "demo");
+        assertEquals(200, importUser(user, "FAIL").statusCode());
+        String userId = admin.userId("demo", username);
+        assertEquals(
+                200, api.passwordGrant(username, "pw-" + username, codes.get(0)).statusCode());
+
+        HttpResponse<String> overwritten = importUser(user, "OVERWRITE");
+
+        assertEquals(200, overwritten.statusCode(), overwritten.body());
+        assertEquals(setId, backupCodeSet(userId).get("id").asText(), "the same set came back");
+        assertEquals(
+                400,
+                api.passwordGrant(username, "pw-" + username, codes.get(0)).statusCode(),
+                "a used code must stay used when its set is imported again");
+        admin.awaitLoginFailuresRecorded("demo", userId, 1);
+        assertEquals(
+                200, api.passwordGrant(username, "pw-" + username, codes.get(1)).statusCode());
+        assertEquals(8, remainingInAdminStatus(userId));
+    }
+
+    private static HttpResponse<String> importUser(Map<String, Object> user, String ifResourceExists) {
+        return admin.call(
+                "POST", "/demo/partialImport", Map.of("ifResourceExists", ifResourceExists, "users", List.of(user)));
     }
 
     /** The user's one backup-code set, as Keycloak's admin API lists it. */
