@@ -58,10 +58,17 @@ public final class UsedStepRegistry {
      * a node whose clock runs a little ahead, may each accept a step the other cannot).
      *
      * @param window how many steps either side of the current one a code may match
-     * @return REPLAYED if a later step was claimed; BUSY if an earlier one was claimed by a check still under way
+     * @return REPLAYED if a later step was claimed, or this one by a check that is over; BUSY if an earlier one was
+     *     claimed by a check still under way
      *     (then {@link #giveBack} the step); else CLAIMED
      */
     public Claim afterTaking(String credentialId, long step, int window) {
+        // A taken step already marked done was another check's, over before this one: the store can report a take
+        // as won when its node lost a peer mid-write and retried (Infinispan retries putIfAbsent as "absent, or
+        // holding the value being written", ISPN-3422, and every claim holds the same empty value).
+        if (isDone(credentialId, step)) {
+            return Claim.REPLAYED;
+        }
         for (long later = step + 1; later <= step + 2L * window; later++) {
             if (store.contains(key(credentialId, later))) {
                 return Claim.REPLAYED;

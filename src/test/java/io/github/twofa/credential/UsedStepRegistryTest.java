@@ -126,6 +126,21 @@ class UsedStepRegistryTest {
         assertFalse(registry.markDone("app", 100, LIFESPAN));
     }
 
+    /**
+     * A node dies just after a check of step S ended there; a replay of S on the other node was sending its claim to
+     * it, and the cluster store retries that claim as "absent, or holding the value being written": every claim holds
+     * the same value, so the retry reports the step taken (seen in a soak). The done mark of the first check tells.
+     */
+    @Test
+    void givenAStepWhoseCheckEnded_whenTheStoreReportsItTakenOnceMore_thenItIsAReplay() {
+        assertTrue(registry.take("app", 100, LIFESPAN));
+        assertEquals(Claim.CLAIMED, registry.afterTaking("app", 100, WINDOW));
+        registry.markDone("app", 100, LIFESPAN);
+
+        // what the retried putIfAbsent answered instead of false
+        assertEquals(Claim.REPLAYED, registry.afterTaking("app", 100, WINDOW));
+    }
+
     @Test
     void givenAnotherCredential_thenItsStepsAreItsOwn() {
         registry.take("phone", 101, LIFESPAN);
