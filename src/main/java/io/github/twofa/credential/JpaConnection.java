@@ -1,6 +1,9 @@
 package io.github.twofa.credential;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.persistence.EntityManager;
@@ -111,6 +114,30 @@ public final class JpaConnection {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The data column of each credential of {@code credentialIds} as the database holds it now, in one query (two
+     * if some are a federation's), past the caches; a credential that is gone is left out.
+     */
+    static Map<String, String> credentialData(KeycloakSession session, Collection<String> credentialIds) {
+        EntityManager em = entityManager(session);
+        Map<String, String> found = new HashMap<>();
+        for (Class<?> entityType : CREDENTIAL_ENTITIES) {
+            List<String> missing =
+                    credentialIds.stream().filter(id -> !found.containsKey(id)).toList();
+            if (missing.isEmpty()) {
+                break;
+            }
+            em.createQuery(
+                            "select e.id, e.credentialData from " + entityType.getSimpleName()
+                                    + " e where e.id in :ids",
+                            Object[].class)
+                    .setParameter("ids", missing)
+                    .getResultList()
+                    .forEach(row -> found.put((String) row[0], (String) row[1]));
+        }
+        return found;
     }
 
     /**

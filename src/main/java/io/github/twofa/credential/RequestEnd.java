@@ -17,7 +17,7 @@ final class RequestEnd {
     private static final Logger LOG = Logger.getLogger(RequestEnd.class);
     /** The executor of Keycloak's that runs the work done after a request, off its path. */
     static final String EXECUTOR = "twofa-after-request";
-    /** The session attribute holding the request's jobs for {@link #afterwards} and {@link #afterCommit}. */
+    /** The session attribute holding the request's jobs for {@link #afterwards}. */
     private static final String JOBS = RequestEnd.class.getName() + ".jobs";
 
     private RequestEnd() {}
@@ -29,19 +29,14 @@ final class RequestEnd {
      * passed on.
      */
     static void afterwards(KeycloakSession session, String what, Consumer<KeycloakSession> job) {
-        jobsOf(session).add(new Job(what, job, false));
+        jobsOf(session).add(new Job(what, job));
     }
 
-    /** As {@link #afterwards}, but only if the request's transaction committed: a record of what it did. */
-    static void afterCommit(KeycloakSession session, String what, Consumer<KeycloakSession> job) {
-        jobsOf(session).add(new Job(what, job, true));
-    }
-
-    private record Job(String what, Consumer<KeycloakSession> work, boolean onlyIfCommitted) {}
+    private record Job(String what, Consumer<KeycloakSession> work) {}
 
     /**
      * The request's jobs, all run in one session and transaction after it: a login that marks its code's time step
-     * done and records when the app was used opens one more transaction, not two.
+     * done and lets go of a lock opens one more transaction, not two.
      */
     private static List<Job> jobsOf(KeycloakSession session) {
         @SuppressWarnings("unchecked")
@@ -56,21 +51,19 @@ final class RequestEnd {
         session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override
             protected void commitImpl() {
-                run(factory, executors, created, true);
+                run(factory, executors, created);
             }
 
             @Override
             protected void rollbackImpl() {
-                run(factory, executors, created, false);
+                run(factory, executors, created);
             }
         });
         return created;
     }
 
-    private static void run(
-            KeycloakSessionFactory factory, ExecutorsProvider executors, List<Job> jobs, boolean committed) {
-        List<Job> due =
-                jobs.stream().filter(job -> committed || !job.onlyIfCommitted()).toList();
+    private static void run(KeycloakSessionFactory factory, ExecutorsProvider executors, List<Job> jobs) {
+        List<Job> due = List.copyOf(jobs);
         jobs.clear();
         if (due.isEmpty()) {
             return;
@@ -87,7 +80,6 @@ final class RequestEnd {
                             }
                         }));
             } catch (RuntimeException e) {
-                // Only a database write can fail at commit: a record of use another request wrote at the same moment.
                 LOG.debugf(
                         "Work after a request not saved (%s): %s",
                         due.stream().map(Job::what).toList(), e.getMessage());

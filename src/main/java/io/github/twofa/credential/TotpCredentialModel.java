@@ -1,6 +1,5 @@
 package io.github.twofa.credential;
 
-import java.util.List;
 import java.util.OptionalInt;
 
 import io.github.twofa.credential.dto.TotpCredentialData;
@@ -74,30 +73,22 @@ public class TotpCredentialModel extends CredentialModel {
         return model;
     }
 
-    /**
-     * The same credential marked as used at {@code epochMillis} by a code of the step {@code stepOffset} away from the
-     * server's; empty when nothing changed that is worth a write: "last used" is shown to the minute, and the offsets
-     * change only while a clock drifts or recovers, so most logins need no write.
-     */
+    /** The same credential marked as used (see {@link TotpCredentialData#usedAt}); empty when nothing changed. */
     java.util.Optional<TotpCredentialModel> usedAt(long epochMillis, int stepOffset) {
-        Long last = credentialData.lastUsedAt();
-        List<Integer> offsets = ClockDrift.record(credentialData.recentStepOffsets(), stepOffset);
-        if (last != null && epochMillis - last < 60_000 && offsets.equals(credentialData.recentStepOffsets())) {
-            return java.util.Optional.empty();
-        }
-        TotpCredentialModel model = StoredCredentialProvider.withStoredFields(
-                this,
-                new TotpCredentialModel(
-                        new TotpCredentialData(
-                                credentialData.algorithm(),
-                                credentialData.digits(),
-                                credentialData.period(),
-                                credentialData.verifiedAt(),
-                                epochMillis,
-                                offsets),
-                        secretData));
+        return credentialData.usedAt(epochMillis, stepOffset).map(this::withData);
+    }
+
+    /** The same credential with "last used" at {@code epochMillis} if that is later than the one held. */
+    TotpCredentialModel lastUsedNoEarlierThan(long epochMillis) {
+        TotpCredentialData later = credentialData.lastUsedNoEarlierThan(epochMillis);
+        return later == credentialData ? this : withData(later);
+    }
+
+    private TotpCredentialModel withData(TotpCredentialData data) {
+        TotpCredentialModel model =
+                StoredCredentialProvider.withStoredFields(this, new TotpCredentialModel(data, secretData));
         model.writeJson();
-        return java.util.Optional.of(model);
+        return model;
     }
 
     /** How far the app's clock seems off, in seconds (negative: behind), when its recent codes agree on it. */

@@ -22,6 +22,7 @@ import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialTypeMetadata;
 import org.keycloak.credential.CredentialTypeMetadataContext;
+import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -43,6 +44,7 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
 
     private final KeycloakSession session;
     private final SecretProtector protector;
+    private final AppUseWriter appUses;
 
     /** The session's instance of this provider. */
     public static TotpCredentialProvider of(KeycloakSession session) {
@@ -50,10 +52,11 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                 session.getProvider(CredentialProvider.class, TotpCredentialProviderFactory.PROVIDER_ID);
     }
 
-    public TotpCredentialProvider(KeycloakSession session, SecretProtector protector) {
+    TotpCredentialProvider(KeycloakSession session, SecretProtector protector, AppUseWriter appUses) {
         super(TotpCredentialModel.TYPE, TotpCredentialModel::createFromCredentialModel);
         this.session = session;
         this.protector = protector;
+        this.appUses = appUses;
     }
 
     /** The user's authenticator apps, oldest first. */
@@ -236,10 +239,10 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
      * only while a clock drifts or recovers; then they are written at once, through Keycloak (which tells every node's
      * user cache, so the next login sees them), in a transaction of their own: two logins a moment apart both write
      * the versioned row, and the loser of that race must lose only the statistic, never the login. "Last used"
-     * changes at every login, so it is written after the request, on a thread of Keycloak's, past the user cache
-     * ({@link JpaConnection#writeCredentialData}): through Keycloak, each login would invalidate the cached user on
-     * every node, and the rest of the login would load the user, its attributes, roles, groups and credentials again.
-     * It is read from the database where it is shown ({@link #withCurrentUse}).
+     * changes at every login, so once the login's transaction has committed it is handed to {@link AppUseWriter},
+     * which writes the uses of all apps every few seconds, past the user cache: through Keycloak, each login would
+     * invalidate the cached user on every node, and the rest of the login would load the user, its attributes,
+     * roles, groups and credentials again. It is read from the database where it is shown ({@link #withCurrentUse}).
      */
     private void recordUse(RealmModel realm, UserModel user, TotpCredentialModel credential, int stepOffset) {
         long now = Time.currentTimeMillis();
@@ -247,7 +250,6 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         session.setAttribute(
                 CLOCK_DRIFT_ATTRIBUTE + credential.getId(),
                 used.map(TotpCredentialModel::clockDriftSeconds).orElse(credential.clockDriftSeconds()));
-        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
         boolean offsetsChanged = used.isPresent()
                 && !used.get()
                         .getTotpCredentialData()
@@ -255,7 +257,7 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                         .equals(credential.getTotpCredentialData().recentStepOffsets());
         if (offsetsChanged) {
             inOwnTransaction(
-                    factory,
+                    session.getKeycloakSessionFactory(),
                     realm.getId(),
                     user.getId(),
                     credential.getId(),
@@ -263,21 +265,18 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                             .ifPresent(ownUser.credentialManager()::updateStoredCredential));
             return;
         }
-        String realmId = realm.getId();
-        String userId = user.getId();
         String credentialId = credential.getId();
-        RequestEnd.afterCommit(
-                session,
-                "Recording when TOTP credential " + credentialId + " was used",
-                own -> withStored(
-                        own,
-                        realmId,
-                        userId,
-                        credentialId,
-                        (same, ownUser, stored) -> of(same).withCurrentUse(stored)
-                                .usedAt(now, stepOffset)
-                                .ifPresent(lastUsed -> JpaConnection.writeCredentialData(
-                                        same, credentialId, lastUsed.getCredentialData()))));
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                appUses.add(credentialId, now, stepOffset);
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                // A login that did not happen was no use.
+            }
+        });
     }
 
     private interface UseWriter {
@@ -308,11 +307,16 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         }
     }
 
-    /** The app with its use as the database holds it now (the user cache may hold an older one, see recordUse). */
+    /**
+     * The app with its use as the database holds it now (the user cache may hold an older one, see recordUse), or as
+     * this node has it, not yet written.
+     */
     public TotpCredentialModel withCurrentUse(TotpCredentialModel app) {
-        return JpaConnection.credentialData(session, app.getId())
+        TotpCredentialModel stored = JpaConnection.credentialData(session, app.getId())
                 .map(app::withCredentialData)
                 .orElse(app);
+        OptionalLong notYetWritten = appUses.notYetWritten(app.getId());
+        return notYetWritten.isPresent() ? stored.lastUsedNoEarlierThan(notYetWritten.getAsLong()) : stored;
     }
 
     /** How far the app's clock seems off after the code this request just accepted (see {@link #verify}). */

@@ -102,6 +102,12 @@ class ClusterIT {
                         .asText());
     }
 
+    private static JsonNode appAsAdminSees(AdminApi admin, String userId) {
+        return admin.get("/" + realm + "/two-factor/users/" + userId)
+                .get("apps")
+                .get(0);
+    }
+
     @Test
     @Order(2)
     void givenTheSameAppCodeOnBothNodesAtOnce_thenExactlyOneLoginSucceeds() throws Exception {
@@ -156,6 +162,37 @@ class ClusterIT {
 
     @Test
     @Order(5)
+    void givenALoginOnNodeB_thenNodeAShowsWhenTheAppWasLastUsed() {
+        EnrolledKey user = enrolOnNodeA("cluster-last-used");
+        AdminApi adminOnA = new AdminApi(nodeA);
+        String userId = adminOnA.userId(realm, user.username());
+        assertFalse(appAsAdminSees(adminOnA, userId).hasNonNull("lastUsedAt"), "setting up is not a use");
+
+        // A code of the step current at the login: one of a step ahead would change the clock-drift record, which is
+        // written at once through Keycloak, "last used" with it. This one's use joins node B's gathered uses.
+        long step = user.enrolmentStep() + 1;
+        while (IndependentTotp.currentStep() < step) {
+            Processes.pause(Duration.ofMillis(200));
+        }
+        assertEquals(
+                200,
+                new ApiClient(nodeB, realm)
+                        .passwordGrant(user.username(), user.password(), IndependentTotp.code(user.key(), step))
+                        .statusCode());
+
+        // Node B writes it a few seconds later, past the user cache; node A, which holds none of B's uses, reads it
+        // from the database.
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        JsonNode app = appAsAdminSees(adminOnA, userId);
+        while (!app.hasNonNull("lastUsedAt") && System.nanoTime() < deadline) {
+            Processes.pause(Duration.ofMillis(250));
+            app = appAsAdminSees(adminOnA, userId);
+        }
+        assertTrue(app.hasNonNull("lastUsedAt"), "node A never saw the login on B as the app's last use");
+    }
+
+    @Test
+    @Order(6)
     void givenAUserOnKeycloaksBuiltInOtp_whenBothNodesTakeTheCredentialOverAtOnce_thenExactlyOneCredentialResults()
             throws Exception {
         AdminApi adminOnA = new AdminApi(nodeA);
@@ -198,7 +235,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void givenNodeAKilledInTheMiddleOfALogin_thenTheLoginFinishesOnNodeBAndNothingStoredIsLost() {
         EnrolledKey user = enrolOnNodeA("cluster-crash");
         String usedBeforeCrash = user.backupCodes().get(0);

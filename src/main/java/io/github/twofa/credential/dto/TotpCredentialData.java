@@ -1,6 +1,9 @@
 package io.github.twofa.credential.dto;
 
 import java.util.List;
+import java.util.Optional;
+
+import io.github.twofa.totp.ClockDrift;
 
 /**
  * The non-secret part of a TOTP credential: how codes are computed, when possession was proven, when a code of it
@@ -21,5 +24,25 @@ public record TotpCredentialData(
 
     public TotpCredentialData(String algorithm, int digits, int period, long verifiedAt) {
         this(algorithm, digits, period, verifiedAt, null, null);
+    }
+
+    /**
+     * The same app used at {@code epochMillis} by a code of the step {@code stepOffset} away from the server's; empty
+     * when nothing changed that is worth a write: "last used" is kept to the minute, and the offsets change only while
+     * a clock drifts or recovers, so most logins need no write.
+     */
+    public Optional<TotpCredentialData> usedAt(long epochMillis, int stepOffset) {
+        List<Integer> offsets = ClockDrift.record(recentStepOffsets, stepOffset);
+        if (lastUsedAt != null && epochMillis - lastUsedAt < 60_000 && offsets.equals(recentStepOffsets)) {
+            return Optional.empty();
+        }
+        return Optional.of(new TotpCredentialData(algorithm, digits, period, verifiedAt, epochMillis, offsets));
+    }
+
+    /** The same with "last used" at {@code epochMillis} if that is later than the one held. */
+    public TotpCredentialData lastUsedNoEarlierThan(long epochMillis) {
+        return lastUsedAt != null && lastUsedAt >= epochMillis
+                ? this
+                : new TotpCredentialData(algorithm, digits, period, verifiedAt, epochMillis, recentStepOffsets);
     }
 }
