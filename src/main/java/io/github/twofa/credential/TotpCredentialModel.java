@@ -5,7 +5,6 @@ import java.util.OptionalInt;
 import io.github.twofa.credential.dto.TotpCredentialData;
 import io.github.twofa.credential.dto.TotpSecretData;
 import io.github.twofa.crypto.ProtectedSecret;
-import io.github.twofa.totp.ClockDrift;
 import io.github.twofa.totp.TotpParameters;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialModel;
@@ -93,7 +92,7 @@ public class TotpCredentialModel extends CredentialModel {
 
     /** How far the app's clock seems off, in seconds (negative: behind), when its recent codes agree on it. */
     public OptionalInt clockDriftSeconds() {
-        return ClockDrift.seconds(credentialData.recentStepOffsets(), credentialData.period());
+        return credentialData.clockDriftSeconds();
     }
 
     /** Only the sealed key of a credential's stored secret data. */

@@ -7,6 +7,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 
+import io.github.twofa.credential.dto.TotpCredentialData;
 import io.github.twofa.crypto.SecretBinding;
 import io.github.twofa.crypto.SecretDecryptionException;
 import io.github.twofa.security.SecretProtector;
@@ -246,15 +247,11 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
      */
     private void recordUse(RealmModel realm, UserModel user, TotpCredentialModel credential, int stepOffset) {
         long now = Time.currentTimeMillis();
-        Optional<TotpCredentialModel> used = credential.usedAt(now, stepOffset);
-        session.setAttribute(
-                CLOCK_DRIFT_ATTRIBUTE + credential.getId(),
-                used.map(TotpCredentialModel::clockDriftSeconds).orElse(credential.clockDriftSeconds()));
-        boolean offsetsChanged = used.isPresent()
-                && !used.get()
-                        .getTotpCredentialData()
-                        .recentStepOffsets()
-                        .equals(credential.getTotpCredentialData().recentStepOffsets());
+        // On the data alone: a model would be written out as JSON at every login only to be thrown away.
+        TotpCredentialData data = credential.getTotpCredentialData();
+        TotpCredentialData used = data.usedAt(now, stepOffset).orElse(data);
+        session.setAttribute(CLOCK_DRIFT_ATTRIBUTE + credential.getId(), used.clockDriftSeconds());
+        boolean offsetsChanged = !used.recentStepOffsets().equals(data.recentStepOffsets());
         if (offsetsChanged) {
             inOwnTransaction(
                     session.getKeycloakSessionFactory(),

@@ -2,6 +2,7 @@ package io.github.twofa.credential.dto;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.github.twofa.totp.ClockDrift;
 
@@ -37,6 +38,11 @@ public record TotpCredentialData(
             return Optional.empty();
         }
         return Optional.of(new TotpCredentialData(algorithm, digits, period, verifiedAt, epochMillis, offsets));
+    }
+
+    /** How far the app's clock seems off, in seconds (negative: behind), when its recent codes agree on it. */
+    public OptionalInt clockDriftSeconds() {
+        return ClockDrift.seconds(recentStepOffsets, period);
     }
 
     /** The same with "last used" at {@code epochMillis} if that is later than the one held. */
