@@ -95,6 +95,8 @@ public final class AttemptLimiter {
         private int slot;
         /** Whether {@link #allowsSuccess} said yes. */
         private boolean admitted;
+        /** Whether {@link #allowsSuccess} read the slots and found none held. */
+        private boolean noFailureAtAdmission;
 
         private Attempt(String realmId, String userId, int lockout) {
             this.realmId = realmId;
@@ -128,8 +130,11 @@ public final class AttemptLimiter {
          * the slots, so one of the two reads sees it). A yes is remembered. False means: refuse as {@link #begin} does.
          */
         public boolean allowsSuccess() {
-            admitted = admitted()
-                    || (heldSlots(realmId, userId) < policy.maxFailures() && !store.contains(lockKey(realmId, userId)));
+            if (!admitted()) {
+                int held = heldSlots(realmId, userId);
+                admitted = held < policy.maxFailures() && !store.contains(lockKey(realmId, userId));
+                noFailureAtAdmission = held == 0;
+            }
             return admitted;
         }
 
@@ -138,10 +143,19 @@ public final class AttemptLimiter {
             return slot != 0 || admitted;
         }
 
-        /** A right code: the failures and the growing lockout are forgotten. */
+        /**
+         * A right code: the failures and the growing lockout are forgotten. The reads that admitted it are where it
+         * stands among the user's attempts: a failure they did not see came after it and stays counted. So a code
+         * admitted with no failure held, by a check begun with no lockout recorded, has nothing to forget, and is
+         * spared reading every slot and the lockout count again (six reads of the store on every login).
+         */
         public void succeeded() {
-            clearFailures(realmId, userId);
-            forgetLockouts(realmId, userId);
+            if (slot != 0 || !noFailureAtAdmission) {
+                clearFailures(realmId, userId);
+            }
+            if (slot != 0 || lockout > 1) {
+                forgetLockouts(realmId, userId);
+            }
         }
 
         /**

@@ -237,6 +237,36 @@ class AttemptLimiterTest {
         return store.newRequest().limiter();
     }
 
+    @Test
+    void givenFailuresHeldWhenARightCodeIsAdmitted_thenItsSuccessForgetsThem() {
+        fail();
+        fail();
+        AttemptLimiter.Attempt right = limiter().begin("r", "u").orElseThrow();
+        assertTrue(right.allowsSuccess());
+        right.succeeded();
+
+        for (int i = 0; i < 4; i++) {
+            assertEquals(OptionalLong.empty(), fail(), "failure " + (i + 1) + " after the success");
+        }
+        assertEquals(OptionalLong.of(300), fail());
+    }
+
+    @Test
+    void givenARightCodeAdmittedWithNoFailureHeld_whenAWrongCodeIsCountedBeforeItsSuccess_thenThatFailureStays() {
+        ExpiringStore.Request login = store.newRequest();
+        AttemptLimiter.Attempt right = login.limiter().begin("r", "u").orElseThrow();
+        assertTrue(right.allowsSuccess());
+        fail();
+        int readsBefore = login.reads;
+        right.succeeded();
+
+        assertEquals(readsBefore, login.reads, "nothing to forget, nothing read again");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(OptionalLong.empty(), fail());
+        }
+        assertEquals(OptionalLong.of(300), fail(), "the failure after the admission counted as the first of five");
+    }
+
     /** One wrong code in a request of its own, committed. */
     private OptionalLong fail() {
         return fail(AttemptPolicy.DEFAULT);
@@ -342,8 +372,12 @@ class AttemptLimiterTest {
                 return true;
             }
 
+            /** How many times this request read the store. */
+            int reads;
+
             @Override
             public boolean contains(String key) {
+                reads++;
                 return live(key) != null;
             }
         }
