@@ -135,7 +135,7 @@ public final class AttemptLimiter {
                 admitted = held < policy.maxFailures() && !store.contains(lockKey(realmId, userId));
                 noFailureAtAdmission = held == 0;
             }
-            return admitted;
+            return admitted();
         }
 
         /** Whether a right code of this check may be accepted without asking again: it holds a slot, or was allowed. */

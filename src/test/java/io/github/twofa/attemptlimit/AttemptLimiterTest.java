@@ -238,6 +238,18 @@ class AttemptLimiterTest {
     }
 
     @Test
+    void givenACheckHoldingASlot_thenItsRightCodeIsLetInAndItsSuccessFreesTheSlot() {
+        AttemptLimiter.Attempt expensive = holdingASlot(limiter());
+
+        assertTrue(expensive.allowsSuccess(), "a check that holds a slot may always succeed");
+        expensive.succeeded();
+        for (int i = 0; i < 4; i++) {
+            assertEquals(OptionalLong.empty(), fail(), "failure " + (i + 1) + " after the success");
+        }
+        assertEquals(OptionalLong.of(300), fail());
+    }
+
+    @Test
     void givenFailuresHeldWhenARightCodeIsAdmitted_thenItsSuccessForgetsThem() {
         fail();
         fail();
