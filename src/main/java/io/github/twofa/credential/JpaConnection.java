@@ -102,18 +102,8 @@ public final class JpaConnection {
 
     /** The credential's data column as the database holds it now, in one query and past the caches; empty if gone. */
     static Optional<String> credentialData(KeycloakSession session, String credentialId) {
-        EntityManager em = entityManager(session);
-        for (Class<?> entityType : CREDENTIAL_ENTITIES) {
-            List<String> data = em.createQuery(
-                            "select e.credentialData from " + entityType.getSimpleName() + " e where e.id = :id",
-                            String.class)
-                    .setParameter("id", credentialId)
-                    .getResultList();
-            if (!data.isEmpty()) {
-                return Optional.ofNullable(data.get(0));
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(
+                credentialData(session, List.of(credentialId)).get(credentialId));
     }
 
     /**

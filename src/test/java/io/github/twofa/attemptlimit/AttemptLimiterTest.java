@@ -243,10 +243,7 @@ class AttemptLimiterTest {
 
         assertTrue(expensive.allowsSuccess(), "a check that holds a slot may always succeed");
         expensive.succeeded();
-        for (int i = 0; i < 4; i++) {
-            assertEquals(OptionalLong.empty(), fail(), "failure " + (i + 1) + " after the success");
-        }
-        assertEquals(OptionalLong.of(300), fail());
+        assertTheFifthFailureFromNowLocksOut();
     }
 
     @Test
@@ -257,10 +254,7 @@ class AttemptLimiterTest {
         assertTrue(right.allowsSuccess());
         right.succeeded();
 
-        for (int i = 0; i < 4; i++) {
-            assertEquals(OptionalLong.empty(), fail(), "failure " + (i + 1) + " after the success");
-        }
-        assertEquals(OptionalLong.of(300), fail());
+        assertTheFifthFailureFromNowLocksOut();
     }
 
     @Test
@@ -277,6 +271,14 @@ class AttemptLimiterTest {
             assertEquals(OptionalLong.empty(), fail());
         }
         assertEquals(OptionalLong.of(300), fail(), "the failure after the admission counted as the first of five");
+    }
+
+    /** Four wrong codes from now are counted without a lockout, and the fifth starts the first one. */
+    private void assertTheFifthFailureFromNowLocksOut() {
+        for (int i = 0; i < 4; i++) {
+            assertEquals(OptionalLong.empty(), fail(), "failure " + (i + 1) + " from now");
+        }
+        assertEquals(OptionalLong.of(300), fail());
     }
 
     /** One wrong code in a request of its own, committed. */
