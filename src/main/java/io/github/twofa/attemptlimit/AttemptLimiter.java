@@ -22,12 +22,18 @@ import java.util.function.LongSupplier;
  * request's transaction commits. So the lock itself is a {@code putIfAbsent} entry that lives as long as the
  * lockout, seen by every node before the slots are freed; its end time, written with {@code put}, only tells how long
  * is left.
+ * <p>
+ * Most users have nothing in the store at all, and one read of a mark tells so: every slot, lockout and lock is
+ * written only after the user's mark for each period it may be read in (see {@link #markSomethingRecorded}), so a check
+ * that finds no mark reads no slot, lockout or lock (three reads of the store per login instead of fourteen).
  */
 public final class AttemptLimiter {
 
     private static final System.Logger LOG = System.getLogger(AttemptLimiter.class.getName());
     private static final long LOCKOUT_MEMORY_SECONDS = 86_400;
     private static final int MAX_LOCKOUTS_COUNTED = 32;
+    /** How far apart the clocks of two cluster nodes may be, for the marks. */
+    private static final long CLOCK_SKEW_SECONDS = 600;
 
     private final AttemptStore store;
     private final AttemptPolicy policy;
@@ -57,6 +63,10 @@ public final class AttemptLimiter {
 
     /** Seconds until the user may try again, or empty if not locked out. */
     public OptionalLong lockedForSeconds(String realmId, String userId) {
+        return somethingRecorded(realmId, userId) ? lockedForSecondsIfLocked(realmId, userId) : OptionalLong.empty();
+    }
+
+    private OptionalLong lockedForSecondsIfLocked(String realmId, String userId) {
         if (!store.contains(lockKey(realmId, userId))) {
             return OptionalLong.empty();
         }
@@ -73,7 +83,11 @@ public final class AttemptLimiter {
      * anything.
      */
     public Optional<Attempt> begin(String realmId, String userId) {
-        if (lockedForSeconds(realmId, userId).isPresent() || heldSlots(realmId, userId) >= policy.maxFailures()) {
+        if (!somethingRecorded(realmId, userId)) {
+            return Optional.of(new Attempt(realmId, userId, 1));
+        }
+        if (lockedForSecondsIfLocked(realmId, userId).isPresent()
+                || heldSlots(realmId, userId) >= policy.maxFailures()) {
             return Optional.empty();
         }
         return Optional.of(new Attempt(realmId, userId, nextLockout(realmId, userId)));
@@ -95,7 +109,7 @@ public final class AttemptLimiter {
         private int slot;
         /** Whether {@link #allowsSuccess} said yes. */
         private boolean admitted;
-        /** Whether {@link #allowsSuccess} read the slots and found none held. */
+        /** Whether {@link #allowsSuccess} found no slot held (or nothing of the user recorded at all). */
         private boolean noFailureAtAdmission;
 
         private Attempt(String realmId, String userId, int lockout) {
@@ -110,11 +124,14 @@ public final class AttemptLimiter {
          * as {@link #begin} does, whatever the code was.
          */
         public boolean holdSlot() {
+            if (slot == 0) {
+                markSomethingRecorded(realmId, userId);
+            }
             for (int n = 1; slot == 0 && n <= policy.maxFailures(); n++) {
                 if (store.putIfAbsent(failureKey(realmId, userId, n), policy.windowSeconds())) {
                     // Checked after claiming, not before: a lockout frees the slots after taking the lock, so one
                     // claimed after that sees the lock here.
-                    if (lockedForSeconds(realmId, userId).isPresent()) {
+                    if (lockedForSecondsIfLocked(realmId, userId).isPresent()) {
                         store.remove(failureKey(realmId, userId, n));
                         return false;
                     }
@@ -125,17 +142,24 @@ public final class AttemptLimiter {
         }
 
         /**
-         * Whether a right code may be let in, asked before it is: true when this check holds a slot, else when fewer
-         * than {@code maxFailures} slots are held and then no lock is there (a lockout takes the lock before it frees
-         * the slots, so one of the two reads sees it). A yes is remembered. False means: refuse as {@link #begin} does.
+         * Whether a right code may be let in, asked before it is: true when this check holds a slot, or when the user
+         * has nothing recorded at all, else when fewer than {@code maxFailures} slots are held and then no lock is
+         * there (a lockout takes the lock before it frees the slots, so one of the two reads sees it). A yes is
+         * remembered. False means: refuse as {@link #begin} does.
          */
         public boolean allowsSuccess() {
-            if (!admitted()) {
-                int held = heldSlots(realmId, userId);
-                admitted = held < policy.maxFailures() && !store.contains(lockKey(realmId, userId));
-                noFailureAtAdmission = held == 0;
+            if (admitted()) {
+                return true;
             }
-            return admitted();
+            if (!somethingRecorded(realmId, userId)) {
+                admitted = true;
+                noFailureAtAdmission = true;
+                return true;
+            }
+            int held = heldSlots(realmId, userId);
+            admitted = held < policy.maxFailures() && !store.contains(lockKey(realmId, userId));
+            noFailureAtAdmission = held == 0;
+            return admitted;
         }
 
         /** Whether a right code of this check may be accepted without asking again: it holds a slot, or was allowed. */
@@ -176,6 +200,8 @@ public final class AttemptLimiter {
             if (held < policy.maxFailures()) {
                 return OptionalLong.empty();
             }
+            // The lockout's entries (its number, then the lock) are recorded under the marks made here.
+            markSomethingRecorded(realmId, userId);
             boolean counted = lockout > MAX_LOCKOUTS_COUNTED
                     || store.putIfAbsent(lockoutKey(realmId, userId, lockout), LOCKOUT_MEMORY_SECONDS);
             return counted
@@ -190,6 +216,38 @@ public final class AttemptLimiter {
                 slot = 0;
             }
         }
+    }
+
+    /**
+     * Whether the user's mark for this period is there: if not, no slot, lockout or lock of theirs is (in this
+     * limiter's budget).
+     */
+    private boolean somethingRecorded(String realmId, String userId) {
+        return store.contains(markKey(realmId, userId, Math.floorDiv(clock.getAsLong(), markPeriodSeconds())));
+    }
+
+    /**
+     * Before a slot, a lockout or the lock is written: the user's mark for every period in which that entry could be
+     * read, by any node whose clock is off by up to {@link #CLOCK_SKEW_SECONDS}. Periods are longer than any entry
+     * lives, so that is two periods, three near a period's end. A mark lives to its period's end on every clock, not
+     * for a fixed time: one made a period ahead and found here would otherwise end before an entry written now. A mark
+     * already there is not written again (a read, where a write is a round trip to the other nodes).
+     */
+    private void markSomethingRecorded(String realmId, String userId) {
+        long period = markPeriodSeconds();
+        long now = clock.getAsLong();
+        long last = Math.floorDiv(now + period + CLOCK_SKEW_SECONDS, period);
+        for (long n = Math.floorDiv(now - CLOCK_SKEW_SECONDS, period); n <= last; n++) {
+            String key = markKey(realmId, userId, n);
+            if (!store.contains(key)) {
+                store.putIfAbsent(key, (n + 1) * period + 2 * CLOCK_SKEW_SECONDS - now);
+            }
+        }
+    }
+
+    /** At least as long as a failure, a lockout's memory and the longest lockout live. */
+    private long markPeriodSeconds() {
+        return Math.max(LOCKOUT_MEMORY_SECONDS, Math.max(policy.windowSeconds(), policy.maxLockoutSeconds()));
     }
 
     private int heldSlots(String realmId, String userId) {
@@ -260,6 +318,10 @@ public final class AttemptLimiter {
 
     private String lockoutKey(String realmId, String userId, int n) {
         return "twofa-lockout:" + budget + realmId + ":" + userId + ":" + n;
+    }
+
+    private String markKey(String realmId, String userId, long period) {
+        return "twofa-attempts-recorded:" + budget + realmId + ":" + userId + ":" + period;
     }
 
     private String lockKey(String realmId, String userId) {

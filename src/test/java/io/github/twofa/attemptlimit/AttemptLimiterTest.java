@@ -273,6 +273,92 @@ class AttemptLimiterTest {
         assertEquals(OptionalLong.of(300), fail(), "the failure after the admission counted as the first of five");
     }
 
+    @Test
+    void givenNothingRecordedForTheUser_thenARightCodeIsLetInAfterThreeReadsOfTheStore() {
+        ExpiringStore.Request login = store.newRequest();
+        AttemptLimiter limiter = login.limiter();
+
+        assertTrue(limiter.lockedForSeconds("r", "u").isEmpty());
+        AttemptLimiter.Attempt right = limiter.begin("r", "u").orElseThrow();
+        assertTrue(right.allowsSuccess());
+        right.succeeded();
+
+        assertEquals(3, login.reads, "the user's mark, once each time; no slot, lockout or lock is read");
+        assertTheFifthFailureFromNowLocksOut();
+    }
+
+    @Test
+    void givenFiveChecksRunningJustBeforeADayEnds_thenRightCodesJustAfterItAreNotLetIn() {
+        setOffset(secondsToNextDay() - 1);
+        AttemptLimiter.Attempt cheap = limiter().begin("r", "u").orElseThrow();
+        fiveChecksAtOnce();
+
+        setOffset(secondsToNextDay() + 1);
+
+        assertTrue(limiter().begin("r", "u").isEmpty(), "a sixth guess must not be checked");
+        assertFalse(cheap.allowsSuccess(), "nor let in");
+    }
+
+    @Test
+    void givenALockoutOnANodeWhoseClockIsOffByUpToTenMinutes_thenEveryOtherNodeSeesItUntilItEnds() {
+        long nextDay = secondsToNextDay();
+        for (long writerAhead : new long[] {-599, 0, 599}) {
+            for (long lockedAt : new long[] {nextDay - 900, nextDay - 600, nextDay - 1, nextDay, nextDay + 599}) {
+                for (long readerAhead : new long[] {-599, 0, 599}) {
+                    ExpiringStore cluster = new ExpiringStore();
+                    setOffset(lockedAt);
+                    for (int i = 0; i < 5; i++) {
+                        ExpiringStore.Request request = cluster.newRequest();
+                        holdingASlot(request.limiter(AttemptPolicy.DEFAULT, writerAhead))
+                                .failed();
+                        request.commit();
+                    }
+                    for (long later : new long[] {0, 1, 150, 299}) {
+                        setOffset(lockedAt + later);
+                        String when = "locked at " + lockedAt + " by a clock " + writerAhead + " s ahead, read " + later
+                                + " s later by one " + readerAhead + " s ahead";
+                        AttemptLimiter reader = cluster.newRequest().limiter(AttemptPolicy.DEFAULT, readerAhead);
+                        assertTrue(reader.lockedForSeconds("r", "u").isPresent(), when);
+                        assertTrue(reader.begin("r", "u").isEmpty(), when);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void givenAFailureAtNoon_whenALockoutStartsJustBeforeTheNextNoon_thenItHoldsPastThatNoon() {
+        long noon = secondsToNextDay() - 43_200;
+        setOffset(noon);
+        fail();
+        setOffset(noon + 86_400 - 10);
+        assertEquals(OptionalLong.of(300), lockOut());
+
+        setOffset(noon + 86_400 + 20);
+
+        assertEquals(OptionalLong.of(270), limiter().lockedForSeconds("r", "u"));
+        assertTrue(limiter().begin("r", "u").isEmpty());
+    }
+
+    @Test
+    void givenALockoutLongerThanADay_thenItHoldsToItsEnd() {
+        AttemptPolicy days = new AttemptPolicy(5, 300, 3 * 86_400, 3 * 86_400);
+        for (int i = 0; i < 5; i++) {
+            fail(days);
+        }
+
+        setOffset(3 * 86_400 - 1);
+        assertEquals(OptionalLong.of(1), store.newRequest().limiter(days).lockedForSeconds("r", "u"));
+        assertTrue(store.newRequest().limiter(days).begin("r", "u").isEmpty());
+        setOffset(3 * 86_400);
+        assertTrue(store.newRequest().limiter(days).begin("r", "u").isPresent());
+    }
+
+    /** From {@link #START} to the next midnight (UTC), where the default policy's mark periods begin. */
+    private static long secondsToNextDay() {
+        return 86_400 - Math.floorMod(START, 86_400);
+    }
+
     /** Four wrong codes from now are counted without a lockout, and the fifth starts the first one. */
     private void assertTheFifthFailureFromNowLocksOut() {
         for (int i = 0; i < 4; i++) {
@@ -353,7 +439,12 @@ class AttemptLimiterTest {
             }
 
             AttemptLimiter limiter(AttemptPolicy policy) {
-                return new AttemptLimiter(this, policy, AttemptLimiterTest::now);
+                return limiter(policy, 0);
+            }
+
+            /** On a node whose clock is {@code aheadSeconds} ahead of the store's (behind if negative). */
+            AttemptLimiter limiter(AttemptPolicy policy, long aheadSeconds) {
+                return new AttemptLimiter(this, policy, () -> now() + aheadSeconds);
             }
 
             void commit() {
