@@ -25,14 +25,18 @@ import java.util.function.LongSupplier;
  * <p>
  * Most users have nothing in the store at all, and one read of a mark tells so: every slot, lockout and lock is
  * written only after the user's mark for each period it may be read in (see {@link #markSomethingRecorded}), so a check
- * that finds no mark reads no slot, lockout or lock (three reads of the store per login instead of fourteen).
+ * that finds no mark reads no slot and no lockout count. The lock itself is read whatever the mark says. An app-code
+ * login reads the store four times for the limit instead of fourteen. Entries written without marks (by a node of a
+ * version before them, or under another mark period: the window or the longest lockout changed) are then seen only
+ * if they are the lock: up to {@code maxFailures - 1} failures and the lockout count are forgotten once, at the
+ * upgrade or the change.
  */
 public final class AttemptLimiter {
 
     private static final System.Logger LOG = System.getLogger(AttemptLimiter.class.getName());
     private static final long LOCKOUT_MEMORY_SECONDS = 86_400;
     private static final int MAX_LOCKOUTS_COUNTED = 32;
-    /** How far apart the clocks of two cluster nodes may be, for the marks. */
+    /** How far apart the clocks of any two cluster nodes may be, for the marks. */
     private static final long CLOCK_SKEW_SECONDS = 600;
 
     private final AttemptStore store;
@@ -63,10 +67,8 @@ public final class AttemptLimiter {
 
     /** Seconds until the user may try again, or empty if not locked out. */
     public OptionalLong lockedForSeconds(String realmId, String userId) {
-        return somethingRecorded(realmId, userId) ? lockedForSecondsIfLocked(realmId, userId) : OptionalLong.empty();
-    }
-
-    private OptionalLong lockedForSecondsIfLocked(String realmId, String userId) {
+        // Read even without a mark: a lock written by a node before marks existed, or under another mark period (the
+        // window or the longest lockout changed since), still holds.
         if (!store.contains(lockKey(realmId, userId))) {
             return OptionalLong.empty();
         }
@@ -83,11 +85,13 @@ public final class AttemptLimiter {
      * anything.
      */
     public Optional<Attempt> begin(String realmId, String userId) {
+        if (lockedForSeconds(realmId, userId).isPresent()) {
+            return Optional.empty();
+        }
         if (!somethingRecorded(realmId, userId)) {
             return Optional.of(new Attempt(realmId, userId, 1));
         }
-        if (lockedForSecondsIfLocked(realmId, userId).isPresent()
-                || heldSlots(realmId, userId) >= policy.maxFailures()) {
+        if (heldSlots(realmId, userId) >= policy.maxFailures()) {
             return Optional.empty();
         }
         return Optional.of(new Attempt(realmId, userId, nextLockout(realmId, userId)));
@@ -131,7 +135,7 @@ public final class AttemptLimiter {
                 if (store.putIfAbsent(failureKey(realmId, userId, n), policy.windowSeconds())) {
                     // Checked after claiming, not before: a lockout frees the slots after taking the lock, so one
                     // claimed after that sees the lock here.
-                    if (lockedForSecondsIfLocked(realmId, userId).isPresent()) {
+                    if (lockedForSeconds(realmId, userId).isPresent()) {
                         store.remove(failureKey(realmId, userId, n));
                         return false;
                     }
@@ -228,8 +232,9 @@ public final class AttemptLimiter {
 
     /**
      * Before a slot, a lockout or the lock is written: the user's mark for every period in which that entry could be
-     * read, by any node whose clock is off by up to {@link #CLOCK_SKEW_SECONDS}. Periods are longer than any entry
-     * lives, so that is two periods, three near a period's end. A mark lives to its period's end on every clock, not
+     * read, by any node whose clock is off from this one's by up to {@link #CLOCK_SKEW_SECONDS}. No entry lives longer
+     * than a period, so that is two periods, three near a period's start or end. A mark lives to its period's end on
+     * every clock, not
      * for a fixed time: one made a period ahead and found here would otherwise end before an entry written now. A mark
      * already there is not written again (a read, where a write is a round trip to the other nodes).
      */

@@ -8,13 +8,18 @@ public record AttemptPolicy(int maxFailures, long windowSeconds, long firstLocko
 
     public static final AttemptPolicy DEFAULT = new AttemptPolicy(5, 300, 300, 86_400);
 
+    /** Ten years: no window or lockout is longer (the store's lifespans and the limiter's periods stay far from overflow). */
+    public static final long MAX_SECONDS = 10L * 365 * 86_400;
+
     public AttemptPolicy {
         if (maxFailures < 1
                 || windowSeconds < 1
                 || firstLockoutSeconds < 1
-                || maxLockoutSeconds < firstLockoutSeconds) {
-            throw new IllegalArgumentException(
-                    "attempt limits must be positive, the ceiling at least the first lockout");
+                || maxLockoutSeconds < firstLockoutSeconds
+                || windowSeconds > MAX_SECONDS
+                || maxLockoutSeconds > MAX_SECONDS) {
+            throw new IllegalArgumentException("attempt limits must be positive and at most ten years (" + MAX_SECONDS
+                    + " s), the ceiling at least the first lockout");
         }
     }
 

@@ -274,7 +274,7 @@ class AttemptLimiterTest {
     }
 
     @Test
-    void givenNothingRecordedForTheUser_thenARightCodeIsLetInAfterThreeReadsOfTheStore() {
+    void givenNothingRecordedForTheUser_thenARightCodeIsLetInAfterFourReadsOfTheStore() {
         ExpiringStore.Request login = store.newRequest();
         AttemptLimiter limiter = login.limiter();
 
@@ -283,7 +283,7 @@ class AttemptLimiterTest {
         assertTrue(right.allowsSuccess());
         right.succeeded();
 
-        assertEquals(3, login.reads, "the user's mark, once each time; no slot, lockout or lock is read");
+        assertEquals(4, login.reads, "the lock twice and the user's mark twice; no slot and no lockout count");
         assertTheFifthFailureFromNowLocksOut();
     }
 
@@ -300,26 +300,27 @@ class AttemptLimiterTest {
     }
 
     @Test
-    void givenALockoutOnANodeWhoseClockIsOffByUpToTenMinutes_thenEveryOtherNodeSeesItUntilItEnds() {
+    void givenFiveChecksRunningOnANodeWhoseClockIsOffByUpToTenMinutes_thenEveryOtherNodeRefusesASixthGuess() {
         long nextDay = secondsToNextDay();
-        for (long writerAhead : new long[] {-599, 0, 599}) {
-            for (long lockedAt : new long[] {nextDay - 900, nextDay - 600, nextDay - 1, nextDay, nextDay + 599}) {
-                for (long readerAhead : new long[] {-599, 0, 599}) {
+        for (long writerAhead : new long[] {-300, 0, 300}) {
+            for (long startedAt = nextDay - 900; startedAt <= nextDay + 900; startedAt += 50) {
+                for (long readerAhead : new long[] {-300, 0, 300}) {
                     ExpiringStore cluster = new ExpiringStore();
-                    setOffset(lockedAt);
+                    setOffset(startedAt);
+                    AttemptLimiter.Attempt cheap = cluster.newRequest()
+                            .limiter(AttemptPolicy.DEFAULT, readerAhead)
+                            .begin("r", "u")
+                            .orElseThrow();
                     for (int i = 0; i < 5; i++) {
-                        ExpiringStore.Request request = cluster.newRequest();
-                        holdingASlot(request.limiter(AttemptPolicy.DEFAULT, writerAhead))
-                                .failed();
-                        request.commit();
+                        holdingASlot(cluster.newRequest().limiter(AttemptPolicy.DEFAULT, writerAhead));
                     }
                     for (long later : new long[] {0, 1, 150, 299}) {
-                        setOffset(lockedAt + later);
-                        String when = "locked at " + lockedAt + " by a clock " + writerAhead + " s ahead, read " + later
-                                + " s later by one " + readerAhead + " s ahead";
+                        setOffset(startedAt + later);
+                        String when = "five checks from " + startedAt + " on a clock " + writerAhead
+                                + " s ahead, a sixth " + later + " s later on one " + readerAhead + " s ahead";
                         AttemptLimiter reader = cluster.newRequest().limiter(AttemptPolicy.DEFAULT, readerAhead);
-                        assertTrue(reader.lockedForSeconds("r", "u").isPresent(), when);
                         assertTrue(reader.begin("r", "u").isEmpty(), when);
+                        assertFalse(cheap.allowsSuccess(), when);
                     }
                 }
             }
@@ -327,16 +328,58 @@ class AttemptLimiterTest {
     }
 
     @Test
-    void givenAFailureAtNoon_whenALockoutStartsJustBeforeTheNextNoon_thenItHoldsPastThatNoon() {
+    void givenALockoutADayAgo_whenANodeTenMinutesAheadLocksOutAgainJustBeforeItIsForgotten_thenTheLockoutDoubles() {
+        long lockedAt = secondsToNextDay() - 300;
+        setOffset(lockedAt);
+        assertEquals(OptionalLong.of(300), lockOut());
+
+        setOffset(lockedAt + 86_400 - 10);
+        List<AttemptLimiter.Attempt> atOnce = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            atOnce.add(store.newRequest()
+                    .limiter(AttemptPolicy.DEFAULT, 600)
+                    .begin("r", "u")
+                    .orElseThrow());
+        }
+        atOnce.forEach(attempt -> assertTrue(attempt.holdSlot()));
+
+        assertEquals(
+                List.of(OptionalLong.of(600)),
+                atOnce.stream()
+                        .map(AttemptLimiter.Attempt::failed)
+                        .filter(OptionalLong::isPresent)
+                        .toList(),
+                "the first lockout is remembered for a day on every clock");
+    }
+
+    /** One wrong code in a request of its own on a node whose clock is {@code aheadSeconds} ahead, committed. */
+    private static OptionalLong failOn(ExpiringStore cluster, AttemptPolicy policy, long aheadSeconds) {
+        ExpiringStore.Request request = cluster.newRequest();
+        OptionalLong lockout =
+                holdingASlot(request.limiter(policy, aheadSeconds)).failed();
+        request.commit();
+        return lockout;
+    }
+
+    @Test
+    void givenAFailureAtNoon_whenFiveChecksRunJustBeforeTheNextNoon_thenASixthJustAfterItIsRefused() {
         long noon = secondsToNextDay() - 43_200;
         setOffset(noon);
         fail();
         setOffset(noon + 86_400 - 10);
-        assertEquals(OptionalLong.of(300), lockOut());
+        fiveChecksAtOnce();
 
         setOffset(noon + 86_400 + 20);
 
-        assertEquals(OptionalLong.of(270), limiter().lockedForSeconds("r", "u"));
+        assertTrue(limiter().begin("r", "u").isEmpty(), "the mark made a day ahead at noon must not end at noon");
+    }
+
+    @Test
+    void givenALockWrittenByAVersionBeforeMarks_thenItStillHolds() {
+        // The lock's key as the versions before the marks wrote it (and this one does), with no mark beside it.
+        assertTrue(store.newRequest().putIfAbsent("twofa-locked:r:u", 300));
+
+        assertTrue(limiter().lockedForSeconds("r", "u").isPresent());
         assertTrue(limiter().begin("r", "u").isEmpty());
     }
 

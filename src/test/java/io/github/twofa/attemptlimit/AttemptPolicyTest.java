@@ -32,5 +32,12 @@ class AttemptPolicyTest {
     void givenNonsense_thenRefused() {
         assertThrows(IllegalArgumentException.class, () -> new AttemptPolicy(0, 300, 300, 600));
         assertThrows(IllegalArgumentException.class, () -> new AttemptPolicy(5, 300, 600, 300));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new AttemptPolicy(5, 300, 300, Long.MAX_VALUE),
+                "a ceiling meant as 'none' must not overflow the limiter's arithmetic");
+        assertThrows(
+                IllegalArgumentException.class, () -> new AttemptPolicy(5, AttemptPolicy.MAX_SECONDS + 1, 300, 600));
+        new AttemptPolicy(5, AttemptPolicy.MAX_SECONDS, 300, AttemptPolicy.MAX_SECONDS);
     }
 }
