@@ -167,8 +167,8 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
 
     /**
      * Checks {@code input} against the credential {@code credentialId} (or the user's first TOTP credential when
-     * null) and, if it matches, claims its time step: {@link Verification#BUSY} when another check of the same
-     * credential is claiming a step this instant. Once the step is claimed, {@code allowsSuccess} says whether a
+     * null) and, if it matches, claims its time step (a check of the same credential under way in another request is
+     * waited for, see {@link UsedStepRegistry}). Once the step is claimed, {@code allowsSuccess} says whether a
      * right code may be accepted (the attempt limit's say); if not, the step stays used and nothing is recorded.
      */
     public Verification verify(
@@ -212,7 +212,7 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         if (justAdopted && BuiltInOtp.usedBeforeAdoption(session, stored.getId(), code)) {
             return Verification.REFUSED;
         }
-        UsedStepRegistry.Claim claim = claimStep(stored.getId(), credential.parameters(), step.getAsLong());
+        UsedStepRegistry.Claim claim = claimStep(stored.getId(), step.getAsLong());
         LOG.debugf(
                 "TOTP credential %s of user %s: matched step offset %d, %s",
                 stored.getId(),
@@ -229,7 +229,6 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         return switch (claim) {
             case CLAIMED -> Verification.ACCEPTED;
             case REPLAYED -> Verification.REPLAYED;
-            case BUSY -> Verification.BUSY;
         };
     }
 
@@ -350,9 +349,8 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         if (!RequestLock.holdUntilRequestEnds(session, UsedStepRegistry.lockKey(builtIn.getId()), 0)) {
             return new Adoption(Verification.BUSY, null);
         }
-        UsedStepRegistry.Claim claim = claimStep(builtIn.getId(), parameters.get(), step.getAsLong());
-        if (claim != UsedStepRegistry.Claim.CLAIMED) {
-            return new Adoption(claim == UsedStepRegistry.Claim.BUSY ? Verification.BUSY : Verification.REFUSED, null);
+        if (claimStep(builtIn.getId(), step.getAsLong()) != UsedStepRegistry.Claim.CLAIMED) {
+            return new Adoption(Verification.REFUSED, null);
         }
         if (!allowsSuccess.getAsBoolean()) {
             return new Adoption(Verification.LIMITED, null);
@@ -362,7 +360,7 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
             return new Adoption(Verification.BUSY, null);
         }
         CredentialModel adopted = adopt(realm, user, builtIn, secret, parameters.get());
-        claimStep(adopted.getId(), parameters.get(), step.getAsLong());
+        claimStep(adopted.getId(), step.getAsLong());
         return new Adoption(Verification.ACCEPTED, adopted.getId());
     }
 
@@ -460,39 +458,9 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                 || apps.stream().anyMatch(app -> secretOf(realm, user, app).isPresent());
     }
 
-    /**
-     * Marks {@code step} used for the credential, unless it or a later step was used already; BUSY, with the step
-     * left unused, when a check of the same or an earlier step of the credential is under way this very moment (see
-     * {@link UsedStepRegistry}).
-     */
-    public UsedStepRegistry.Claim claimStep(String credentialId, TotpParameters parameters, long step) {
-        UsedStepRegistry registry = new UsedStepRegistry(session.singleUseObjects());
-        long lifespan = UsedStepRegistry.lifespanSeconds(parameters.period(), TotpVerifier.WINDOW);
-        if (!registry.take(credentialId, step, lifespan)) {
-            // Another check has this very code: over (a replay), or still under way (a double submit: try again).
-            return registry.isDone(credentialId, step) ? UsedStepRegistry.Claim.REPLAYED : UsedStepRegistry.Claim.BUSY;
-        }
-        UsedStepRegistry.Claim claim = registry.afterTaking(credentialId, step, TotpVerifier.WINDOW);
-        if (claim == UsedStepRegistry.Claim.BUSY) {
-            registry.giveBack(credentialId, step);
-            return claim;
-        }
-        markDoneAtRequestEnd(credentialId, step, lifespan);
-        return claim;
-    }
-
-    /**
-     * Once this request's transaction has ended, committed or not, the taken step's check is over. Marked on a thread
-     * of Keycloak's, off the login's path: a write to the store is a round trip to the other nodes of a cluster, and
-     * the only one who could be kept waiting by a late mark is a check of the same credential's next code within the
-     * same few milliseconds, which is told to try again.
-     */
-    private void markDoneAtRequestEnd(String credentialId, long step, long lifespan) {
-        RequestEnd.afterwards(session, "Marking a time step of TOTP credential " + credentialId + " done", own -> {
-            if (!new UsedStepRegistry(own.singleUseObjects()).markDone(credentialId, step, lifespan)) {
-                LOG.warnf("TOTP credential %s: time step marked done twice", credentialId);
-            }
-        });
+    /** Marks {@code step} used for the credential, unless it or a later step was used already (see {@link UsedStepRegistry}). */
+    public UsedStepRegistry.Claim claimStep(String credentialId, long step) {
+        return new UsedStepRegistry(session).claim(credentialId, step);
     }
 
     @Override

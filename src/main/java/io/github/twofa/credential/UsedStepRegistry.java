@@ -1,34 +1,48 @@
 package io.github.twofa.credential;
 
-import org.keycloak.models.SingleUseObjectProvider;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+
+import io.github.twofa.credential.jpa.TotpStepEntity;
+import jakarta.persistence.EntityManager;
+import org.jboss.logging.Logger;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.connections.jpa.JpaConnectionProviderFactory;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
- * Remembers accepted TOTP time steps cluster-wide in Keycloak's single-use object store, so a code works once:
- * a step is refused when it, or any later step within reach, was already claimed for that credential.
+ * Remembers, per app, the latest TOTP time step a code was accepted for, in a table of ours ({@link TotpStepEntity}),
+ * so a code works once and an older code never works after a newer one: a step is claimed by one statement that moves
+ * the app's step on only if the new one is later. The database makes that atomic for every node of a cluster (a
+ * second check of the same app waits for the first's transaction, then sees its step), it is durable (a replay is
+ * refused after any node dies, or all of them restart), and it needs no lock and no mark in Keycloak's single-use
+ * store, whose writes are round trips to the other nodes and whose retried {@code putIfAbsent} can report a claim
+ * as won twice when a node dies mid-write (ISPN-3422).
  * <p>
- * The store offers no compare-and-set, so a check first claims its own step ({@code putIfAbsent}, atomic across the
- * cluster) and only then reads its neighbours (local reads): a later step claimed means a replay; an earlier step
- * claimed by a check whose request has not ended (no "done" mark yet, see {@link #markDone}) means another check is
- * under way, and the answer is "try again", with the step given back. Of two checks of steps S and S+1 that
- * overlap, at least one reads after the other's claim, so they are never both accepted. The neighbours looked at
- * are counted from the step, not from the checking node's clock: two requests either side of a step boundary, or
- * on nodes whose clocks differ, still see each other. Two store writes per accepted check, each a round trip to the
- * other nodes of a cluster: the claim, on the check's path, and its done mark, written just after the request ends
- * (where a claim lock taken and let go around the claim made three, all on the path).
+ * The claim is written in the request's transaction: should the request fail before it commits, the code stays
+ * unused, and the app's row stays locked until then, so checks of the same app are taken one after the other.
  */
 public final class UsedStepRegistry {
+
+    private static final Logger LOG = Logger.getLogger(UsedStepRegistry.class);
 
     /** What became of a claim. */
     public enum Claim {
         CLAIMED,
-        REPLAYED,
-        BUSY
+        /** This step or a later one was accepted before. */
+        REPLAYED
     }
 
-    private final SingleUseObjectProvider store;
+    /** Whether the database is PostgreSQL (one upsert claims), asked once; null until then. */
+    private static volatile Boolean postgres;
 
-    public UsedStepRegistry(SingleUseObjectProvider store) {
-        this.store = store;
+    private final KeycloakSession session;
+
+    public UsedStepRegistry(KeycloakSession session) {
+        this.session = session;
     }
 
     /**
@@ -39,81 +53,78 @@ public final class UsedStepRegistry {
         return "twofa-totp-claiming:" + credentialId;
     }
 
-    /**
-     * Claims {@code step}'s key; false if another check has it (the same code, used or being used, see
-     * {@link #isDone}). Whoever keeps it must {@link #markDone} it when its request ends, whatever the outcome.
-     */
-    public boolean take(String credentialId, long step, long lifespanSeconds) {
-        return store.putIfAbsent(key(credentialId, step), lifespanSeconds);
-    }
-
-    /** Whether the check that claimed {@code step} is over (its request has ended). */
-    public boolean isDone(String credentialId, long step) {
-        return store.contains(doneKey(credentialId, step));
-    }
-
-    /**
-     * What the taken {@code step} amounts to, by its neighbours: every step a code checked at the same time could
-     * have, up to two windows either side (a request at the end of a step and one at the start of the next, or on
-     * a node whose clock runs a little ahead, may each accept a step the other cannot).
-     *
-     * @param window how many steps either side of the current one a code may match
-     * @return REPLAYED if a later step was claimed, or this one by a check that is over; BUSY if an earlier one was
-     *     claimed by a check still under way
-     *     (then {@link #giveBack} the step); else CLAIMED
-     */
-    public Claim afterTaking(String credentialId, long step, int window) {
-        // A taken step already marked done was another check's, over before this one: the store can report a take
-        // as won when its node lost a peer mid-write and retried (Infinispan retries putIfAbsent as "absent, or
-        // holding the value being written", ISPN-3422, and every claim holds the same empty value).
-        if (isDone(credentialId, step)) {
-            return Claim.REPLAYED;
+    /** Claims {@code step} for the credential, unless it or a later step was claimed before. */
+    public Claim claim(String credentialId, long step) {
+        EntityManager em = JpaConnection.entityManager(session);
+        if (isPostgres()) {
+            // One statement whether or not the app has a row yet.
+            int claimed = em.createNativeQuery("insert into " + table() + " (CREDENTIAL_ID, LAST_STEP) values (?1, ?2)"
+                            + " on conflict (CREDENTIAL_ID) do update set LAST_STEP = excluded.LAST_STEP"
+                            + " where " + table() + ".LAST_STEP < excluded.LAST_STEP")
+                    .setParameter(1, credentialId)
+                    .setParameter(2, step)
+                    .executeUpdate();
+            return claimed == 1 ? Claim.CLAIMED : Claim.REPLAYED;
         }
-        for (long later = step + 1; later <= step + 2L * window; later++) {
-            if (store.contains(key(credentialId, later))) {
-                return Claim.REPLAYED;
+        if (em.find(TotpStepEntity.class, credentialId) == null) {
+            // The app's first claim. Its row is made first, in a transaction of its own: a duplicate made by another
+            // first claim at the same moment would mark this request's transaction for rollback, and an update that
+            // found no row could hold a gap lock (MySQL) that the insert would wait for. A plain read takes no lock.
+            try {
+                KeycloakModelUtils.runJobInTransaction(
+                        session.getKeycloakSessionFactory(),
+                        own -> JpaConnection.entityManager(own)
+                                .persist(new TotpStepEntity(credentialId, Long.MIN_VALUE)));
+            } catch (RuntimeException e) {
+                LOG.debugf("TOTP credential %s: its step row was made by another request meanwhile", credentialId);
             }
         }
-        for (long earlier = step - 2L * window; earlier < step; earlier++) {
-            if (store.contains(key(credentialId, earlier)) && !isDone(credentialId, earlier)) {
-                return Claim.BUSY;
-            }
+        return advance(em, credentialId, step) ? Claim.CLAIMED : Claim.REPLAYED;
+    }
+
+    private static boolean advance(EntityManager em, String credentialId, long step) {
+        return em.createNamedQuery("twofaAdvanceTotpStep")
+                        .setParameter("step", step)
+                        .setParameter("credentialId", credentialId)
+                        .executeUpdate()
+                == 1;
+    }
+
+    private boolean isPostgres() {
+        Boolean known = postgres;
+        if (known == null) {
+            known = postgres =
+                    databaseProduct(session.getKeycloakSessionFactory()).contains("postgres");
         }
-        return Claim.CLAIMED;
+        return known;
     }
 
-    /** Gives a taken step back, unused: the same code may be tried again once the other check is over. */
-    public void giveBack(String credentialId, long step) {
-        store.remove(key(credentialId, step));
+    private String table() {
+        String schema = jpaFactory(session.getKeycloakSessionFactory()).getSchema();
+        return schema == null || schema.isBlank() ? "TWOFA_TOTP_STEP" : schema + ".TWOFA_TOTP_STEP";
+    }
+
+    private static String databaseProduct(KeycloakSessionFactory factory) {
+        try (Connection connection = jpaFactory(factory).getConnection()) {
+            return connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot tell which database Keycloak uses", e);
+        }
+    }
+
+    private static JpaConnectionProviderFactory jpaFactory(KeycloakSessionFactory factory) {
+        return (JpaConnectionProviderFactory) factory.getProviderFactory(JpaConnectionProvider.class);
     }
 
     /**
-     * Marks a kept step's check as over (its request has ended): later steps no longer wait for it. A check whose
-     * node died before this leaves its step unmarked; the credential's next steps are then "busy" until they are
-     * two windows past it.
-     *
-     * @return false if the mark was there already, which only a second call for one claim could cause
-     */
-    public boolean markDone(String credentialId, long step, long lifespanSeconds) {
-        return store.putIfAbsent(doneKey(credentialId, step), lifespanSeconds);
-    }
-
-    /**
-     * A step can be looked at for (4 x window + 1) periods (two windows either side, see {@link #afterTaking}); its
-     * claim lives a period longer, which covers clock differences between nodes.
+     * How long after its step a code can still matter: it can match for (2 x window + 1) periods; a period more
+     * covers clock differences between nodes. Used where a memory of codes is kept in the single-use store (the codes
+     * the built-in form took before a switch).
      *
      * @param periodSeconds the length of a time step
      * @param window        how many steps either side of the current one match
      */
     public static long lifespanSeconds(int periodSeconds, int window) {
         return (long) periodSeconds * (4L * window + 2);
-    }
-
-    private static String key(String credentialId, long step) {
-        return "twofa-totp-step:" + credentialId + ":" + step;
-    }
-
-    private static String doneKey(String credentialId, long step) {
-        return "twofa-totp-step-done:" + credentialId + ":" + step;
     }
 }

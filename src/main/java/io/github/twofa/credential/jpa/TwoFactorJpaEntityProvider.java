@@ -9,7 +9,7 @@ public class TwoFactorJpaEntityProvider implements JpaEntityProvider {
 
     @Override
     public List<Class<?>> getEntities() {
-        return List.of(UsedBackupCodeEntity.class);
+        return List.of(UsedBackupCodeEntity.class, TotpStepEntity.class);
     }
 
     @Override
