@@ -23,7 +23,6 @@ import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialTypeMetadata;
 import org.keycloak.credential.CredentialTypeMetadataContext;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -45,7 +44,6 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
 
     private final KeycloakSession session;
     private final SecretProtector protector;
-    private final AppUseWriter appUses;
 
     /** The session's instance of this provider. */
     public static TotpCredentialProvider of(KeycloakSession session) {
@@ -53,11 +51,10 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                 session.getProvider(CredentialProvider.class, TotpCredentialProviderFactory.PROVIDER_ID);
     }
 
-    TotpCredentialProvider(KeycloakSession session, SecretProtector protector, AppUseWriter appUses) {
+    TotpCredentialProvider(KeycloakSession session, SecretProtector protector) {
         super(TotpCredentialModel.TYPE, TotpCredentialModel::createFromCredentialModel);
         this.session = session;
         this.protector = protector;
-        this.appUses = appUses;
     }
 
     /** The user's authenticator apps, oldest first. */
@@ -212,7 +209,7 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         if (justAdopted && BuiltInOtp.usedBeforeAdoption(session, stored.getId(), code)) {
             return Verification.REFUSED;
         }
-        UsedStepRegistry.Claim claim = claimStep(stored.getId(), step.getAsLong());
+        UsedStepRegistry.Claim claim = claimStep(stored.getId(), step.getAsLong(), true);
         LOG.debugf(
                 "TOTP credential %s of user %s: matched step offset %d, %s",
                 stored.getId(),
@@ -235,14 +232,11 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
     private static final String CLOCK_DRIFT_ATTRIBUTE = "twofa.clock-drift.";
 
     /**
-     * Marks the app used: the step its code matched, for the clock-drift notice, and "last used". The offsets change
-     * only while a clock drifts or recovers; then they are written at once, through Keycloak (which tells every node's
-     * user cache, so the next login sees them), in a transaction of their own: two logins a moment apart both write
-     * the versioned row, and the loser of that race must lose only the statistic, never the login. "Last used"
-     * changes at every login, so once the login's transaction has committed it is handed to {@link AppUseWriter},
-     * which writes the uses of all apps every few seconds, past the user cache: through Keycloak, each login would
-     * invalidate the cached user on every node, and the rest of the login would load the user, its attributes,
-     * roles, groups and credentials again. It is read from the database where it is shown ({@link #withCurrentUse}).
+     * Marks the app used: the step its code matched, for the clock-drift notice ("last used" was written by the
+     * step's claim). The offsets change only while a clock drifts or recovers; then they are written at once, through
+     * Keycloak (which tells every node's user cache, so the next login sees them), in a transaction of their own: two
+     * logins a moment apart both write the versioned row, and the loser of that race must lose only the statistic,
+     * never the login.
      */
     private void recordUse(RealmModel realm, UserModel user, TotpCredentialModel credential, int stepOffset) {
         long now = Time.currentTimeMillis();
@@ -250,8 +244,7 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         TotpCredentialData data = credential.getTotpCredentialData();
         TotpCredentialData used = data.usedAt(now, stepOffset).orElse(data);
         session.setAttribute(CLOCK_DRIFT_ATTRIBUTE + credential.getId(), used.clockDriftSeconds());
-        boolean offsetsChanged = !used.recentStepOffsets().equals(data.recentStepOffsets());
-        if (offsetsChanged) {
+        if (!used.recentStepOffsets().equals(data.recentStepOffsets())) {
             inOwnTransaction(
                     session.getKeycloakSessionFactory(),
                     realm.getId(),
@@ -259,20 +252,7 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                     credential.getId(),
                     (own, ownUser, stored) -> stored.usedAt(now, stepOffset)
                             .ifPresent(ownUser.credentialManager()::updateStoredCredential));
-            return;
         }
-        String credentialId = credential.getId();
-        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                appUses.add(credentialId, now, stepOffset);
-            }
-
-            @Override
-            protected void rollbackImpl() {
-                // A login that did not happen was no use.
-            }
-        });
     }
 
     private interface UseWriter {
@@ -304,15 +284,15 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
     }
 
     /**
-     * The app with its use as the database holds it now (the user cache may hold an older one, see recordUse), or as
-     * this node has it, not yet written.
+     * The app with its use as the database holds it now: the user cache may hold an older one, and since the claims
+     * record "last used" (see {@link UsedStepRegistry}), the credential's own figure is only that of uses before.
      */
     public TotpCredentialModel withCurrentUse(TotpCredentialModel app) {
         TotpCredentialModel stored = JpaConnection.credentialData(session, app.getId())
                 .map(app::withCredentialData)
                 .orElse(app);
-        OptionalLong notYetWritten = appUses.notYetWritten(app.getId());
-        return notYetWritten.isPresent() ? stored.lastUsedNoEarlierThan(notYetWritten.getAsLong()) : stored;
+        OptionalLong claimed = new UsedStepRegistry(session).lastUsedAt(app.getId());
+        return claimed.isPresent() ? stored.lastUsedNoEarlierThan(claimed.getAsLong()) : stored;
     }
 
     /** How far the app's clock seems off after the code this request just accepted (see {@link #verify}). */
@@ -349,7 +329,7 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
         if (!RequestLock.holdUntilRequestEnds(session, UsedStepRegistry.lockKey(builtIn.getId()), 0)) {
             return new Adoption(Verification.BUSY, null);
         }
-        if (claimStep(builtIn.getId(), step.getAsLong()) != UsedStepRegistry.Claim.CLAIMED) {
+        if (claimStep(builtIn.getId(), step.getAsLong(), false) != UsedStepRegistry.Claim.CLAIMED) {
             return new Adoption(Verification.REFUSED, null);
         }
         if (!allowsSuccess.getAsBoolean()) {
@@ -360,7 +340,7 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
             return new Adoption(Verification.BUSY, null);
         }
         CredentialModel adopted = adopt(realm, user, builtIn, secret, parameters.get());
-        claimStep(adopted.getId(), step.getAsLong());
+        claimStep(adopted.getId(), step.getAsLong(), true);
         return new Adoption(Verification.ACCEPTED, adopted.getId());
     }
 
@@ -458,9 +438,12 @@ public class TotpCredentialProvider extends StoredCredentialProvider<TotpCredent
                 || apps.stream().anyMatch(app -> secretOf(realm, user, app).isPresent());
     }
 
-    /** Marks {@code step} used for the credential, unless it or a later step was used already (see {@link UsedStepRegistry}). */
-    public UsedStepRegistry.Claim claimStep(String credentialId, long step) {
-        return new UsedStepRegistry(session).claim(credentialId, step);
+    /**
+     * Marks {@code step} used for the credential, unless it or a later step was used already (see
+     * {@link UsedStepRegistry}); {@code use}: a login, which also records when the app was last used.
+     */
+    public UsedStepRegistry.Claim claimStep(String credentialId, long step, boolean use) {
+        return new UsedStepRegistry(session).claim(credentialId, step, use);
     }
 
     @Override

@@ -34,8 +34,6 @@ public class TotpCredentialProviderFactory implements CredentialProviderFactory<
 
     private SecretProtector protector;
     private boolean migrateSecrets;
-    private final AppUseWriter appUses = new AppUseWriter();
-    private KeycloakSessionFactory sessionFactory;
 
     @Override
     public void init(Config.Scope config) {
@@ -73,13 +71,11 @@ public class TotpCredentialProviderFactory implements CredentialProviderFactory<
     /** Once the database is ready: stored keys the server refuses as they are are counted, and migrated if asked. */
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        sessionFactory = factory;
         factory.register(event -> {
             if (event instanceof PostMigrationEvent) {
                 KeycloakModelUtils.runJobInTransaction(
                         factory, session -> TotpSecretMigration.run(session, protector, migrateSecrets));
                 scheduleTrustedBrowserCleanup(factory);
-                scheduleAppUseWrites(factory);
                 startMetrics(factory);
             } else if (event instanceof RealmModel.RealmPostCreateEvent created && TwoFactorMetrics.byRealm()) {
                 TwoFactorMetrics.start(created.getCreatedRealm().getName());
@@ -119,28 +115,9 @@ public class TotpCredentialProviderFactory implements CredentialProviderFactory<
         });
     }
 
-    /** Each node writes the app uses it gathered every few seconds (see {@link AppUseWriter}). */
-    private void scheduleAppUseWrites(KeycloakSessionFactory factory) {
-        KeycloakModelUtils.runJobInTransaction(factory, session -> {
-            TimerProvider timer = session.getProvider(TimerProvider.class);
-            if (timer != null) {
-                timer.schedule(
-                        () -> appUses.writePending(factory), AppUseWriter.INTERVAL_MILLIS, "twofa-app-use-writes");
-            }
-        });
-    }
-
-    /** A node shutting down writes what it gathered, if the database is still there. */
-    @Override
-    public void close() {
-        if (sessionFactory != null) {
-            appUses.writePending(sessionFactory);
-        }
-    }
-
     @Override
     public TotpCredentialProvider create(KeycloakSession session) {
-        return new TotpCredentialProvider(session, protector, appUses);
+        return new TotpCredentialProvider(session, protector);
     }
 
     @Override

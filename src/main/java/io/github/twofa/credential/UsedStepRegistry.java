@@ -3,10 +3,13 @@ package io.github.twofa.credential;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.OptionalLong;
 
 import io.github.twofa.credential.jpa.TotpStepEntity;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
 import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.connections.jpa.JpaConnectionProviderFactory;
 import org.keycloak.models.KeycloakSession;
@@ -53,18 +56,32 @@ public final class UsedStepRegistry {
         return "twofa-totp-claiming:" + credentialId;
     }
 
-    /** Claims {@code step} for the credential, unless it or a later step was claimed before. */
-    public Claim claim(String credentialId, long step) {
+    /**
+     * Claims {@code step} for the credential, unless it or a later step was claimed before. A claim that is a use
+     * (a login, not the code that proved an app at its set-up) also records when the app was last used: in the same
+     * statement, so a login writes one row of ours and every node shows the use at once.
+     */
+    public Claim claim(String credentialId, long step, boolean use) {
         EntityManager em = JpaConnection.entityManager(session);
+        long usedAt = Time.currentTimeMillis();
         if (isPostgres()) {
             // One statement whether or not the app has a row yet.
-            int claimed = em.createNativeQuery("insert into " + table() + " (CREDENTIAL_ID, LAST_STEP) values (?1, ?2)"
-                            + " on conflict (CREDENTIAL_ID) do update set LAST_STEP = excluded.LAST_STEP"
-                            + " where " + table() + ".LAST_STEP < excluded.LAST_STEP")
+            Query upsert = em.createNativeQuery(
+                            use
+                                    ? "insert into " + table()
+                                            + " (CREDENTIAL_ID, LAST_STEP, LAST_USED_AT) values (?1, ?2, ?3)"
+                                            + " on conflict (CREDENTIAL_ID) do update set LAST_STEP = excluded.LAST_STEP,"
+                                            + " LAST_USED_AT = excluded.LAST_USED_AT"
+                                            + " where " + table() + ".LAST_STEP < excluded.LAST_STEP"
+                                    : "insert into " + table() + " (CREDENTIAL_ID, LAST_STEP) values (?1, ?2)"
+                                            + " on conflict (CREDENTIAL_ID) do update set LAST_STEP = excluded.LAST_STEP"
+                                            + " where " + table() + ".LAST_STEP < excluded.LAST_STEP")
                     .setParameter(1, credentialId)
-                    .setParameter(2, step)
-                    .executeUpdate();
-            return claimed == 1 ? Claim.CLAIMED : Claim.REPLAYED;
+                    .setParameter(2, step);
+            if (use) {
+                upsert.setParameter(3, usedAt);
+            }
+            return upsert.executeUpdate() == 1 ? Claim.CLAIMED : Claim.REPLAYED;
         }
         if (em.find(TotpStepEntity.class, credentialId) == null) {
             // The app's first claim. Its row is made first, in a transaction of its own: a duplicate made by another
@@ -79,15 +96,19 @@ public final class UsedStepRegistry {
                 LOG.debugf("TOTP credential %s: its step row was made by another request meanwhile", credentialId);
             }
         }
-        return advance(em, credentialId, step) ? Claim.CLAIMED : Claim.REPLAYED;
+        Query advance = use
+                ? em.createNamedQuery("twofaUseTotpStep").setParameter("usedAt", usedAt)
+                : em.createNamedQuery("twofaAdvanceTotpStep");
+        int claimed = advance.setParameter("step", step)
+                .setParameter("credentialId", credentialId)
+                .executeUpdate();
+        return claimed == 1 ? Claim.CLAIMED : Claim.REPLAYED;
     }
 
-    private static boolean advance(EntityManager em, String credentialId, long step) {
-        return em.createNamedQuery("twofaAdvanceTotpStep")
-                        .setParameter("step", step)
-                        .setParameter("credentialId", credentialId)
-                        .executeUpdate()
-                == 1;
+    /** When the app was last used, as the claims of its logins recorded it; empty if never (or only before them). */
+    public OptionalLong lastUsedAt(String credentialId) {
+        TotpStepEntity row = JpaConnection.entityManager(session).find(TotpStepEntity.class, credentialId);
+        return row == null || row.lastUsedAt() == null ? OptionalLong.empty() : OptionalLong.of(row.lastUsedAt());
     }
 
     private boolean isPostgres() {

@@ -82,7 +82,7 @@ public final class TwoFactorService {
         }
         TotpCredentialProvider provider = TotpCredentialProvider.of(session);
         CredentialModel credential = provider.enrol(realm, user, secret, parameters, appName);
-        provider.claimStep(credential.getId(), step.getAsLong());
+        provider.claimStep(credential.getId(), step.getAsLong(), false);
         AuditEvents.enrolled(event, credential.getId());
         TwoFactorMetrics.enrolled(realm.getName());
         return new SecondFactor.Check(

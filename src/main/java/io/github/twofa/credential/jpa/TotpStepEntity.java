@@ -18,6 +18,10 @@ import jakarta.persistence.Table;
         name = "twofaAdvanceTotpStep",
         query = "update TotpStepEntity e set e.lastStep = :step"
                 + " where e.credentialId = :credentialId and e.lastStep < :step")
+@NamedQuery(
+        name = "twofaUseTotpStep",
+        query = "update TotpStepEntity e set e.lastStep = :step, e.lastUsedAt = :usedAt"
+                + " where e.credentialId = :credentialId and e.lastStep < :step")
 public class TotpStepEntity {
 
     @Id
@@ -28,10 +32,18 @@ public class TotpStepEntity {
     @Column(name = "LAST_STEP", nullable = false)
     private long lastStep;
 
+    /** When a code of the app last logged in (epoch milliseconds); null if never since this table came. */
+    @Column(name = "LAST_USED_AT")
+    private Long lastUsedAt;
+
     protected TotpStepEntity() {}
 
     public TotpStepEntity(String credentialId, long lastStep) {
         this.credentialId = credentialId;
         this.lastStep = lastStep;
+    }
+
+    public Long lastUsedAt() {
+        return lastUsedAt;
     }
 }
