@@ -8,20 +8,19 @@ import java.util.OptionalLong;
 import io.github.twofa.credential.jpa.TotpStepEntity;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
-import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.connections.jpa.JpaConnectionProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * Remembers, per app, the latest TOTP time step a code was accepted for, in a table of ours ({@link TotpStepEntity}),
  * so a code works once and an older code never works after a newer one: a step is claimed by one statement that moves
  * the app's step on only if the new one is later. The database makes that atomic for every node of a cluster (a
- * second check of the same app waits for the first's transaction, then sees its step), it is durable (a replay is
- * refused after any node dies, or all of them restart), and it needs no lock and no mark in Keycloak's single-use
+ * second check of the same app waits for the first's transaction, then sees its step), it is kept (a replay is
+ * refused after any node dies, or all of them restart; see SECURITY.md for PostgreSQL's asynchronous commit of a
+ * login), and it needs no lock and no mark in Keycloak's single-use
  * store, whose writes are round trips to the other nodes and whose retried {@code putIfAbsent} can report a claim
  * as won twice when a node dies mid-write (ISPN-3422).
  * <p>
@@ -29,8 +28,6 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  * unused, and the app's row stays locked until then, so checks of the same app are taken one after the other.
  */
 public final class UsedStepRegistry {
-
-    private static final Logger LOG = Logger.getLogger(UsedStepRegistry.class);
 
     /** What became of a claim. */
     public enum Claim {
@@ -83,26 +80,24 @@ public final class UsedStepRegistry {
             }
             return upsert.executeUpdate() == 1 ? Claim.CLAIMED : Claim.REPLAYED;
         }
-        if (em.find(TotpStepEntity.class, credentialId) == null) {
-            // The app's first claim. Its row is made first, in a transaction of its own: a duplicate made by another
-            // first claim at the same moment would mark this request's transaction for rollback, and an update that
-            // found no row could hold a gap lock (MySQL) that the insert would wait for. A plain read takes no lock.
-            try {
-                KeycloakModelUtils.runJobInTransaction(
-                        session.getKeycloakSessionFactory(),
-                        own -> JpaConnection.entityManager(own)
-                                .persist(new TotpStepEntity(credentialId, Long.MIN_VALUE)));
-            } catch (RuntimeException e) {
-                LOG.debugf("TOTP credential %s: its step row was made by another request meanwhile", credentialId);
-            }
-        }
         Query advance = use
                 ? em.createNamedQuery("twofaUseTotpStep").setParameter("usedAt", usedAt)
                 : em.createNamedQuery("twofaAdvanceTotpStep");
-        int claimed = advance.setParameter("step", step)
-                .setParameter("credentialId", credentialId)
-                .executeUpdate();
-        return claimed == 1 ? Claim.CLAIMED : Claim.REPLAYED;
+        if (advance.setParameter("step", step)
+                        .setParameter("credentialId", credentialId)
+                        .executeUpdate()
+                == 1) {
+            return Claim.CLAIMED;
+        }
+        if (em.find(TotpStepEntity.class, credentialId) != null) {
+            return Claim.REPLAYED;
+        }
+        // The app's first claim (a new app, or one imported or stored before this table): its row, in this
+        // transaction, so that nothing else can see the claim before the login commits. Another first claim of the
+        // same app at the same moment makes one of the two fail on the key (a failed request, not a second login).
+        em.persist(new TotpStepEntity(credentialId, step, use ? usedAt : null));
+        em.flush();
+        return Claim.CLAIMED;
     }
 
     /** When the app was last used, as the claims of its logins recorded it; empty if never (or only before them). */

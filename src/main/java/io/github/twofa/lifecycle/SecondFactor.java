@@ -205,7 +205,7 @@ public final class SecondFactor {
 
     /**
      * Checks an app code against each of the user's apps until one takes it (and uses its time step up): one
-     * attempt, whatever the number of apps. BUSY when no app took it and one was being used this instant; UNREADABLE
+     * attempt, whatever the number of apps. BUSY when no app took it and one was being made ours this instant; UNREADABLE
      * only when no app's key could be read at all. A few HMACs are cheap, so the code is looked at before it is
      * counted: a right code asks the attempt whether it may be accepted once its time step is used up.
      */

@@ -163,7 +163,7 @@ class ClusterIT {
 
     @Test
     @Order(5)
-    void givenALoginOnNodeB_thenNodeAShowsWhenTheAppWasLastUsed() {
+    void givenALoginOnNodeB_thenNodeAShowsTheUseAtOnceAndAnOlderCodeNeverWorksAfterANewerOne() {
         EnrolledKey user = enrolOnNodeA("cluster-last-used");
         AdminApi adminOnA = new AdminApi(nodeA);
         String userId = adminOnA.userId(realm, user.username());
@@ -188,6 +188,21 @@ class ClusterIT {
         assertTrue(app.hasNonNull("lastUsedAt"), "node A does not show the login on B as the app's last use");
         long lastUsed = Instant.parse(app.get("lastUsedAt").asText()).toEpochMilli();
         assertTrue(lastUsed >= before - 1000 && lastUsed <= after + 1000, app.toString());
+
+        // On PostgreSQL the claim is one upsert that moves the app's step only forward: the next step's code on A,
+        // then the older one, already used on B, tried on B again (a check of "this very step used" alone would let
+        // it in, since the app's latest step is now another).
+        ApiClient onA = new ApiClient(nodeA, realm);
+        ApiClient onB = new ApiClient(nodeB, realm);
+        assertEquals(
+                200,
+                onA.passwordGrant(user.username(), user.password(), IndependentTotp.code(user.key(), step + 1))
+                        .statusCode());
+        assertEquals(
+                400,
+                onB.passwordGrant(user.username(), user.password(), IndependentTotp.code(user.key(), step))
+                        .statusCode(),
+                "an older code after a newer one, on the other node");
     }
 
     @Test

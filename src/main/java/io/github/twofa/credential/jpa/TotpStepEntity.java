@@ -38,9 +38,10 @@ public class TotpStepEntity {
 
     protected TotpStepEntity() {}
 
-    public TotpStepEntity(String credentialId, long lastStep) {
+    public TotpStepEntity(String credentialId, long lastStep, Long lastUsedAt) {
         this.credentialId = credentialId;
         this.lastStep = lastStep;
+        this.lastUsedAt = lastUsedAt;
     }
 
     public Long lastUsedAt() {
