@@ -63,16 +63,12 @@ public final class UsedStepRegistry {
         long usedAt = Time.currentTimeMillis();
         if (isPostgres()) {
             // One statement whether or not the app has a row yet.
-            Query upsert = em.createNativeQuery(
-                            use
-                                    ? "insert into " + table()
-                                            + " (CREDENTIAL_ID, LAST_STEP, LAST_USED_AT) values (?1, ?2, ?3)"
-                                            + " on conflict (CREDENTIAL_ID) do update set LAST_STEP = excluded.LAST_STEP,"
-                                            + " LAST_USED_AT = excluded.LAST_USED_AT"
-                                            + " where " + table() + ".LAST_STEP < excluded.LAST_STEP"
-                                    : "insert into " + table() + " (CREDENTIAL_ID, LAST_STEP) values (?1, ?2)"
-                                            + " on conflict (CREDENTIAL_ID) do update set LAST_STEP = excluded.LAST_STEP"
-                                            + " where " + table() + ".LAST_STEP < excluded.LAST_STEP")
+            String table = table();
+            Query upsert = em.createNativeQuery("insert into " + table + " (CREDENTIAL_ID, LAST_STEP"
+                            + (use ? ", LAST_USED_AT) values (?1, ?2, ?3)" : ") values (?1, ?2)")
+                            + " on conflict (CREDENTIAL_ID) do update set LAST_STEP = excluded.LAST_STEP"
+                            + (use ? ", LAST_USED_AT = excluded.LAST_USED_AT" : "")
+                            + " where " + table + ".LAST_STEP < excluded.LAST_STEP")
                     .setParameter(1, credentialId)
                     .setParameter(2, step);
             if (use) {
