@@ -50,6 +50,14 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
         List<CredentialModel> old = user.credentialManager()
                 .getStoredCredentialsByTypeStream(BackupCodesCredentialModel.TYPE)
                 .toList();
+        // Locked before anything is written: a request replacing (or using a code of) the same set at this moment
+        // holds the row until it commits, and if it replaced the set the row is gone. Removing it anyway would fail
+        // this request's commit after its answer was decided, so it is refused now instead: "try again".
+        for (CredentialModel set : old) {
+            if (!JpaConnection.lockCredential(JpaConnection.entityManager(session), set.getId())) {
+                throw new SetReplacedMeanwhile();
+            }
+        }
         CredentialModel created = createCredential(realm, user, BackupCodesCredentialModel.create(codes, iterations));
         old.forEach(credential -> user.credentialManager().removeStoredCredentialById(credential.getId()));
         // Keycloak's own recovery codes, kept working until now, are replaced as well.
@@ -59,6 +67,14 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
                 "New set %s of %d backup codes for user %s replaces %d older",
                 created.getId(), codes.size(), user.getId(), old.size());
         return new NewCodes(created.getId(), codes, !old.isEmpty() || replacedKeycloaks);
+    }
+
+    /** Another request replaced the user's backup codes while this one was about to: nothing was stored. */
+    public static final class SetReplacedMeanwhile extends RuntimeException {
+
+        SetReplacedMeanwhile() {
+            super("Another request replaced this user's backup codes at the same moment.");
+        }
     }
 
     /**

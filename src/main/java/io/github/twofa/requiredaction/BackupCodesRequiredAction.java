@@ -112,7 +112,15 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
         String action = form.getFirst("action");
         Optional<List<String>> pending = pendingCodes(context);
         if (pending.isPresent() && "confirm".equals(action) && "on".equals(form.getFirst("saved"))) {
-            store(context, pending.get());
+            try {
+                store(context, pending.get());
+            } catch (BackupCodesCredentialProvider.SetReplacedMeanwhile concurrent) {
+                // Another login of the user's replaced the set this instant: nothing of this request is kept, and
+                // confirming again makes the codes shown here the set.
+                context.getSession().getTransactionManager().setRollbackOnly();
+                context.challenge(codesForm(context, pending.get(), "twofaBackupCodesReplacedMeanwhile"));
+                return;
+            }
             sealedNotes(context).remove(CODES_NOTE);
             authSession.removeAuthNote(REMAINING_NOTE);
             context.success();

@@ -12,6 +12,7 @@ import io.github.twofa.attemptlimit.AttemptLimiter;
 import io.github.twofa.attemptlimit.AttemptPolicy;
 import io.github.twofa.audit.AuditEvents;
 import io.github.twofa.backupcodes.BackupCodeFormat;
+import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.BuiltInOtp;
 import io.github.twofa.credential.TotpCredentialModel;
 import io.github.twofa.credential.TotpCredentialProvider;
@@ -294,7 +295,14 @@ public class TwoFactorResource {
                 auth,
                 EventType.UPDATE_CREDENTIAL,
                 attempt -> SecondFactor.check(session, auth.getUser(), code, attempt));
-        return noStore(Map.of("backupCodes", newBackupCodes(auth)));
+        try {
+            return noStore(Map.of("backupCodes", newBackupCodes(auth)));
+        } catch (BackupCodesCredentialProvider.SetReplacedMeanwhile concurrent) {
+            // The code was accepted, but nothing of this request may be kept: the code stays unused (or was used by
+            // a login at the same moment) and the set is the other request's.
+            session.getTransactionManager().setRollbackOnly();
+            throw tryAgain();
+        }
     }
 
     /** Turns 2FA off; needs the password, a current code (app or backup) and a recent login. */

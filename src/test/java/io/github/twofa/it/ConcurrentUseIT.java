@@ -150,6 +150,68 @@ class ConcurrentUseIT extends RealServerTest {
         assertEquals(10 - codes.size(), remainingBackupCodes(user));
     }
 
+    /**
+     * Two requests replacing the backup codes at the same moment, one with an app code and one with a backup code
+     * (the app code's check does not wait for the set's row, so both are right and both go on to replace the set):
+     * each is answered with a new set (200), "try again" (409), or for the backup code "wrong code" (403, its set
+     * replaced before it was checked), never a failed commit (500); and only one of the sets issued works.
+     */
+    @Test
+    void givenTwoBackupCodeRegenerationsAtOnce_thenOneSetIsKeptAndNeitherRequestFails() throws Exception {
+        EnrolledKey user = Enrolment.enrolNewUser(server, admin, realm, "race-regenerate");
+        ApiClient api = new ApiClient(server, realm);
+        List<String> codes = user.backupCodes();
+        String token = api.accessToken(user.username(), user.password(), codes.get(9));
+        long step = user.enrolmentStep();
+        for (int round = 0; round < 3; round++) {
+            // The app code of the next step, once the clock allows it (a code one step ahead is accepted).
+            step++;
+            while (IndependentTotp.currentStep() < step - 1) {
+                Thread.sleep(250);
+            }
+            String appCode = IndependentTotp.code(user.key(), step);
+            String backupCode = codes.get(1);
+            String sameToken = token;
+            List<HttpResponse<String>> responses = ConcurrentLogins.together(
+                    List.of(() -> regenerate(api, sameToken, appCode), () -> regenerate(api, sameToken, backupCode)));
+
+            String seen = "round " + round + ": "
+                    + responses.stream()
+                            .map(response -> response.statusCode() + " " + response.body())
+                            .toList();
+            int app = responses.get(0).statusCode();
+            int backup = responses.get(1).statusCode();
+            assertTrue(app == 200 || app == 409, seen);
+            assertTrue(backup == 200 || backup == 403 || backup == 409, seen);
+            List<List<String>> issued = new ArrayList<>();
+            for (HttpResponse<String> response : responses) {
+                if (response.statusCode() == 200) {
+                    List<String> set = new ArrayList<>();
+                    ApiClient.json(response).get("backupCodes").forEach(code -> set.add(code.asText()));
+                    issued.add(set);
+                } else if (response.statusCode() == 409) {
+                    assertTrue(response.body().contains("try_again"), seen);
+                }
+            }
+            assertTrue(!issued.isEmpty(), "neither request replaced the set, " + seen);
+            List<String> kept = null;
+            for (List<String> set : issued) {
+                HttpResponse<String> login = api.passwordGrant(user.username(), user.password(), set.get(0));
+                if (login.statusCode() == 200) {
+                    assertEquals(null, kept, "two sets work, " + seen);
+                    kept = set;
+                    token = ApiClient.json(login).get("access_token").asText();
+                }
+            }
+            assertTrue(kept != null, "no set issued works, " + seen);
+            codes = kept;
+        }
+    }
+
+    private static HttpResponse<String> regenerate(ApiClient api, String token, String code) {
+        return api.call("POST", "two-factor/backup-codes/regenerate", token, "{\"code\":\"" + code + "\"}");
+    }
+
     private static int remainingBackupCodes(EnrolledKey user) {
         return admin.backupCodesRemaining(realm, admin.userId(realm, user.username()));
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,27 +25,39 @@ public final class ConcurrentLogins {
     public static List<Integer> send(
             List<ApiClient> servers, Enrolment.EnrolledKey user, int count, IntFunction<String> codeOf)
             throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(count);
+        List<Callable<HttpResponse<String>>> requests = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ApiClient api = servers.get(i % servers.size());
+            String code = codeOf.apply(i);
+            requests.add(() -> api.passwordGrant(user.username(), user.password(), code));
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (HttpResponse<String> response : together(requests)) {
+            int status = response.statusCode();
+            assertTrue(status == 200 || status == 400, "a request must be answered or refused, not fail: " + status);
+            statuses.add(status);
+        }
+        return statuses;
+    }
+
+    /** Sends the requests released at the same moment, each on a thread of its own; their responses, in order. */
+    public static List<HttpResponse<String>> together(List<Callable<HttpResponse<String>>> requests) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(requests.size());
         CountDownLatch start = new CountDownLatch(1);
         try {
             List<Future<HttpResponse<String>>> responses = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                ApiClient api = servers.get(i % servers.size());
-                String code = codeOf.apply(i);
+            for (Callable<HttpResponse<String>> request : requests) {
                 responses.add(pool.submit(() -> {
                     start.await();
-                    return api.passwordGrant(user.username(), user.password(), code);
+                    return request.call();
                 }));
             }
             start.countDown();
-            List<Integer> statuses = new ArrayList<>();
+            List<HttpResponse<String>> answered = new ArrayList<>();
             for (Future<HttpResponse<String>> response : responses) {
-                int status = response.get(2, TimeUnit.MINUTES).statusCode();
-                assertTrue(
-                        status == 200 || status == 400, "a request must be answered or refused, not fail: " + status);
-                statuses.add(status);
+                answered.add(response.get(2, TimeUnit.MINUTES));
             }
-            return statuses;
+            return answered;
         } finally {
             pool.shutdownNow();
         }
