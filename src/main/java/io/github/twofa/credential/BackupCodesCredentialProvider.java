@@ -10,6 +10,7 @@ import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.backupcodes.BackupCodeHasher;
 import io.github.twofa.settings.ProviderIds;
 import io.github.twofa.settings.RealmSettings;
+import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
 import org.keycloak.credential.CredentialInput;
 import org.keycloak.credential.CredentialMetadata;
@@ -47,26 +48,45 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
      * from the page that shows them, the only place they exist.
      */
     public NewCodes storeCodes(RealmModel realm, UserModel user, List<String> codes, int iterations) {
-        List<CredentialModel> old = user.credentialManager()
-                .getStoredCredentialsByTypeStream(BackupCodesCredentialModel.TYPE)
-                .toList();
-        // Locked before anything is written: a request replacing (or using a code of) the same set at this moment
-        // holds the row until it commits, and if it replaced the set the row is gone. Removing it anyway would fail
-        // this request's commit after its answer was decided, so it is refused now instead: "try again".
-        for (CredentialModel set : old) {
-            if (!JpaConnection.lockCredential(JpaConnection.entityManager(session), set.getId())) {
-                throw new SetReplacedMeanwhile();
-            }
+        // Hashed before anything is locked: at the most iterations allowed that takes seconds.
+        BackupCodesCredentialModel set = BackupCodesCredentialModel.create(codes, iterations);
+        List<String> old = setIds(user);
+        if (!lockSets(user, old).equals(old)) {
+            // Another request replaced (or made, or removed) the set while this one was checking its code: keeping
+            // both would leave the user a set they were shown and that never works, and removing the one it saw
+            // would fail this request's commit after its answer was decided. So nothing is kept: "try again".
+            throw new SetReplacedMeanwhile();
         }
-        CredentialModel created = createCredential(realm, user, BackupCodesCredentialModel.create(codes, iterations));
-        old.forEach(credential -> user.credentialManager().removeStoredCredentialById(credential.getId()));
-        // Keycloak's own recovery codes, kept working until now, are replaced as well.
-        boolean replacedKeycloaks = KeycloakRecoveryCodes.of(user).isPresent();
-        KeycloakRecoveryCodes.removeAll(user);
+        CredentialModel created = createCredential(realm, user, set);
+        old.forEach(id -> user.credentialManager().removeStoredCredentialById(id));
         LOG.debugf(
-                "New set %s of %d backup codes for user %s replaces %d older",
+                "New set %s of %d backup codes for user %s replaces %d older (ours and Keycloak's)",
                 created.getId(), codes.size(), user.getId(), old.size());
-        return new NewCodes(created.getId(), codes, !old.isEmpty() || replacedKeycloaks);
+        return new NewCodes(created.getId(), codes, !old.isEmpty());
+    }
+
+    /** Both kinds of backup codes: ours, and Keycloak's own recovery codes that a set of ours replaces. */
+    private static final List<String> SET_TYPES = List.of(BackupCodesCredentialModel.TYPE, KeycloakRecoveryCodes.TYPE);
+
+    /** The ids of the user's backup-code sets (ours and Keycloak's), as this request sees them; sorted. */
+    private static List<String> setIds(UserModel user) {
+        return SET_TYPES.stream()
+                .flatMap(type -> user.credentialManager().getStoredCredentialsByTypeStream(type))
+                .map(CredentialModel::getId)
+                .sorted()
+                .toList();
+    }
+
+    /**
+     * Locks the user's sets until this request's transaction ends, and returns those the database holds then. The
+     * sets' rows first (in order, as a code's use locks its set's row before anything else), then the user's row,
+     * which serializes changes even of a user with no set yet; the sets are read after that, past the caches.
+     */
+    private List<String> lockSets(UserModel user, List<String> seen) {
+        EntityManager em = JpaConnection.entityManager(session);
+        seen.forEach(id -> JpaConnection.lockCredential(em, id));
+        JpaConnection.lockUser(em, user.getId());
+        return JpaConnection.credentialIds(session, user.getId(), SET_TYPES);
     }
 
     /** Another request replaced the user's backup codes while this one was about to: nothing was stored. */
@@ -93,8 +113,9 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
     /** Removes the user's backup codes, Keycloak's own recovery codes included. */
     @Override
     public void removeAll(UserModel user) {
-        super.removeAll(user);
-        KeycloakRecoveryCodes.removeAll(user);
+        // Under the same locks as a new set, and of what the database holds then: a set made or replaced at this
+        // moment is removed too, and one removed meanwhile is not removed twice (a failed commit).
+        lockSets(user, setIds(user)).forEach(id -> user.credentialManager().removeStoredCredentialById(id));
     }
 
     /** How many codes of the set are left: those it stores, less those used. */

@@ -1,6 +1,8 @@
 package io.github.twofa.credential;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,8 @@ import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.jpa.entities.CredentialEntity;
+import org.keycloak.models.jpa.entities.UserEntity;
+import org.keycloak.storage.jpa.entity.FederatedUser;
 import org.keycloak.storage.jpa.entity.FederatedUserCredentialEntity;
 
 /**
@@ -148,6 +152,41 @@ public final class JpaConnection {
                 return;
             }
         }
+    }
+
+    /** The ids of the user's credentials of {@code types} in the database now, past the caches; sorted. */
+    static List<String> credentialIds(KeycloakSession session, String userId, Collection<String> types) {
+        EntityManager em = entityManager(session);
+        List<String> ids = new ArrayList<>();
+        for (Class<?> entityType : CREDENTIAL_ENTITIES) {
+            String userField = entityType == FederatedUserCredentialEntity.class ? "e.userId" : "e.user.id";
+            ids.addAll(em.createQuery(
+                            "select e.id from " + entityType.getSimpleName() + " e where " + userField
+                                    + " = :user and e.type in :types",
+                            String.class)
+                    .setParameter("user", userId)
+                    .setParameter("types", types)
+                    .getResultList());
+        }
+        Collections.sort(ids);
+        return ids;
+    }
+
+    /**
+     * Locks the user's row until this request's transaction ends ({@code select … for update}, of Keycloak's own
+     * users or a federated user's local record); false if there is none.
+     */
+    static boolean lockUser(EntityManager em, String userId) {
+        for (Class<?> entityType : List.of(UserEntity.class, FederatedUser.class)) {
+            List<?> locked = em.createQuery("select e.id from " + entityType.getSimpleName() + " e where e.id = :id")
+                    .setParameter("id", userId)
+                    .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                    .getResultList();
+            if (!locked.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** How many credentials of {@code type} the user has in the database now, past the caches. */

@@ -43,15 +43,6 @@ public final class KeycloakRecoveryCodes {
         return secretOf(set).getCodes().size();
     }
 
-    /** Removes the user's Keycloak recovery codes: when a set of ours replaces them, or 2FA goes. */
-    public static void removeAll(UserModel user) {
-        user.credentialManager()
-                .getStoredCredentialsByTypeStream(TYPE)
-                .map(CredentialModel::getId)
-                .toList()
-                .forEach(id -> user.credentialManager().removeStoredCredentialById(id));
-    }
-
     /**
      * Uses up {@code input} if it is one of the set's unused codes: one hash, compared with every stored one, then
      * the set read again with its row locked until the request's transaction ends, and written back without the

@@ -295,14 +295,7 @@ public class TwoFactorResource {
                 auth,
                 EventType.UPDATE_CREDENTIAL,
                 attempt -> SecondFactor.check(session, auth.getUser(), code, attempt));
-        try {
-            return noStore(Map.of("backupCodes", newBackupCodes(auth)));
-        } catch (BackupCodesCredentialProvider.SetReplacedMeanwhile concurrent) {
-            // The code was accepted, but nothing of this request may be kept: the code stays unused (or was used by
-            // a login at the same moment) and the set is the other request's.
-            session.getTransactionManager().setRollbackOnly();
-            throw tryAgain();
-        }
+        return noStore(Map.of("backupCodes", newBackupCodes(auth)));
     }
 
     /** Turns 2FA off; needs the password, a current code (app or backup) and a recent login. */
@@ -330,12 +323,19 @@ public class TwoFactorResource {
     }
 
     private List<String> newBackupCodes(AuthResult auth) {
-        return service()
-                .issueBackupCodes(realm, auth.getUser(), event(auth, EventType.UPDATE_CREDENTIAL))
-                .codes()
-                .stream()
-                .map(BackupCodeFormat::display)
-                .toList();
+        try {
+            return service()
+                    .issueBackupCodes(realm, auth.getUser(), event(auth, EventType.UPDATE_CREDENTIAL))
+                    .codes()
+                    .stream()
+                    .map(BackupCodeFormat::display)
+                    .toList();
+        } catch (BackupCodesCredentialProvider.SetReplacedMeanwhile concurrent) {
+            // Another request changed the user's backup codes at this moment. Nothing of this one is kept (the code
+            // it checked stays unused, events are not stored), since the user could not keep both sets: "try again".
+            session.getTransactionManager().setRollbackOnly();
+            throw tryAgain();
+        }
     }
 
     /**

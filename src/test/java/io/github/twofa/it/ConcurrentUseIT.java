@@ -3,6 +3,7 @@ package io.github.twofa.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import io.github.twofa.it.support.ConcurrentLogins;
 import io.github.twofa.it.support.Enrolment;
 import io.github.twofa.it.support.Enrolment.EnrolledKey;
 import io.github.twofa.it.support.IndependentTotp;
+import io.github.twofa.it.support.QrCodes;
 import io.github.twofa.it.support.RealServerTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,10 +153,12 @@ class ConcurrentUseIT extends RealServerTest {
     }
 
     /**
-     * Two requests replacing the backup codes at the same moment, one with an app code and one with a backup code
-     * (the app code's check does not wait for the set's row, so both are right and both go on to replace the set):
-     * each is answered with a new set (200), "try again" (409), or for the backup code "wrong code" (403, its set
-     * replaced before it was checked), never a failed commit (500); and only one of the sets issued works.
+     * Two requests replacing the backup codes at the same moment, each with a right code: each is answered with a new
+     * set (200) or "try again" (409, keeping nothing: its app code still works afterwards), never a failed commit
+     * (500), and exactly one of the sets issued works. Codes of two apps are checked without touching the set, so
+     * both requests reach the replacement together and one must find the set replaced; one round pairs an app code
+     * with a backup code, whose use locks the set first (then the other may also get 403: its set went before its
+     * code was checked).
      */
     @Test
     void givenTwoBackupCodeRegenerationsAtOnce_thenOneSetIsKeptAndNeitherRequestFails() throws Exception {
@@ -162,38 +166,56 @@ class ConcurrentUseIT extends RealServerTest {
         ApiClient api = new ApiClient(server, realm);
         List<String> codes = user.backupCodes();
         String token = api.accessToken(user.username(), user.password(), codes.get(9));
-        long step = user.enrolmentStep();
+        byte[] tablet = addApp(api, token, user, codes.get(8));
+        long last = IndependentTotp.currentStep();
+        int conflicts = 0;
         for (int round = 0; round < 3; round++) {
-            // The app code of the next step, once the clock allows it (a code one step ahead is accepted).
-            step++;
+            // Both apps' codes of the next step neither has used, once the clock allows it (one step ahead is fine).
+            long step = Math.max(last + 1, IndependentTotp.currentStep());
             while (IndependentTotp.currentStep() < step - 1) {
                 Thread.sleep(250);
             }
-            String appCode = IndependentTotp.code(user.key(), step);
-            String backupCode = codes.get(1);
+            last = step;
+            List<String> sent = round == 1
+                    ? List.of(IndependentTotp.code(user.key(), step), codes.get(1))
+                    : List.of(IndependentTotp.code(user.key(), step), IndependentTotp.code(tablet, step));
             String sameToken = token;
-            List<HttpResponse<String>> responses = ConcurrentLogins.together(
-                    List.of(() -> regenerate(api, sameToken, appCode), () -> regenerate(api, sameToken, backupCode)));
+            List<HttpResponse<String>> responses = ConcurrentLogins.together(List.of(
+                    () -> regenerate(api, sameToken, sent.get(0)), () -> regenerate(api, sameToken, sent.get(1))));
 
             String seen = "round " + round + ": "
                     + responses.stream()
                             .map(response -> response.statusCode() + " " + response.body())
                             .toList();
-            int app = responses.get(0).statusCode();
-            int backup = responses.get(1).statusCode();
-            assertTrue(app == 200 || app == 409, seen);
-            assertTrue(backup == 200 || backup == 403 || backup == 409, seen);
             List<List<String>> issued = new ArrayList<>();
-            for (HttpResponse<String> response : responses) {
-                if (response.statusCode() == 200) {
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<String> response = responses.get(i);
+                int status = response.statusCode();
+                boolean backupCode = round == 1 && i == 1;
+                assertTrue(status == 200 || status == 409 || (backupCode && status == 403), seen);
+                if (status == 200) {
                     List<String> set = new ArrayList<>();
                     ApiClient.json(response).get("backupCodes").forEach(code -> set.add(code.asText()));
                     issued.add(set);
-                } else if (response.statusCode() == 409) {
+                } else if (status == 409) {
                     assertTrue(response.body().contains("try_again"), seen);
+                    conflicts++;
+                    if (!backupCode) {
+                        // Nothing of the request was kept: its app code was not used up.
+                        assertEquals(
+                                200,
+                                api.passwordGrant(user.username(), user.password(), sent.get(i))
+                                        .statusCode(),
+                                "the app code of a request answered 409 must still work, " + seen);
+                    }
                 }
             }
             assertTrue(!issued.isEmpty(), "neither request replaced the set, " + seen);
+            assertEquals(
+                    400,
+                    api.passwordGrant(user.username(), user.password(), codes.get(2))
+                            .statusCode(),
+                    "an unused code of the replaced set must not work, " + seen);
             List<String> kept = null;
             for (List<String> set : issued) {
                 HttpResponse<String> login = api.passwordGrant(user.username(), user.password(), set.get(0));
@@ -206,6 +228,28 @@ class ConcurrentUseIT extends RealServerTest {
             assertTrue(kept != null, "no set issued works, " + seen);
             codes = kept;
         }
+        // Two apps' codes reach the replacement together (hashing ten new codes each before it): one is told to try
+        // again in at least one of the rounds, or the path this test is for did not run.
+        assertTrue(conflicts > 0, "no request was told to try again");
+    }
+
+    /** Sets up another app over the API (password and a current code); its key. */
+    private static byte[] addApp(ApiClient api, String token, EnrolledKey user, String code) {
+        HttpResponse<String> setup = api.call(
+                "POST",
+                "two-factor/setup",
+                token,
+                "{\"password\":\"" + user.password() + "\",\"code\":\"" + code + "\"}");
+        assertEquals(200, setup.statusCode(), setup.body());
+        byte[] key = IndependentTotp.base32Decode(Enrolment.secretOf(URI.create(
+                QrCodes.decodeDataUri(ApiClient.json(setup).get("qrCode").asText()))));
+        HttpResponse<String> verified = api.call(
+                "POST",
+                "two-factor/verify",
+                token,
+                "{\"code\":\"" + IndependentTotp.code(key, IndependentTotp.currentStep()) + "\",\"name\":\"Tablet\"}");
+        assertEquals(200, verified.statusCode(), verified.body());
+        return key;
     }
 
     private static HttpResponse<String> regenerate(ApiClient api, String token, String code) {
