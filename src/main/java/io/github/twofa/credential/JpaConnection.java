@@ -92,9 +92,17 @@ public final class JpaConnection {
      * update}); false if there is no such credential.
      */
     static boolean lockCredential(EntityManager em, String credentialId) {
-        for (Class<?> entityType : CREDENTIAL_ENTITIES) {
+        return lockRow(em, CREDENTIAL_ENTITIES, credentialId);
+    }
+
+    /**
+     * Locks the row of the first of {@code entityTypes} with this id; false if none has it. The entity is selected
+     * whole: a lock mode applies to entity results only, a selected column would be read without a lock.
+     */
+    private static boolean lockRow(EntityManager em, List<Class<?>> entityTypes, String id) {
+        for (Class<?> entityType : entityTypes) {
             List<?> locked = em.createQuery("select e from " + entityType.getSimpleName() + " e where e.id = :id")
-                    .setParameter("id", credentialId)
+                    .setParameter("id", id)
                     .setLockMode(LockModeType.PESSIMISTIC_WRITE)
                     .getResultList();
             if (!locked.isEmpty()) {
@@ -177,16 +185,7 @@ public final class JpaConnection {
      * users or a federated user's local record); false if there is none.
      */
     static boolean lockUser(EntityManager em, String userId) {
-        for (Class<?> entityType : List.of(UserEntity.class, FederatedUser.class)) {
-            List<?> locked = em.createQuery("select e.id from " + entityType.getSimpleName() + " e where e.id = :id")
-                    .setParameter("id", userId)
-                    .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                    .getResultList();
-            if (!locked.isEmpty()) {
-                return true;
-            }
-        }
-        return false;
+        return lockRow(em, List.of(UserEntity.class, FederatedUser.class), userId);
     }
 
     /** How many credentials of {@code type} the user has in the database now, past the caches. */
