@@ -11,6 +11,7 @@ import io.github.twofa.backupcodes.BackupCodeHasher;
 import io.github.twofa.settings.ProviderIds;
 import io.github.twofa.settings.RealmSettings;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.OptimisticLockException;
 import org.jboss.logging.Logger;
 import org.keycloak.credential.CredentialInput;
 import org.keycloak.credential.CredentialMetadata;
@@ -55,10 +56,21 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
             // Another request replaced (or made, or removed) the set while this one was checking its code: keeping
             // both would leave the user a set they were shown and that never works, and removing the one it saw
             // would fail this request's commit after its answer was decided. So nothing is kept: "try again".
-            throw new SetReplacedMeanwhile();
+            throw new ChangedMeanwhile();
         }
-        CredentialModel created = createCredential(realm, user, set);
-        old.forEach(id -> user.credentialManager().removeStoredCredentialById(id));
+        CredentialModel created;
+        try {
+            created = createCredential(realm, user, set);
+            old.forEach(id -> user.credentialManager().removeStoredCredentialById(id));
+        } catch (RuntimeException e) {
+            // Keycloak moves the user's other credentials up a place when it removes one, each a versioned update:
+            // one changed at this moment by another request (an app's use, in a transaction of its own) fails that
+            // update. Nothing of this request can be kept then, so it is told to try again, as above.
+            if (isConcurrentUpdate(e)) {
+                throw new ChangedMeanwhile();
+            }
+            throw e;
+        }
         LOG.debugf(
                 "New set %s of %d backup codes for user %s replaces %d older (ours and Keycloak's)",
                 created.getId(), codes.size(), user.getId(), old.size());
@@ -89,11 +101,23 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
         return JpaConnection.credentialIds(session, user.getId(), SET_TYPES);
     }
 
-    /** Another request replaced the user's backup codes while this one was about to: nothing was stored. */
-    public static final class SetReplacedMeanwhile extends RuntimeException {
+    private static boolean isConcurrentUpdate(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof OptimisticLockException) {
+                return true;
+            }
+        }
+        return false;
+    }
 
-        SetReplacedMeanwhile() {
-            super("Another request replaced this user's backup codes at the same moment.");
+    /**
+     * Another request changed the user's backup codes (or another of their credentials) while this one was replacing
+     * them: nothing of this request may be kept, and its transaction must be rolled back.
+     */
+    public static final class ChangedMeanwhile extends RuntimeException {
+
+        ChangedMeanwhile() {
+            super("Another request changed this user's backup codes or credentials at the same moment.");
         }
     }
 

@@ -114,7 +114,7 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
         if (pending.isPresent() && "confirm".equals(action) && "on".equals(form.getFirst("saved"))) {
             try {
                 store(context, pending.get());
-            } catch (BackupCodesCredentialProvider.SetReplacedMeanwhile concurrent) {
+            } catch (BackupCodesCredentialProvider.ChangedMeanwhile concurrent) {
                 // Another login of the user's replaced the set this instant: nothing of this request is kept, and
                 // confirming again makes the codes shown here the set.
                 context.getSession().getTransactionManager().setRollbackOnly();

@@ -330,7 +330,7 @@ public class TwoFactorResource {
                     .stream()
                     .map(BackupCodeFormat::display)
                     .toList();
-        } catch (BackupCodesCredentialProvider.SetReplacedMeanwhile concurrent) {
+        } catch (BackupCodesCredentialProvider.ChangedMeanwhile concurrent) {
             // Another request changed the user's backup codes at this moment. Nothing of this one is kept (the code
             // it checked stays unused, events are not stored), since the user could not keep both sets: "try again".
             session.getTransactionManager().setRollbackOnly();
