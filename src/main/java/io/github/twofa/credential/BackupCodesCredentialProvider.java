@@ -101,7 +101,17 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
         return JpaConnection.credentialIds(session, user.getId(), SET_TYPES);
     }
 
-    private static boolean isConcurrentUpdate(Throwable e) {
+    /**
+     * Locks the user's backup-code sets and the user's row until this request's transaction ends (see
+     * {@link #storeCodes}), before 2FA is removed: a new set made at this moment is then made before or after, never
+     * half-way through.
+     */
+    public void lockForChange(UserModel user) {
+        lockSets(user, setIds(user));
+    }
+
+    /** Whether {@code e} is a versioned update that found its row changed by another transaction meanwhile. */
+    public static boolean isConcurrentUpdate(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof OptimisticLockException) {
                 return true;
@@ -116,7 +126,7 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
      */
     public static final class ChangedMeanwhile extends RuntimeException {
 
-        ChangedMeanwhile() {
+        public ChangedMeanwhile() {
             super("Another request changed this user's backup codes or credentials at the same moment.");
         }
     }

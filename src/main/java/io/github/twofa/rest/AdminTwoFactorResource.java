@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.github.twofa.audit.AuditEvents;
+import io.github.twofa.credential.BackupCodesCredentialProvider;
 import io.github.twofa.credential.BuiltInOtpMigration;
 import io.github.twofa.credential.TrustedBrowsers;
 import io.github.twofa.credential.UserSecondFactors;
@@ -85,13 +86,20 @@ public class AdminTwoFactorResource {
         if (!UserSecondFactors.hasAny(user)) {
             throw new ApiException(409, "not_enabled", "Two-factor authentication is not enabled for this user.");
         }
-        TwoFactorService.of(session)
-                .adminReset(
-                        realm,
-                        user,
-                        adminEvent,
-                        AuditEvents.event(session, realm, user, adminAuth.getClient()),
-                        adminAuth.getUser().getId());
+        try {
+            TwoFactorService.of(session)
+                    .adminReset(
+                            realm,
+                            user,
+                            adminEvent,
+                            AuditEvents.event(session, realm, user, adminAuth.getClient()),
+                            adminAuth.getUser().getId());
+        } catch (BackupCodesCredentialProvider.ChangedMeanwhile concurrent) {
+            // The user changed their 2FA at this very moment: nothing of the reset is kept.
+            session.getTransactionManager().setRollbackOnly();
+            throw new ApiException(
+                    409, "try_again", "The user's two-factor settings changed at this moment; try again.", 1);
+        }
         return Map.of("enabled", false);
     }
 

@@ -30,7 +30,8 @@ final class PendingSetups {
         this.protector = protector;
     }
 
-    void put(RealmModel realm, UserModel user, UserSessionModel owner, byte[] secret) {
+    /** {@code forAnotherApp}: the setup was started with a current code, for a user who had 2FA then. */
+    void put(RealmModel realm, UserModel user, UserSessionModel owner, byte[] secret, boolean forAnotherApp) {
         ProtectedSecret sealed = protector.seal(
                 session, realm, SecretBinding.pendingSetup(realm.getId(), user.getId(), owner.getId()), secret);
         session.singleUseObjects().remove(key(realm, user, owner));
@@ -44,11 +45,19 @@ final class PendingSetups {
                                 "ciphertext",
                                 sealed.ciphertext(),
                                 "expiresAt",
-                                String.valueOf(Time.currentTime() + LIFESPAN_SECONDS)));
+                                String.valueOf(Time.currentTime() + LIFESPAN_SECONDS),
+                                "anotherApp",
+                                String.valueOf(forAnotherApp)));
     }
 
     /** A pending setup taken out of the store, with what it takes to put it back. */
-    record Pending(byte[] secret, Map<String, String> notes) {}
+    record Pending(byte[] secret, Map<String, String> notes) {
+
+        /** Whether the setup was started with a current code (see {@link PendingSetups#put}). */
+        boolean forAnotherApp() {
+            return "true".equals(notes.get("anotherApp"));
+        }
+    }
 
     /** Removes and returns the pending setup; atomic across the cluster, so only one caller can have it. */
     Optional<Pending> take(RealmModel realm, UserModel user, UserSessionModel owner) {

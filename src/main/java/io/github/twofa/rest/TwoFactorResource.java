@@ -108,7 +108,7 @@ public class TwoFactorResource {
                     : passwordCheck;
         });
         TotpSecret secret = TotpSecret.generate();
-        pendingSetups.put(realm, user, auth.getSession(), secret.bytes());
+        pendingSetups.put(realm, user, auth.getSession(), secret.bytes(), anotherApp);
         String uri = RealmSettings.otpauthUri(realm, user, secret);
         TotpParameters parameters = RealmSettings.totpParameters(realm);
         return noStore(Map.of(
@@ -143,7 +143,10 @@ public class TwoFactorResource {
                         "'name' must have at most " + AppName.MAX_LENGTH + " characters and no control characters."));
         requireRecentLogin(auth, ProviderIds.TOTP_SETUP);
         requireNotLockedOut(auth);
-        boolean firstApp = !hasTwoFactor(user);
+        // Asked of the database under the apps lock: the user as this request loaded it may predate another
+        // session's verify that just committed.
+        boolean firstApp =
+                !hasTwoFactor(user) && TotpCredentialProvider.of(session).countApps(user) == 0;
         if (!firstApp && !service().canAddApp(realm, user)) {
             throw tooManyApps(RealmSettings.maxApps(realm));
         }
@@ -157,6 +160,14 @@ public class TwoFactorResource {
                         404,
                         "no_pending_setup",
                         "Start a setup first (POST setup) in this login session; it expires after 10 minutes."));
+        if (!firstApp && !pending.forAnotherApp()) {
+            // Started with the password alone, while the user had no 2FA; another session has turned it on since.
+            // Another app needs a current code of the user's at its setup, so this one must start again.
+            throw new ApiException(
+                    409,
+                    "already_enabled",
+                    "Two-factor authentication was turned on since this setup started; start the setup again, with a current code.");
+        }
         SecondFactor.Check enrolled;
         try {
             enrolled = requireAccepted(
@@ -318,7 +329,12 @@ public class TwoFactorResource {
             SecondFactor.Check passwordCheck = SecondFactor.checkPassword(user, password, attempt);
             return passwordCheck.accepted() ? SecondFactor.check(session, user, code, attempt) : passwordCheck;
         });
-        service().disable(user, event(auth, EventType.REMOVE_CREDENTIAL));
+        try {
+            service().disable(user, event(auth, EventType.REMOVE_CREDENTIAL));
+        } catch (BackupCodesCredentialProvider.ChangedMeanwhile concurrent) {
+            session.getTransactionManager().setRollbackOnly();
+            throw tryAgain();
+        }
         return noStore(Map.of("enabled", false));
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.IntFunction;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.twofa.it.support.ApiClient;
 import io.github.twofa.it.support.ConcurrentLogins;
 import io.github.twofa.it.support.Enrolment;
@@ -231,6 +232,63 @@ class ConcurrentUseIT extends RealServerTest {
         // Two apps' codes reach the replacement together (hashing ten new codes each before it): one is told to try
         // again in at least one of the rounds, or the path this test is for did not run.
         assertTrue(conflicts > 0, "no request was told to try again");
+    }
+
+    /**
+     * Turning 2FA off while the same user replaces the backup codes (each with a right code of its own app): either
+     * order is fine, a failed commit is not. Afterwards 2FA is off if the disable was answered 200, and otherwise
+     * the set answered 200 works.
+     */
+    @Test
+    void givenDisableAndARegenerationAtOnce_thenEachIsAnsweredAndTheOutcomeIsWhole() throws Exception {
+        ApiClient api = new ApiClient(server, realm);
+        for (int round = 0; round < 3; round++) {
+            EnrolledKey user = Enrolment.enrolNewUser(
+                    server,
+                    admin,
+                    realm,
+                    "race-disable-" + UUID.randomUUID().toString().substring(0, 8));
+            String token = api.accessToken(
+                    user.username(), user.password(), user.backupCodes().get(9));
+            byte[] tablet = addApp(api, token, user, user.backupCodes().get(8));
+            long step = IndependentTotp.currentStep() + 1;
+            String phoneCode = IndependentTotp.code(user.key(), step);
+            String tabletCode = IndependentTotp.code(tablet, step);
+
+            List<HttpResponse<String>> responses = ConcurrentLogins.together(List.of(
+                    () -> regenerate(api, token, phoneCode),
+                    () -> api.call(
+                            "POST",
+                            "two-factor/disable",
+                            token,
+                            "{\"password\":\"" + user.password() + "\",\"code\":\"" + tabletCode + "\"}")));
+
+            String seen = "round " + round + ": "
+                    + responses.stream()
+                            .map(response -> response.statusCode() + " " + response.body())
+                            .toList();
+            int regenerated = responses.get(0).statusCode();
+            int disabled = responses.get(1).statusCode();
+            // After a disable, the regeneration finds 2FA off (409 not_enabled), or its set gone (409 try_again).
+            assertTrue(regenerated == 200 || regenerated == 409, seen);
+            assertTrue(disabled == 200 || disabled == 409, seen);
+            JsonNode status = ApiClient.json(api.call("GET", "two-factor/status", token, null));
+            if (disabled == 200) {
+                assertEquals(false, status.get("enabled").asBoolean(), seen + " " + status);
+            } else {
+                assertTrue(responses.get(1).body().contains("try_again"), seen);
+                assertEquals(true, status.get("enabled").asBoolean(), seen + " " + status);
+            }
+            if (regenerated == 200 && disabled == 409) {
+                List<String> set = new ArrayList<>();
+                ApiClient.json(responses.get(0)).get("backupCodes").forEach(code -> set.add(code.asText()));
+                assertEquals(
+                        200,
+                        api.passwordGrant(user.username(), user.password(), set.get(0))
+                                .statusCode(),
+                        "the set answered 200 must work, " + seen);
+            }
+        }
     }
 
     /** Sets up another app over the API (password and a current code); its key. */

@@ -180,6 +180,43 @@ class MultipleAppsIT extends RealServerTest {
         assertTrue(locked.body().contains("Too many wrong codes"), locked.body());
     }
 
+    /**
+     * A setup started with the password alone, while the user had no 2FA, is not finished once another session turned
+     * 2FA on: that would add an app with no code of the user's, and issue a second set of backup codes replacing the
+     * one the first session was just shown.
+     */
+    @Test
+    void givenASetupStartedWithoutACode_whenAnotherSessionTurnsTwoFactorOnFirst_thenItsVerifyIsRefused() {
+        User user = newUser();
+        String first = api.accessToken(user.name(), user.password(), null);
+        String second = api.accessToken(user.name(), user.password(), null);
+        HttpResponse<String> started = call("POST", "setup", second, "{\"password\":\"" + user.password() + "\"}");
+        assertEquals(200, started.statusCode(), started.body());
+        byte[] secondKey = IndependentTotp.base32Decode(Enrolment.secretOf(URI.create(
+                QrCodes.decodeDataUri(ApiClient.json(started).get("qrCode").asText()))));
+        App phone = addApp(user, first, "Phone", null);
+
+        assertError(
+                409,
+                "already_enabled",
+                call(
+                        "POST",
+                        "verify",
+                        second,
+                        "{\"code\":\"" + IndependentTotp.code(secondKey, IndependentTotp.currentStep()) + "\"}"));
+
+        JsonNode status = status(first);
+        assertEquals(List.of("Phone"), names(status), status.toString());
+        assertEquals(
+                200,
+                api.passwordGrant(
+                                user.name(),
+                                user.password(),
+                                phone.backupCodes().get(0))
+                        .statusCode(),
+                "the set the first session was shown must work");
+    }
+
     @Test
     void givenTwoApps_whenOneIsRemovedWithACurrentCode_thenTheOtherAndTheBackupCodesStayAndTheLastStays() {
         User user = newUser();
