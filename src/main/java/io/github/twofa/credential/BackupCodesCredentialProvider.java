@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import io.github.twofa.backupcodes.BackupCodeFormat;
 import io.github.twofa.backupcodes.BackupCodeHasher;
@@ -56,21 +57,13 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
             // Another request replaced (or made, or removed) the set while this one was checking its code: keeping
             // both would leave the user a set they were shown and that never works, and removing the one it saw
             // would fail this request's commit after its answer was decided. So nothing is kept: "try again".
-            throw new ChangedMeanwhile();
+            throw changedMeanwhile();
         }
-        CredentialModel created;
-        try {
-            created = createCredential(realm, user, set);
+        CredentialModel created = changeWhole(() -> {
+            CredentialModel stored = createCredential(realm, user, set);
             old.forEach(id -> user.credentialManager().removeStoredCredentialById(id));
-        } catch (RuntimeException e) {
-            // Keycloak moves the user's other credentials up a place when it removes one, each a versioned update:
-            // one changed at this moment by another request (an app's use, in a transaction of its own) fails that
-            // update. Nothing of this request can be kept then, so it is told to try again, as above.
-            if (isConcurrentUpdate(e)) {
-                throw new ChangedMeanwhile();
-            }
-            throw e;
-        }
+            return stored;
+        });
         LOG.debugf(
                 "New set %s of %d backup codes for user %s replaces %d older (ours and Keycloak's)",
                 created.getId(), codes.size(), user.getId(), old.size());
@@ -102,31 +95,36 @@ public class BackupCodesCredentialProvider extends StoredCredentialProvider<Back
     }
 
     /**
-     * Locks the user's backup-code sets and the user's row until this request's transaction ends (see
-     * {@link #storeCodes}), before 2FA is removed: a new set made at this moment is then made before or after, never
-     * half-way through.
+     * Runs {@code change} of the user's credentials. Keycloak moves the user's other credentials up a place when it
+     * removes one, each a versioned update, and one changed at this moment by another request (an app's use, in a
+     * transaction of its own) fails that update: then nothing of this request is kept ({@link ChangedMeanwhile}).
      */
-    public void lockForChange(UserModel user) {
-        lockSets(user, setIds(user));
+    public <T> T changeWhole(Supplier<T> change) {
+        try {
+            return change.get();
+        } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof OptimisticLockException) {
+                    throw changedMeanwhile();
+                }
+            }
+            throw e;
+        }
     }
 
-    /** Whether {@code e} is a versioned update that found its row changed by another transaction meanwhile. */
-    public static boolean isConcurrentUpdate(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof OptimisticLockException) {
-                return true;
-            }
-        }
-        return false;
+    /** The request's transaction is rolled back when it ends, whatever the caller answers. */
+    private ChangedMeanwhile changedMeanwhile() {
+        session.getTransactionManager().setRollbackOnly();
+        return new ChangedMeanwhile();
     }
 
     /**
-     * Another request changed the user's backup codes (or another of their credentials) while this one was replacing
-     * them: nothing of this request may be kept, and its transaction must be rolled back.
+     * Another request changed the user's backup codes (or another of their credentials) while this one was changing
+     * them: nothing of this request is kept (its transaction is marked for rollback); the caller says "try again".
      */
     public static final class ChangedMeanwhile extends RuntimeException {
 
-        public ChangedMeanwhile() {
+        private ChangedMeanwhile() {
             super("Another request changed this user's backup codes or credentials at the same moment.");
         }
     }

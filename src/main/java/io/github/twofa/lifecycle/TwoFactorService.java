@@ -255,24 +255,16 @@ public final class TwoFactorService {
                 .map(CredentialModel::getId)
                 .orElse(null);
         BackupCodesCredentialProvider backupCodes = BackupCodesCredentialProvider.of(session);
-        // One after the other with a new set of backup codes, which moves the user's other credentials up a place.
-        backupCodes.lockForChange(user);
-        try {
-            TotpCredentialProvider.of(session).removeAll(user);
+        return backupCodes.changeWhole(() -> {
+            // The backup codes first: their removal takes the locks a new set takes, so everything after it is
+            // removed one after the other with a new set made at this moment, never half-way through.
             backupCodes.removeAll(user);
+            TotpCredentialProvider.of(session).removeAll(user);
             // A lost phone set up with Keycloak's own form goes too, or it would still log in.
             BuiltInOtp.removeAll(user);
             // A browser trusted in place of a code is trusted no more once there is no second factor.
             TrustedBrowsers.revokeAll(user);
-        } catch (RuntimeException e) {
-            // Keycloak's removal rewrites the other credentials' places, each a versioned update: one another request
-            // changed at this moment (an app's use, in a transaction of its own) fails it. Nothing is kept: "try
-            // again".
-            if (BackupCodesCredentialProvider.isConcurrentUpdate(e)) {
-                throw new BackupCodesCredentialProvider.ChangedMeanwhile();
-            }
-            throw e;
-        }
-        return credentialId;
+            return credentialId;
+        });
     }
 }

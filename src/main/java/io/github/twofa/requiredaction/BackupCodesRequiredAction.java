@@ -117,7 +117,6 @@ public class BackupCodesRequiredAction implements RequiredActionProvider, Requir
             } catch (BackupCodesCredentialProvider.ChangedMeanwhile concurrent) {
                 // Another login of the user's replaced the set this instant: nothing of this request is kept, and
                 // confirming again makes the codes shown here the set.
-                context.getSession().getTransactionManager().setRollbackOnly();
                 context.challenge(codesForm(context, pending.get(), "twofaBackupCodesReplacedMeanwhile"));
                 return;
             }

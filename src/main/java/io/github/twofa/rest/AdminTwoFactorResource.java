@@ -96,7 +96,6 @@ public class AdminTwoFactorResource {
                             adminAuth.getUser().getId());
         } catch (BackupCodesCredentialProvider.ChangedMeanwhile concurrent) {
             // The user changed their 2FA at this very moment: nothing of the reset is kept.
-            session.getTransactionManager().setRollbackOnly();
             throw new ApiException(
                     409, "try_again", "The user's two-factor settings changed at this moment; try again.", 1);
         }

@@ -332,7 +332,6 @@ public class TwoFactorResource {
         try {
             service().disable(user, event(auth, EventType.REMOVE_CREDENTIAL));
         } catch (BackupCodesCredentialProvider.ChangedMeanwhile concurrent) {
-            session.getTransactionManager().setRollbackOnly();
             throw tryAgain();
         }
         return noStore(Map.of("enabled", false));
@@ -349,7 +348,6 @@ public class TwoFactorResource {
         } catch (BackupCodesCredentialProvider.ChangedMeanwhile concurrent) {
             // Another request changed the user's backup codes at this moment. Nothing of this one is kept (the code
             // it checked stays unused, events are not stored), since the user could not keep both sets: "try again".
-            session.getTransactionManager().setRollbackOnly();
             throw tryAgain();
         }
     }
