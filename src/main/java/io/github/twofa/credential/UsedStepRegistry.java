@@ -66,18 +66,30 @@ public final class UsedStepRegistry {
             // One statement whether or not the app has a row yet, sent on the transaction's connection as it is:
             // through JPA's native query the same statement took twice as long (a flush of the persistence
             // context and a parse of the query first; measured on the login's path, see docs/benchmarks.md).
+            // The claim holds only inside a transaction (its row stays locked, and is given back should the request
+            // fail); a connection outside one would commit it at once.
+            if (!session.getTransactionManager().isActive()) {
+                throw new IllegalStateException("A time step is claimed only inside a transaction");
+            }
             String upsert = use ? upsertWithUse() : upsertOfStep();
-            int updated = em.callWithConnection((Connection connection) -> {
-                try (PreparedStatement statement = connection.prepareStatement(upsert)) {
-                    statement.setString(1, credentialId);
-                    statement.setLong(2, step);
-                    if (use) {
-                        statement.setLong(3, usedAt);
+            try {
+                int updated = em.callWithConnection((Connection connection) -> {
+                    try (PreparedStatement statement = connection.prepareStatement(upsert)) {
+                        statement.setString(1, credentialId);
+                        statement.setLong(2, step);
+                        if (use) {
+                            statement.setLong(3, usedAt);
+                        }
+                        return statement.executeUpdate();
                     }
-                    return statement.executeUpdate();
-                }
-            });
-            return updated == 1 ? Claim.CLAIMED : Claim.REPLAYED;
+                });
+                return updated == 1 ? Claim.CLAIMED : Claim.REPLAYED;
+            } catch (RuntimeException e) {
+                // Hibernate passes a failed statement on as it is, without marking the transaction as a failed
+                // query would: mark it, so Keycloak rolls back instead of trying to commit what PostgreSQL aborted.
+                session.getTransactionManager().setRollbackOnly();
+                throw e;
+            }
         }
         Query advance = use
                 ? em.createNamedQuery("twofaUseTotpStep").setParameter("usedAt", usedAt)

@@ -48,7 +48,7 @@ final class Targets {
             verdicts.add(new Verdict(throughput, "no logins", "n/a"));
         } else {
             double ratio = appCode.loginsPerSecond() / builtin.loginsPerSecond();
-            String measured = ratio(ratio) + " (" + number(appCode.loginsPerSecond()) + " vs "
+            String measured = ratio(ratio, 1.0) + " (" + number(appCode.loginsPerSecond()) + " vs "
                     + number(builtin.loginsPerSecond()) + ")";
             verdicts.add(
                     clients == THROUGHPUT_CLIENTS
@@ -91,7 +91,8 @@ final class Targets {
         double ratio = oursStep.median() / builtinStep.median();
         return new Verdict(
                 target,
-                ratio(ratio) + " (" + number(oursStep.median()) + " ms vs " + number(builtinStep.median()) + " ms)",
+                ratio(ratio, limit) + " (" + number(oursStep.median()) + " ms vs " + number(builtinStep.median())
+                        + " ms)",
                 verdict(ratio <= limit, Map.of(ours.kind(), ours, builtin.kind(), builtin)));
     }
 
@@ -103,6 +104,20 @@ final class Targets {
 
     static String ratio(double ratio) {
         return String.format(Locale.ROOT, "%.2f ×", ratio);
+    }
+
+    /**
+     * {@link #ratio(double)}, with as many more decimals as it takes for a ratio that is not its target's limit not
+     * to read as the limit: a logins/s ratio of 0.9994 is a MISS of "≥ 1.0" and must not read "1.00 ×" beside it.
+     */
+    static String ratio(double ratio, double limit) {
+        for (int decimals = 2; decimals < 6; decimals++) {
+            String shown = String.format(Locale.ROOT, "%." + decimals + "f ×", ratio);
+            if (ratio == limit || !shown.equals(String.format(Locale.ROOT, "%." + decimals + "f ×", limit))) {
+                return shown;
+            }
+        }
+        return String.format(Locale.ROOT, "%.6f ×", ratio);
     }
 
     static String number(double value) {
