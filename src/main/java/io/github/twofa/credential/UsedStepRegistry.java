@@ -71,7 +71,7 @@ public final class UsedStepRegistry {
             if (!session.getTransactionManager().isActive()) {
                 throw new IllegalStateException("A time step is claimed only inside a transaction");
             }
-            String upsert = use ? upsertWithUse() : upsertOfStep();
+            String upsert = upsert(use);
             try {
                 int updated = em.callWithConnection((Connection connection) -> {
                     try (PreparedStatement statement = connection.prepareStatement(upsert)) {
@@ -117,17 +117,13 @@ public final class UsedStepRegistry {
         return row == null || row.lastUsedAt() == null ? OptionalLong.empty() : OptionalLong.of(row.lastUsedAt());
     }
 
-    private String upsertWithUse() {
+    /** The claim's upsert; {@code use}: it sets "last used" too. */
+    private String upsert(boolean use) {
         String table = table();
-        return "insert into " + table + " (CREDENTIAL_ID, LAST_STEP, LAST_USED_AT) values (?, ?, ?)"
-                + " on conflict (CREDENTIAL_ID) do update set LAST_STEP = excluded.LAST_STEP,"
-                + " LAST_USED_AT = excluded.LAST_USED_AT where " + table + ".LAST_STEP < excluded.LAST_STEP";
-    }
-
-    private String upsertOfStep() {
-        String table = table();
-        return "insert into " + table + " (CREDENTIAL_ID, LAST_STEP) values (?, ?)"
+        return "insert into " + table + " (CREDENTIAL_ID, LAST_STEP"
+                + (use ? ", LAST_USED_AT) values (?, ?, ?)" : ") values (?, ?)")
                 + " on conflict (CREDENTIAL_ID) do update set LAST_STEP = excluded.LAST_STEP"
+                + (use ? ", LAST_USED_AT = excluded.LAST_USED_AT" : "")
                 + " where " + table + ".LAST_STEP < excluded.LAST_STEP";
     }
 
