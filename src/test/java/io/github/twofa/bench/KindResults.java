@@ -30,6 +30,8 @@ final class KindResults {
             List<Double> roundRates,
             double serverCpuSeconds,
             double clientCpuSeconds,
+            double databaseCpuSeconds,
+            double machineCpuSeconds,
             boolean ranOut,
             Map<Step, Stats> steps) {
 
@@ -45,6 +47,16 @@ final class KindResults {
         /** The benchmark's own CPU time per login attempt (the clients share the machine with the server). */
         double clientCpuPerLogin() {
             return perLogin(clientCpuSeconds);
+        }
+
+        /** PostgreSQL's CPU time per login attempt (none in dev mode, whose database is in the server's JVM). */
+        double databaseCpuPerLogin() {
+            return perLogin(databaseCpuSeconds);
+        }
+
+        /** The whole machine's CPU time per login attempt: servers, database, clients, kernel, anything else. */
+        double machineCpuPerLogin() {
+            return perLogin(machineCpuSeconds);
         }
 
         private double perLogin(double seconds) {
@@ -66,6 +78,8 @@ final class KindResults {
     private int loginsInTimeBeforeRound;
     private long serverCpuNanos;
     private long clientCpuNanos;
+    private long databaseCpuNanos;
+    private long machineCpuNanos;
     private boolean ranOut;
 
     KindResults(LoginKind kind) {
@@ -112,6 +126,12 @@ final class KindResults {
         ranOut |= usersRanOut;
     }
 
+    /** The CPU time of the whole machine and of the database during the round just reported. */
+    synchronized void otherCpu(long machineNanos, long databaseNanos) {
+        machineCpuNanos += machineNanos;
+        databaseCpuNanos += databaseNanos;
+    }
+
     /** @param serverIdleCpu the server's CPU use without logins, in ms per second, left out of its cost per login */
     synchronized Summary summary(double serverIdleCpu) {
         double serverCpuAboveIdle = Math.max(0, serverCpuNanos / 1e9 - serverIdleCpu / 1000 * wallNanos / 1e9);
@@ -129,6 +149,8 @@ final class KindResults {
                 List.copyOf(roundRates),
                 serverCpuAboveIdle,
                 clientCpuNanos / 1e9,
+                databaseCpuNanos / 1e9,
+                machineCpuNanos / 1e9,
                 ranOut,
                 steps);
     }

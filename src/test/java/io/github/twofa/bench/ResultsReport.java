@@ -105,6 +105,10 @@ final class ResultsReport {
         rows.add(row("logins/s (slowest–fastest round)", ResultsReport::loginRates));
         rows.add(row("server CPU per login, above idle (ms)", summary -> Targets.number(summary.serverCpuPerLogin())));
         rows.add(row("benchmark clients' CPU per login (ms)", summary -> Targets.number(summary.clientCpuPerLogin())));
+        rows.add(row("database CPU per login (ms)", summary -> Targets.number(summary.databaseCpuPerLogin())));
+        rows.add(row(
+                "whole machine's CPU per login, idle included (ms)",
+                summary -> Targets.number(summary.machineCpuPerLogin())));
         for (Step step : Step.values()) {
             rows.add(row(step.label() + ": median / p95 (ms)", summary -> {
                 KindResults.Stats stats = summary.steps().get(step);
@@ -219,7 +223,9 @@ final class ResultsReport {
                     .put("loginsPerSecond", summary.loginsPerSecond())
                     .putPOJO("loginsPerSecondByRound", summary.roundRates())
                     .put("serverCpuMsPerLogin", summary.serverCpuPerLogin())
-                    .put("clientCpuMsPerLogin", summary.clientCpuPerLogin());
+                    .put("clientCpuMsPerLogin", summary.clientCpuPerLogin())
+                    .put("databaseCpuMsPerLogin", summary.databaseCpuPerLogin())
+                    .put("machineCpuMsPerLogin", summary.machineCpuPerLogin());
             LoginCosts perLogin = costs.get(summary.kind());
             if (perLogin != null) {
                 kind.putPOJO("perLogin", perLogin);

@@ -61,6 +61,7 @@ final class RoundRunner implements AutoCloseable {
         long start = System.nanoTime();
         long serverCpuBefore = serverCpu.nanos();
         long clientCpuBefore = clientCpu.nanos();
+        MachineCpu.Reading machineBefore = MachineCpu.read();
         long deadline = System.nanoTime() + length.toNanos();
         List<Future<Void>> running = new ArrayList<>();
         for (VirtualBrowser browser : browsers) {
@@ -73,12 +74,16 @@ final class RoundRunner implements AutoCloseable {
                 throw new IllegalStateException("a client failed", e.getCause());
             }
         }
+        MachineCpu.Reading machineAfter = MachineCpu.read();
         results.round(
                 length.toNanos(),
                 System.nanoTime() - start,
                 serverCpu.nanos() - serverCpuBefore,
                 clientCpu.nanos() - clientCpuBefore,
                 pools.get(kind).isExhausted());
+        results.otherCpu(
+                machineAfter.machineNanos() - machineBefore.machineNanos(),
+                machineAfter.databaseNanosSince(machineBefore));
         return new Round(kind, startedAt, Instant.now());
     }
 

@@ -32,6 +32,14 @@ final class ServerProfile {
     private record Component(String label, Predicate<String> method) {}
 
     private static final List<Component> COMPONENTS = List.of(
+            new Component(
+                    "the authorization request (login page)",
+                    m -> m.startsWith("org.keycloak.protocol.oidc.endpoints.AuthorizationEndpoint")),
+            new Component(
+                    "a login page's post (password, code, notice)",
+                    m -> m.startsWith("org.keycloak.services.resources.LoginActionsService")),
+            new Component("the token request", m -> m.startsWith("org.keycloak.protocol.oidc.endpoints.TokenEndpoint")),
+            new Component("cluster messages (JGroups)", m -> m.startsWith("org.jgroups.")),
             new Component("argon2 password hash", m -> m.startsWith("org.bouncycastle.crypto.generators.Argon2")),
             new Component(
                     "built-in OTP check",
@@ -173,6 +181,6 @@ final class ServerProfile {
     }
 
     private static String share(int part, int total) {
-        return total == 0 ? "–" : String.format(Locale.ROOT, "%.0f %%", 100.0 * part / total);
+        return total == 0 ? "–" : String.format(Locale.ROOT, "%.1f %%", 100.0 * part / total);
     }
 }

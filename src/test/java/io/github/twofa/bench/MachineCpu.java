@@ -1,0 +1,74 @@
+package io.github.twofa.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * CPU time beyond the Keycloak JVMs: the whole machine's (every process and the kernel, from {@code /proc/stat}) and
+ * PostgreSQL's (its server processes). The server's own figure leaves out the database, which shares the two cores:
+ * work a login makes the database do slows every request of its round as much as the server's own work does.
+ */
+final class MachineCpu {
+
+    /** Linux counts {@code /proc/stat} in USER_HZ ticks, 100 a second on every architecture Java runs on here. */
+    private static final long NANOS_PER_TICK = 10_000_000L;
+
+    private static final Path STAT = Path.of("/proc/stat");
+
+    /** What was read at one moment. */
+    record Reading(long machineNanos, Map<Long, Long> databaseNanosByPid) {
+
+        /** The database's CPU time since {@code before}: processes started meanwhile count in full. */
+        long databaseNanosSince(Reading before) {
+            long sum = 0;
+            for (Map.Entry<Long, Long> process : databaseNanosByPid.entrySet()) {
+                sum += process.getValue() - before.databaseNanosByPid.getOrDefault(process.getKey(), 0L);
+            }
+            return sum;
+        }
+    }
+
+    static boolean available() {
+        return Files.isReadable(STAT);
+    }
+
+    static Reading read() {
+        return new Reading(machineBusyNanos(), databaseNanos());
+    }
+
+    /** The first line of /proc/stat: every core's time in user, nice, system, irq, softirq and steal. */
+    private static long machineBusyNanos() {
+        if (!available()) {
+            return 0;
+        }
+        try {
+            String[] fields = Files.readAllLines(STAT).get(0).trim().split("\\s+");
+            long ticks = 0;
+            for (int column : new int[] {1, 2, 3, 6, 7, 8}) {
+                ticks += Long.parseLong(fields[column]);
+            }
+            return ticks * NANOS_PER_TICK;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<Long, Long> databaseNanos() {
+        Map<Long, Long> byPid = new HashMap<>();
+        ProcessHandle.allProcesses()
+                .filter(process -> process.info()
+                        .command()
+                        .map(command ->
+                                Path.of(command).getFileName().toString().equals("postgres"))
+                        .orElse(false))
+                .forEach(process ->
+                        process.info().totalCpuDuration().ifPresent(cpu -> byPid.put(process.pid(), cpu.toNanos())));
+        return byPid;
+    }
+
+    private MachineCpu() {}
+}
