@@ -32,7 +32,7 @@ final class MachineCpu {
         }
     }
 
-    static boolean available() {
+    private static boolean available() {
         return Files.isReadable(STAT);
     }
 

@@ -105,7 +105,10 @@ final class ResultsReport {
         rows.add(row("logins/s (slowest–fastest round)", ResultsReport::loginRates));
         rows.add(row("server CPU per login, above idle (ms)", summary -> Targets.number(summary.serverCpuPerLogin())));
         rows.add(row("benchmark clients' CPU per login (ms)", summary -> Targets.number(summary.clientCpuPerLogin())));
-        rows.add(row("database CPU per login (ms)", summary -> Targets.number(summary.databaseCpuPerLogin())));
+        // None in dev mode, whose database is in the server's JVM.
+        rows.add(row(
+                "database CPU per login (ms)",
+                summary -> summary.databaseCpuPerLogin() == 0 ? "–" : Targets.number(summary.databaseCpuPerLogin())));
         rows.add(row(
                 "whole machine's CPU per login, idle included (ms)",
                 summary -> Targets.number(summary.machineCpuPerLogin())));
