@@ -54,7 +54,7 @@ final class KindResults {
             return perLogin(databaseCpuSeconds);
         }
 
-        /** The whole machine's CPU time per login attempt: servers, database, clients, kernel, anything else. */
+        /** The whole machine's CPU time per login attempt: servers, database, clients, kernel, anything else running. */
         double machineCpuPerLogin() {
             return perLogin(machineCpuSeconds);
         }

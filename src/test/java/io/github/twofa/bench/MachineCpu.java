@@ -9,8 +9,11 @@ import java.util.Map;
 
 /**
  * CPU time beyond the Keycloak JVMs: the whole machine's (every process and the kernel, from {@code /proc/stat}) and
- * PostgreSQL's (its server processes). The server's own figure leaves out the database, which shares the two cores:
- * work a login makes the database do slows every request of its round as much as the server's own work does.
+ * PostgreSQL's (every process named {@code postgres} on the machine: the benchmark's server is the only one where it
+ * runs). The server's own figure leaves out the database, which shares the two cores: work a login makes the database
+ * do slows every request of its round as much as the server's own work does. Neither leaves out background work. On
+ * a saturated machine the whole machine's CPU per login is its cores divided by the logins per second, so it says
+ * little that the throughput does not; the database's is the figure of its own.
  */
 final class MachineCpu {
 
@@ -22,7 +25,10 @@ final class MachineCpu {
     /** What was read at one moment. */
     record Reading(long machineNanos, Map<Long, Long> databaseNanosByPid) {
 
-        /** The database's CPU time since {@code before}: processes started meanwhile count in full. */
+        /**
+         * The database's CPU time since {@code before}: processes started meanwhile count in full, those that ended
+         * meanwhile (an autovacuum worker, say) not at all.
+         */
         long databaseNanosSince(Reading before) {
             long sum = 0;
             for (Map.Entry<Long, Long> process : databaseNanosByPid.entrySet()) {
