@@ -80,7 +80,7 @@ final class Flatness {
         for (LoginKind kind : LoginKind.values()) {
             double ratio =
                     median(runs.get(runs.size() - 1), kind, "whole_login") / median(runs.get(0), kind, "whole_login");
-            verdict.add(Targets.ratio(ratio) + " " + (ratio <= TOLERANCE ? "PASS" : "MISS"));
+            verdict.add(Targets.ratio(ratio, TOLERANCE) + " " + (ratio <= TOLERANCE ? "PASS" : "MISS"));
         }
         rows.add(verdict);
         return Optional.of(rows);
