@@ -65,14 +65,16 @@ final class MachineCpu {
 
     private static Map<Long, Long> databaseNanos() {
         Map<Long, Long> byPid = new HashMap<>();
-        ProcessHandle.allProcesses()
-                .filter(process -> process.info()
-                        .command()
-                        .map(command ->
-                                Path.of(command).getFileName().toString().equals("postgres"))
-                        .orElse(false))
-                .forEach(process ->
-                        process.info().totalCpuDuration().ifPresent(cpu -> byPid.put(process.pid(), cpu.toNanos())));
+        // One snapshot of each process: its name and its CPU time read together.
+        ProcessHandle.allProcesses().forEach(process -> {
+            ProcessHandle.Info info = process.info();
+            boolean database = info.command()
+                    .map(command -> Path.of(command).getFileName().toString().equals("postgres"))
+                    .orElse(false);
+            if (database) {
+                info.totalCpuDuration().ifPresent(cpu -> byPid.put(process.pid(), cpu.toNanos()));
+            }
+        });
         return byPid;
     }
 
